@@ -1,0 +1,1 @@
+"""QGIS side of the MMCANet plugin: provider, algorithm, dock, dependency installer."""
