@@ -38,7 +38,7 @@ def build_model(name: str, **options) -> nn.Module:
 
 
 # Importing the modules fills the registry.
-from . import mmcanet, mpir  # noqa: E402,F401
+from . import dsen2cr, mmcanet, mpir  # noqa: E402,F401
 
 
 def add_arguments(parser) -> None:  # the `models` CLI command

@@ -1,0 +1,39 @@
+"""Training objective of the paper, Section III-C, equations (13)-(16).
+
+    L_1    = ||X - Y||_1 / N                                 (13)
+    L_SSIM = 1 - mean_p SSIM(p)                              (15), SSIM of eq. (14) with an
+                                                                   11x11 Gaussian window
+    L_sum  = L_1 + L_SSIM                                    (16)
+
+Multi-stage models are supervised at every stage: each stage's output is compared with the
+target resized to that stage's resolution, and the stage losses are summed (as in MPRNet).
+``ssim_weight=0`` gives the L1-only objective of Table VI. A stage smaller than the SSIM window
+(a coarse stage of a tiny crop) is supervised by L1 alone.
+"""
+
+import torch
+import torch.nn as nn
+
+from .metrics import ssim_map
+from .models.blocks import resize
+
+
+class RestorationLoss(nn.Module):
+    """``forward(outputs, target)``: one (B, C, H, W) output or a list of them, coarse to fine."""
+
+    def __init__(self, ssim_weight: float = 1.0, window_size: int = 11, sigma: float = 1.5):
+        super().__init__()
+        self.ssim_weight, self.window_size, self.sigma = ssim_weight, window_size, sigma
+
+    def stage_loss(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        target = resize(target, output.shape[-2:])
+        loss = (output - target).abs().mean()  # eq. (13)
+        if self.ssim_weight and min(output.shape[-2:]) >= self.window_size:
+            ssim = ssim_map(output, target, self.window_size, self.sigma).mean()
+            loss = loss + self.ssim_weight * (1.0 - ssim)  # eqs. (15)-(16)
+        return loss
+
+    def forward(self, outputs, target):
+        if isinstance(outputs, torch.Tensor):
+            outputs = [outputs]
+        return sum(self.stage_loss(output, target) for output in outputs)
