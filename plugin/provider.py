@@ -5,6 +5,9 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .algorithm import RemoveCloudsAlgorithm
+from .i18n import tr
+
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 
 
@@ -13,7 +16,7 @@ class MMCANetProvider(QgsProcessingProvider):
         return "mmcanet"
 
     def name(self):
-        return "MMCANet cloud removal"
+        return tr("MMCANet cloud removal")
 
     def longName(self):  # noqa: N802 (QGIS's name)
         return self.name()
@@ -25,4 +28,11 @@ class MMCANetProvider(QgsProcessingProvider):
         return ICON
 
     def loadAlgorithms(self):  # noqa: N802 (QGIS's name)
-        pass
+        # Always listed, even without torch: the algorithm itself explains what is missing.
+        self.addAlgorithm(RemoveCloudsAlgorithm())
+
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802 (QGIS's name)
+        return ["tif"]
+
+    def defaultRasterFileExtension(self):  # noqa: N802 (QGIS's name)
+        return "tif"

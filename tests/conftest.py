@@ -50,3 +50,23 @@ def plugin_path(qgis_app) -> Path:
     qgis.utils.updateAvailablePlugins()
     assert "mmcanet" in qgis.utils.available_plugins
     return PLUGIN_DIR
+
+
+#: Tiny network configuration for fast tests (the real file format, untrained weights).
+TINY = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1))
+
+
+@pytest.fixture(scope="session")
+def tiny_weights(tmp_path_factory) -> Path:
+    """Untrained tiny MMCANet weights (RGB, bands 4, 3, 2): fast, real file format."""
+    import torch
+
+    from mmcanet_core import build_model
+    from mmcanet_core.weights import save_weights
+
+    torch.manual_seed(0)
+    options = dict(TINY, in_channels=3)
+    path = tmp_path_factory.mktemp("weights") / "tiny.safetensors"
+    save_weights(path, build_model("mmcanet", **options), name="mmcanet", options=options,
+                 optical_bands=(4, 3, 2), trained_on="untrained (tests)", patch_size=64)
+    return path

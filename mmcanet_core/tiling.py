@@ -1,0 +1,112 @@
+"""Window planning and seamless blending for tiled inference.
+
+Tiles of ``tile x tile`` pixels step by ``tile - overlap``; the last tile of a row/column is
+shifted back so that it ends exactly at the scene edge (no tile hangs over the border). A scene
+smaller than one tile along an axis gets one window of the scene's size (the caller pads it).
+
+Each tile's prediction is weighted by a separable raised-cosine ramp over its ``overlap`` border
+pixels, so neighbouring tiles cross-fade instead of meeting at a seam. The weights never reach
+zero, so a pixel covered by a single tile (scene borders) keeps its value exactly after the
+weighted average.
+
+Accumulation runs one row of tiles at a time in a :class:`StripBlender` of
+``(C, tile, scene width)``: memory grows with tile size and scene width, never with scene area.
+"""
+
+from dataclasses import dataclass
+from typing import Iterator, List, Tuple
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One window: rows ``row:row+height``, columns ``col:col+width`` of the scene."""
+
+    row: int
+    col: int
+    height: int
+    width: int
+
+
+def plan_starts(size: int, tile: int, overlap: int) -> List[int]:
+    """Start offsets along one axis: every ``tile - overlap``, the last one flush with the end."""
+    if size <= tile:
+        return [0]
+    stride = tile - overlap
+    starts = list(range(0, size - tile, stride))
+    starts.append(size - tile)
+    return starts
+
+
+def plan_tile_rows(height: int, width: int, tile: int, overlap: int) -> List[List[Tile]]:
+    """Tiles grouped by row of tiles, top to bottom, each row left to right."""
+    rows = plan_starts(height, tile, overlap)
+    cols = plan_starts(width, tile, overlap)
+    tile_h, tile_w = min(tile, height), min(tile, width)
+    return [[Tile(r, c, tile_h, tile_w) for c in cols] for r in rows]
+
+
+def ramp(length: int, overlap: int) -> np.ndarray:
+    """1-D raised-cosine weight: rises over ``overlap`` pixels at both ends, 1 in between, > 0."""
+    weight = np.ones(length, dtype=np.float32)
+    n = min(overlap, length // 2)
+    if n > 0:
+        # (i + 0.5) keeps the first weight above zero: 0.5 - 0.5 cos(pi (i + 0.5) / n), i < n.
+        up = 0.5 - 0.5 * np.cos(np.pi * (np.arange(n, dtype=np.float32) + 0.5) / n)
+        weight[:n] = up
+        weight[length - n:] = up[::-1]
+    return weight
+
+
+def blend_weight(height: int, width: int, overlap: int) -> np.ndarray:
+    """(height, width) separable raised-cosine weight of one tile."""
+    return np.outer(ramp(height, overlap), ramp(width, overlap))
+
+
+class StripBlender:
+    """Weighted accumulation of one row of tiles; hands back rows as soon as they are final.
+
+    Rows ``[row_start, next_row_start)`` are final once every tile of the row starting at
+    ``row_start`` has been added, because later tile rows start at or below ``next_row_start``.
+    The unfinished rest carries over into the next strip.
+    """
+
+    def __init__(self, channels: int, tile_height: int, width: int, overlap: int):
+        self.overlap = overlap
+        self.top = 0  # scene row of strip row 0
+        self.acc = np.zeros((channels, tile_height, width), dtype=np.float32)  # (C, T, W)
+        self.weight = np.zeros((tile_height, width), dtype=np.float32)  # (T, W)
+
+    def add(self, tile: Tile, prediction: np.ndarray, valid: np.ndarray) -> None:
+        """Add a (C, h, w) prediction; ``valid`` (h, w) bool marks pixels that count."""
+        w = blend_weight(tile.height, tile.width, self.overlap) * valid  # (h, w)
+        r = tile.row - self.top
+        window = (slice(r, r + tile.height), slice(tile.col, tile.col + tile.width))
+        self.acc[(slice(None),) + window] += prediction * w
+        self.weight[window] += w
+
+    def finish_rows(self, next_top: int) -> Tuple[np.ndarray, np.ndarray]:
+        """Rows ``[top, next_top)`` as ``(values (C, n, W), weight (n, W))``; the strip moves on.
+
+        Pixels with weight 0 (no valid input) come back as NaN.
+        """
+        n = next_top - self.top
+        if not 0 < n <= self.weight.shape[0]:
+            raise ValueError(f"cannot finish {n} rows of a strip of {self.weight.shape[0]}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = self.acc[:, :n] / self.weight[:n]
+        weight = self.weight[:n].copy()
+        keep = self.weight.shape[0] - n  # rows that carry over into the next strip
+        self.acc[:, :keep] = self.acc[:, n:].copy()
+        self.weight[:keep] = self.weight[n:].copy()
+        self.acc[:, keep:] = 0
+        self.weight[keep:] = 0
+        self.top = next_top
+        return values, weight
+
+
+def batches(items: list, size: int) -> Iterator[list]:
+    """Consecutive chunks of ``items`` of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

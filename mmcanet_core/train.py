@@ -1,0 +1,533 @@
+"""``python -m mmcanet_core train``: train any registered model on SEN12MS-CR or SYNTHETIC clouds.
+
+Defaults are the paper's (Section IV-A): Adam, lr 1e-4 multiplied by 0.1 every 25 epochs,
+50 epochs, batch 32, loss L1 + (1 - SSIM) (eqs. 13-16) on every stage of multi-stage models
+(:class:`mmcanet_core.losses.RestorationLoss`), RGB at 128 x 128 (Section IV-B).
+
+Configuration: built-in defaults < ``--config FILE`` (JSON or YAML) < command-line options; the
+resolved configuration is saved as ``config.json`` in the run folder. The run folder receives:
+
+- ``best.safetensors`` — the best model by validation PSNR (``mmcanet_core.weights`` format);
+- ``resume.safetensors`` — model, optimizer (flattened to tensors + JSON), scheduler, history,
+  written atomically after every epoch; ``--resume`` continues from it at the next epoch;
+- ``log.csv`` (one row per epoch: loss, val loss/PSNR/SSIM/MAE/SAM, lr, seconds; row 0 is the
+  untrained model), ``curves.png`` at the end, TensorBoard events if tensorboard is installed.
+
+Devices: CUDA when present (``--device``), ``--amp`` for mixed precision (torch.amp), several GPUs
+with ``torchrun --nproc_per_node N -m mmcanet_core train ...`` (DDP, DistributedSampler, process
+group initialised from the environment; rank 0 validates and writes).
+"""
+
+import csv
+import json
+import math
+import os
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch.utils.data import DataLoader, DistributedSampler
+from tqdm import tqdm
+
+DEFAULTS: Dict[str, Any] = {
+    "model": "mmcanet",
+    "model_options": {},
+    "data": "sen12mscr",  # or "synthetic": real clear pairs + SYNTHETIC clouds
+    "root": None,
+    "protocol": "paper",
+    "train_split": "train",
+    "val_split": "val",
+    "val_data": None,  # defaults to `data`
+    "bigearthnet": False,
+    "bands": "rgb",
+    "size": 128,
+    "size_mode": "resize",
+    "epochs": 50,
+    "batch_size": 32,
+    "lr": 1e-4,
+    "lr_step": 25,
+    "lr_gamma": 0.1,
+    "ssim_weight": 1.0,
+    "seed": 0,
+    "workers": 2,
+    "amp": False,
+    "device": "auto",
+    "out": "runs/train",
+    "resume": False,
+    "max_steps": None,  # per epoch
+    "max_patches": None,
+    "val_max_patches": None,
+}
+CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
+              "lr", "seconds"]  # fmt: skip
+
+
+def add_arguments(parser) -> None:
+    """Every option defaults to None here so that a config file can set it (see module doc)."""
+    a = parser.add_argument
+    a("--config", help="JSON or YAML file with any of the options below (underscored names)")
+    a("--model", help="registered model name (default mmcanet; see `models`)")
+    a(
+        "--model-options",
+        dest="model_options",
+        type=json.loads,
+        help='model options as JSON, e.g. \'{"width": 8, "enc_blocks": [1, 1, 1, 1]}\'',
+    )
+    a(
+        "--data",
+        choices=["sen12mscr", "synthetic"],
+        help="real SEN12MS-CR triplets, or real clear s1+s2 pairs with SYNTHETIC clouds",
+    )
+    a("--root", help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...)")
+    a("--protocol", choices=["paper", "uncrtaints", "all"], help="ROI split protocol")
+    a("--train-split", dest="train_split", choices=["train", "val", "test", "all"])
+    a(
+        "--val-split",
+        dest="val_split",
+        choices=["train", "val", "test", "all"],
+        help="split used for validation (train only for smoke runs)",
+    )
+    a("--val-data", dest="val_data", choices=["sen12mscr", "synthetic"])
+    a(
+        "--bigearthnet",
+        action="store_true",
+        default=None,
+        help="add the 6 BigEarthNet pairs (SYNTHETIC clouds) to the training data",
+    )
+    a("--bands", help="rgb (B4, B3, B2; the paper) or all (13 bands)")
+    a("--size", type=int, help="patch size fed to the model (paper: 128)")
+    a(
+        "--size-mode",
+        dest="size_mode",
+        choices=["resize", "crop"],
+        help="256 -> size by area resize (paper) or crop (GLF-CR; random in training)",
+    )
+    a("--epochs", type=int)
+    a("--batch-size", dest="batch_size", type=int, help="per process")
+    a("--lr", type=float)
+    a("--lr-step", dest="lr_step", type=int, help="epochs between lr x lr-gamma")
+    a("--lr-gamma", dest="lr_gamma", type=float)
+    a("--ssim-weight", dest="ssim_weight", type=float, help="0: L1 only (Table VI)")
+    a("--seed", type=int)
+    a("--workers", type=int, help="data loader processes")
+    a("--amp", action="store_true", default=None, help="mixed precision (torch.amp)")
+    a("--device", help="auto, cpu, cuda, cuda:1 ...")
+    a("--out", help="run folder")
+    a("--resume", action="store_true", default=None, help="continue from OUT/resume.safetensors")
+    a("--max-steps", dest="max_steps", type=int, help="optimizer steps per epoch (smoke runs)")
+    a("--max-patches", dest="max_patches", type=int, help="use at most N training patches")
+    a("--val-max-patches", dest="val_max_patches", type=int)
+
+
+def load_config_file(path) -> Dict[str, Any]:
+    text = Path(path).read_text()
+    if str(path).lower().endswith((".yaml", ".yml")):
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    data = {k.replace("-", "_"): v for k, v in data.items()}
+    unknown = set(data) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"{path}: unknown options {sorted(unknown)}")
+    return data
+
+
+def resolve_config(args) -> Dict[str, Any]:
+    """Defaults < config file < command line."""
+    config = dict(DEFAULTS)
+    if getattr(args, "config", None):
+        config.update(load_config_file(args.config))
+    for key in DEFAULTS:
+        value = getattr(args, key, None)
+        if value is not None:
+            config[key] = value
+    if config["root"] is None:
+        raise ValueError("no data folder: give --root (or `root` in the config file)")
+    return config
+
+
+# ----------------------------------------------------------------------------------------- data
+def _limit(items: List, n: Optional[int], seed: int) -> List:
+    if n is None or n >= len(items):
+        return items
+    picked = sorted(random.Random(seed).sample(range(len(items)), n))
+    return [items[i] for i in picked]
+
+
+def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool):
+    """The dataset of ``kind`` ('sen12mscr' or 'synthetic') restricted to the ROIs of ``split``."""
+    from .data.sen12mscr import SEN12MSCR, find_triplets
+    from .data.splits import select
+    from .data.synthetic import SyntheticCloudPairs
+
+    limit = config["max_patches"] if train else config["val_max_patches"]
+    common = dict(bands=config["bands"], size=config["size"], size_mode=config["size_mode"],
+                  crop="random" if train else "center")  # fmt: skip
+    if kind == "sen12mscr":
+        triplets, _ = find_triplets(config["root"])
+        triplets = _limit(select(triplets, split, config["protocol"]), limit, config["seed"])
+        return SEN12MSCR(triplets=triplets, with_cloud_cover=False, **common)
+    if kind == "synthetic":
+        pairs, _ = find_triplets(config["root"], require=("s1", "s2"))
+        pairs = _limit(select(pairs, split, config["protocol"]), limit, config["seed"])
+        # Validation clouds are drawn once (seed + 1000, epoch 0) and never change.
+        return SyntheticCloudPairs(
+            pairs,
+            bigearthnet=bool(config["bigearthnet"]) and train,
+            seed=config["seed"] + (0 if train else 1000),
+            **common,
+        )
+    raise ValueError(f"unknown data kind {kind!r}")
+
+
+# ------------------------------------------------------------------------------ checkpointing
+def _flatten_optimizer(state: Dict[str, Any]):
+    tensors, plain = {}, {"param_groups": state["param_groups"], "state": {}}
+    for pid, entries in state["state"].items():
+        plain["state"][str(pid)] = {}
+        for name, value in entries.items():
+            if torch.is_tensor(value):
+                tensors[f"optimizer.{pid}.{name}"] = value.detach().cpu().contiguous()
+            else:
+                plain["state"][str(pid)][name] = value
+    return tensors, plain
+
+
+def _unflatten_optimizer(tensors: Dict[str, torch.Tensor], plain: Dict[str, Any]):
+    state: Dict[int, Dict[str, Any]] = {int(k): dict(v) for k, v in plain["state"].items()}
+    for key, value in tensors.items():
+        if key.startswith("optimizer."):
+            _, pid, name = key.split(".", 2)
+            state.setdefault(int(pid), {})[name] = value
+    return {"state": state, "param_groups": plain["param_groups"]}
+
+
+def save_resume(
+    path: Path,
+    model,
+    optimizer,
+    scheduler,
+    scaler,
+    epoch: int,
+    best: float,
+    history: List[Dict[str, Any]],
+    config: Dict[str, Any],
+) -> None:
+    """One safetensors file: model + optimizer tensors; the rest as JSON in its header."""
+    from safetensors.torch import save_file
+
+    tensors = {f"model.{k}": v.detach().cpu().contiguous().clone()
+               for k, v in model.state_dict().items()}  # fmt: skip
+    opt_tensors, opt_plain = _flatten_optimizer(optimizer.state_dict())
+    tensors.update(opt_tensors)
+    meta = {
+        "epoch": epoch,
+        "best_psnr": best,
+        "history": history,
+        "optimizer": opt_plain,
+        "scheduler": scheduler.state_dict(),
+        "scaler": scaler.state_dict(),
+        "config": config,
+    }
+    fd, tmp = tempfile.mkstemp(prefix=".resume.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(tensors, tmp, metadata={"resume": json.dumps(meta, default=float)})
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def load_resume(path: Path):
+    """(model state dict, optimizer state dict, JSON part) of a resume file."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+
+    with safe_open(str(path), framework="pt") as f:
+        meta = json.loads(f.metadata()["resume"])
+    tensors = load_file(str(path))
+    model_state = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")}
+    return model_state, _unflatten_optimizer(tensors, meta["optimizer"]), meta
+
+
+# --------------------------------------------------------------------------------- the loop
+def _setup_distributed(requested: str):
+    """(device, rank, world size); DDP when torchrun set WORLD_SIZE > 1."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if requested == "auto":
+        requested = "cuda" if torch.cuda.is_available() else "cpu"
+    if world > 1:
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        if requested.startswith("cuda"):
+            torch.cuda.set_device(local)
+            requested = f"cuda:{local}"
+        dist.init_process_group("nccl" if requested.startswith("cuda") else "gloo")
+        return torch.device(requested), dist.get_rank(), world
+    return torch.device(requested), 0, 1
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+@torch.no_grad()
+def validate(model, loader, loss_fn, device) -> Dict[str, float]:
+    """Mean val loss and the paper's metrics (eqs. 17-20) over every validation image."""
+    from .metrics import all_metrics
+
+    model.eval()
+    sums = {"loss": 0.0, "psnr": 0.0, "ssim": 0.0, "mae": 0.0, "sam": 0.0}
+    count = 0
+    for batch in loader:
+        sar, cloudy, target = (batch[k].to(device) for k in ("sar", "cloudy", "target"))
+        stages = model.forward_stages(sar, cloudy)
+        sums["loss"] += float(loss_fn(stages, target)) * len(target)
+        values = all_metrics(stages[-1].float().clamp(0, 1), target.float(), reduction="none")
+        for name, v in values.items():
+            sums[name.lower()] += (
+                float(v.clamp(max=100.0).sum()) if name == "PSNR" else float(v.sum())
+            )
+        count += len(target)
+    model.train()
+    return {k: v / max(count, 1) for k, v in sums.items()}
+
+
+def write_csv(path: Path, history: List[Dict[str, Any]]) -> None:
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        for row in history:
+            writer.writerow({k: row.get(k, "") for k in CSV_FIELDS})
+
+
+def plot_curves(path: Path, history: List[Dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [r["epoch"] for r in history]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+    trained = [r for r in history if r.get("train_loss") not in (None, "")]
+    axes[0].plot(
+        [r["epoch"] for r in trained], [r["train_loss"] for r in trained], "o-", label="train"
+    )
+    axes[0].plot(epochs, [r["val_loss"] for r in history], "s-", label="val")
+    axes[0].set_title("loss (L1 + 1 - SSIM, all stages)")
+    axes[0].legend()
+    axes[1].plot(epochs, [r["val_psnr"] for r in history], "o-")
+    axes[1].set_title("val PSNR (dB)")
+    axes[2].plot(epochs, [r["val_ssim"] for r in history], "o-")
+    axes[2].set_title("val SSIM")
+    for ax in axes:
+        ax.set_xlabel("epoch")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def train(config: Dict[str, Any]) -> Dict[str, Any]:
+    """Run training as configured; returns a summary (run folder, best PSNR, epochs run)."""
+    from .losses import RestorationLoss
+    from .models import build_model
+    from .weights import default_optical_bands, save_weights
+
+    config = dict(config)
+    if config.get("val_data") is None:
+        config["val_data"] = config["data"]
+    device, rank, world = _setup_distributed(str(config["device"]))
+    out = Path(config["out"])
+    if rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(config, indent=2, default=str))
+    _seed_everything(int(config["seed"]))
+
+    train_set = build_dataset(config, config["data"], config["train_split"], train=True)
+    val_set = build_dataset(config, config["val_data"], config["val_split"], train=False)
+    if len(train_set) == 0 or len(val_set) == 0:
+        raise ValueError(
+            f"empty data: {len(train_set)} training and {len(val_set)} validation "
+            f"patches under {config['root']} (protocol {config['protocol']})"
+        )
+    if rank == 0:
+        print(
+            f"data: {len(train_set)} training patches ({config['data']}, split "
+            f"{config['train_split']}), {len(val_set)} validation ({config['val_data']}, "
+            f"split {config['val_split']}), protocol {config['protocol']}"
+        )
+    in_channels = len(train_set.bands)
+    options = dict(config["model_options"])
+    options["in_channels"] = in_channels
+    model = build_model(config["model"], **options).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=float(config["lr"]))
+    scheduler = torch.optim.lr_scheduler.StepLR(
+        optimizer, int(config["lr_step"]), gamma=float(config["lr_gamma"])
+    )
+    use_amp = bool(config["amp"])
+    amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
+    scaler = torch.amp.GradScaler(device.type, enabled=use_amp and device.type == "cuda")
+    loss_fn = RestorationLoss(ssim_weight=float(config["ssim_weight"]))
+
+    start_epoch, best, history = 1, -math.inf, []
+    resume_path = out / "resume.safetensors"
+    if config["resume"] and resume_path.is_file():
+        model_state, optim_state, meta = load_resume(resume_path)
+        model.load_state_dict(model_state)
+        optimizer.load_state_dict(optim_state)
+        scheduler.load_state_dict(meta["scheduler"])
+        scaler.load_state_dict(meta["scaler"])
+        start_epoch, best, history = meta["epoch"] + 1, meta["best_psnr"], meta["history"]
+        if rank == 0:
+            print(f"resumed from {resume_path} at epoch {start_epoch}")
+    elif config["resume"] and rank == 0:
+        print(f"--resume: no {resume_path} yet; starting from scratch")
+
+    net = StageOutputs(model)
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(net)
+    sampler = DistributedSampler(train_set, seed=int(config["seed"])) if world > 1 else None
+    workers = int(config["workers"])
+    val_loader = DataLoader(val_set, batch_size=int(config["batch_size"]), num_workers=workers)
+    writer = None
+    if rank == 0:
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+
+            writer = SummaryWriter(str(out / "tensorboard"))
+        except ImportError:
+            pass
+    meta_common = dict(
+        name=config["model"],
+        options=options,
+        optical_bands=default_optical_bands(in_channels),
+        trained_on=_trained_on(config),
+        patch_size=int(config["size"] or 256),
+    )
+
+    if rank == 0 and not history:  # epoch 0: the untrained model, for reference
+        v = validate(model, val_loader, loss_fn, device)
+        history.append(_row(0, None, v, optimizer, 0.0))
+        write_csv(out / "log.csv", history)
+
+    for epoch in range(start_epoch, int(config["epochs"]) + 1):
+        started = time.perf_counter()
+        if hasattr(train_set, "set_epoch"):
+            train_set.set_epoch(epoch)
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+        generator = torch.Generator().manual_seed(int(config["seed"]) * 1000 + epoch)
+        loader = DataLoader(
+            train_set,
+            batch_size=int(config["batch_size"]),
+            shuffle=sampler is None,
+            sampler=sampler,
+            num_workers=workers,
+            generator=generator,
+            drop_last=len(train_set) > int(config["batch_size"]) * world,
+        )
+        steps = (
+            len(loader)
+            if config["max_steps"] is None
+            else min(len(loader), int(config["max_steps"]))
+        )
+        total, seen = 0.0, 0
+        bar = tqdm(loader, total=steps, desc=f"epoch {epoch}/{config['epochs']}", disable=rank != 0)
+        for step, batch in enumerate(bar):
+            if step >= steps:
+                break
+            sar, cloudy, target = (batch[k].to(device, non_blocking=True)
+                                   for k in ("sar", "cloudy", "target"))  # fmt: skip
+            with torch.autocast(device.type, dtype=amp_dtype, enabled=use_amp):
+                stages = net(sar, cloudy)
+            loss = loss_fn([s.float() for s in stages], target)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            total += loss.item() * len(target)
+            seen += len(target)
+            bar.set_postfix(loss=f"{loss.item():.4f}")
+        lr = optimizer.param_groups[0]["lr"]
+        scheduler.step()
+        if rank == 0:
+            v = validate(model, val_loader, loss_fn, device)
+            row = _row(epoch, total / max(seen, 1), v, None, time.perf_counter() - started, lr)
+            history.append(row)
+            write_csv(out / "log.csv", history)
+            if writer is not None:
+                for k, val in row.items():
+                    if k != "epoch" and val is not None:
+                        writer.add_scalar(k, val, epoch)
+            if v["psnr"] > best:
+                best = v["psnr"]
+                save_weights(
+                    out / "best.safetensors", model, epoch=epoch, val_psnr=best, **meta_common
+                )
+            save_resume(
+                resume_path, model, optimizer, scheduler, scaler, epoch, best, history, config
+            )
+            print(
+                f"epoch {epoch}: loss {row['train_loss']:.4f}, val PSNR {v['psnr']:.2f} dB, "
+                f"SSIM {v['ssim']:.4f}, MAE {v['mae']:.4f}, SAM {v['sam']:.2f} deg"
+            )
+        if world > 1:
+            dist.barrier()
+    if rank == 0:
+        plot_curves(out / "curves.png", history)
+        if writer is not None:
+            writer.close()
+    if world > 1:
+        dist.destroy_process_group()
+    return {"out": str(out), "best_psnr": best, "history": history}
+
+
+class StageOutputs(torch.nn.Module):
+    """Calling it gives every stage's output, so DDP (which calls ``forward``) syncs them all."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, sar, cloudy):
+        return self.model.forward_stages(sar, cloudy)
+
+
+def _row(epoch, train_loss, v, optimizer, seconds, lr=None) -> Dict[str, Any]:
+    if lr is None:
+        lr = optimizer.param_groups[0]["lr"]
+    return {
+        "epoch": epoch,
+        "train_loss": train_loss,
+        "val_loss": v["loss"],
+        "val_psnr": v["psnr"],
+        "val_ssim": v["ssim"],
+        "val_mae": v["mae"],
+        "val_sam": v["sam"],
+        "lr": lr,
+        "seconds": round(seconds, 2),
+    }
+
+
+def _trained_on(config: Dict[str, Any]) -> str:
+    if config["data"] == "synthetic":
+        extra = " + 6 BigEarthNet pairs" if config["bigearthnet"] else ""
+        what = f"SYNTHETIC clouds on real SEN12MS-CR clear s1+s2 pairs{extra}"
+    else:
+        what = "real SEN12MS-CR triplets"
+    where = f"protocol {config['protocol']}, split {config['train_split']}"
+    return f"{what} ({where}, root {config['root']})"
+
+
+def run(args) -> int:
+    train(resolve_config(args))
+    return 0

@@ -1,0 +1,463 @@
+"""Tiled, georeferenced inference on real SEN12MS-CR patches (``mmcanet_core.inference``).
+
+Most tests use small stand-in networks with a known receptive field so that exact properties
+(tiling = whole-scene prediction away from tile borders, nodata isolation) can be asserted; one
+test runs the real (tiny) MMCANet end to end, and the CLI test runs it from a weights file.
+"""
+
+import numpy as np
+import pytest
+import rasterio
+import torch
+import torch.nn as nn
+from rasterio.warp import Resampling, calculate_default_transform, reproject
+from rasterio.windows import Window
+
+from mmcanet_core import build_model, tiling
+from mmcanet_core.cli import main
+from mmcanet_core.inference import (
+    InferenceCancelled,
+    InferenceError,
+    predict_raster,
+    resolve_device,
+)
+from mmcanet_core.preprocess import S2_BANDS
+from mmcanet_core.weights import save_weights
+
+TINY = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1))
+# SEN12MS-CR patches with SAR, as (s1, optical) pairs; the spring ones pair with cloud-free s2.
+PAIRS = [
+    ("ROIs2017_winter_s1/s1_112/ROIs2017_winter_s1_112_p797.tif",
+     "ROIs2017_winter_s2_cloudy/s2_cloudy_112/ROIs2017_winter_s2_cloudy_112_p797.tif"),
+    ("ROIs1868_summer_s1/s1_19/ROIs1868_summer_s1_19_p30.tif",
+     "ROIs1868_summer_s2_cloudy/s2_cloudy_19/ROIs1868_summer_s2_cloudy_19_p30.tif"),
+    ("ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p30.tif",
+     "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p30.tif"),
+    ("ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p31.tif",
+     "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p31.tif"),
+    ("ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p32.tif",
+     "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p32.tif"),
+    ("ROIs1158_spring_s1/s1_100/ROIs1158_spring_s1_100_p102.tif",
+     "ROIs1970_fall_s2_cloudy/s2_cloudy_136/ROIs1970_fall_s2_cloudy_136_p100.tif"),
+]
+
+
+class LocalNet(nn.Module):
+    """Fully convolutional stand-in, receptive field 7 x 7 (radius 3): translation-equivariant.
+
+    Uses SAR strongly, so that misregistered SAR changes the output measurably.
+    """
+
+    in_channels = 3
+    sar_channels = 2
+    radius = 3
+
+    def __init__(self, seed: int = 0):
+        super().__init__()
+        torch.manual_seed(seed)
+        self.body = nn.Sequential(
+            nn.Conv2d(5, 8, 3, padding=1), nn.Tanh(),
+            nn.Conv2d(8, 8, 3, padding=1), nn.Tanh(),
+            nn.Conv2d(8, 3, 3, padding=1),
+        )
+
+    def forward(self, sar, optical):  # (B, 2, H, W), (B, 3, H, W) -> (B, 3, H, W)
+        return optical * 0.5 + 0.25 * sar.mean(1, keepdim=True) + 0.1 * self.body(
+            torch.cat([sar, optical], 1))
+
+
+class GlobalNet(LocalNet):
+    """LocalNet plus a per-image global term: each tile sees its own context (like attention)."""
+
+    def forward(self, sar, optical):
+        context = optical.mean(dim=(2, 3), keepdim=True)  # (B, 3, 1, 1)
+        return super().forward(sar, optical) + 0.5 * (context - 0.1)
+
+
+class BatchOneOnly(LocalNet):
+    """Raises CUDA out-of-memory for batches larger than one."""
+
+    def forward(self, sar, optical):
+        if sar.shape[0] > 1:
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return super().forward(sar, optical)
+
+
+def pair(sen12mscr, index=0):
+    s1, s2 = PAIRS[index]
+    return sen12mscr / s1, sen12mscr / s2
+
+
+def read(path):
+    with rasterio.open(path) as ds:
+        return ds.read(), ds.profile
+
+
+def write(path, data, profile, **changes):
+    count, height, width = data.shape
+    profile = dict(profile, count=count, height=height, width=width, dtype=data.dtype.name,
+                   **changes)
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data)
+    return path
+
+
+def mosaic(paths, out, cols):
+    """Real 256 x 256 patches side by side (``cols`` per row) on the first patch's grid."""
+    arrays = [read(p)[0] for p in paths]
+    profile = read(paths[0])[1]
+    rows = [np.concatenate(arrays[i:i + cols], axis=2) for i in range(0, len(arrays), cols)]
+    return write(out, np.concatenate(rows, axis=1), profile)
+
+
+@pytest.fixture(scope="module")
+def scene(sen12mscr, tmp_path_factory):
+    """A 768 x 512 real scene (3 x 2 patches): SAR and optical mosaics on one grid."""
+    folder = tmp_path_factory.mktemp("scene")
+    sar = mosaic([sen12mscr / s1 for s1, _ in PAIRS], folder / "s1.tif", cols=3)
+    optical = mosaic([sen12mscr / s2 for _, s2 in PAIRS], folder / "s2.tif", cols=3)
+    return sar, optical
+
+
+def tile_border_mask(height, width, tile, overlap, margin):
+    """True farther than ``margin`` px from every tile edge (scene edges included)."""
+    near = np.zeros((height, width), dtype=bool)
+    for t in [t for row in tiling.plan_tile_rows(height, width, tile, overlap) for t in row]:
+        for r in (t.row, t.row + t.height):
+            near[max(0, r - margin):r + margin, t.col:t.col + t.width] = True
+        for c in (t.col, t.col + t.width):
+            near[t.row:t.row + t.height, max(0, c - margin):c + margin] = True
+    return ~near
+
+
+def leftovers(folder, keep=()):
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+# --- georeferencing and the real network ------------------------------------------------------
+
+
+def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    torch.manual_seed(0)
+    model = build_model("mmcanet", **TINY)
+    seen = []
+    result = predict_raster(sar, optical, tmp_path / "out.tif", model=model, tile=128,
+                            overlap=32, batch_size=4, progress=lambda d, t: seen.append((d, t)))
+    with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
+        assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
+        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata == 0
+        assert out.descriptions[0].startswith("B4") and out.descriptions[2].startswith("B2")
+        assert out.profile["compress"] == "deflate"
+        data = out.read()
+    assert data.min() >= 1 and data.max() <= 10000  # restored DN, none reads as nodata
+    assert result.bands == [4, 3, 2] and result.tiles == 9 and result.sar_scale == "db"
+    assert seen[-1] == (9, 9) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert leftovers(tmp_path) == ["out.tif"]
+
+
+# --- tiling -------------------------------------------------------------------------------------
+
+
+def test_tiled_equals_whole_scene_inside_tiles(scene, tmp_path):
+    sar, optical = scene
+    model = LocalNet()
+    tiled = predict_raster(sar, optical, tmp_path / "tiled.tif", model=model, tile=128,
+                           overlap=32, batch_size=3)
+    whole = predict_raster(sar, optical, tmp_path / "whole.tif", model=model, tile=768)
+    assert tiled.tiles == 8 * 5 and whole.tiles == 1
+    a, b = read(tiled.output_path)[0].astype(int), read(whole.output_path)[0].astype(int)
+    interior = tile_border_mask(512, 768, 128, 32, margin=LocalNet.radius + 1)
+    assert interior.mean() > 0.5
+    assert np.abs(a - b)[:, interior].max() <= 1  # equal up to uint16 rounding
+    # Near tile borders the zero padding of each tile differs a little, never wildly.
+    assert np.abs(a - b).mean() < 5
+
+
+def seam_profile(tiled, whole):
+    """Column profile of |d/dx (tiled - whole)|, averaged over bands and rows."""
+    diff = tiled.astype(float) - whole.astype(float)
+    return np.abs(np.diff(diff, axis=2)).mean(axis=(0, 1))
+
+
+def test_blending_leaves_no_seam(scene, tmp_path, monkeypatch):
+    sar, optical = scene
+    model = GlobalNet()  # each tile gets its own brightness offset: a seam unless blended
+    whole = read(predict_raster(sar, optical, tmp_path / "w.tif", model=model, tile=768)
+                 .output_path)[0]
+    blended = read(predict_raster(sar, optical, tmp_path / "b.tif", model=model, tile=128,
+                                  overlap=32).output_path)[0]
+    monkeypatch.setattr(tiling, "blend_weight", lambda h, w, overlap: np.ones((h, w), np.float32))
+    boxed = read(predict_raster(sar, optical, tmp_path / "x.tif", model=model, tile=128,
+                                overlap=32).output_path)[0]
+    seam_blended, seam_boxed = seam_profile(blended, whole), seam_profile(boxed, whole)
+    assert seam_boxed.max() > 20  # the tiles really disagree: hard edges show up ...
+    assert seam_blended.max() < seam_boxed.max() / 5  # ... and blending removes them
+    # Gradient of the blended output across tile borders is not larger than elsewhere.
+    grad = np.abs(np.diff(blended.astype(float), axis=2)).mean(axis=(0, 1))  # (W - 1,)
+    tiles = [t for row in tiling.plan_tile_rows(512, 768, 128, 32) for t in row]
+    edges = sorted({t.col - 1 for t in tiles} | {t.col + t.width - 1 for t in tiles} - {-1, 767})
+    patch_seams = {255, 511}  # the mosaic's own joins between different real patches
+    rest = np.setdiff1d(np.arange(grad.size), edges + sorted(patch_seams))
+    assert grad[[e for e in edges if e not in patch_seams]].mean() < 1.2 * grad[rest].mean()
+
+
+def test_scene_smaller_than_a_tile(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 1)
+    for path, name in ((sar, "s1.tif"), (optical, "s2.tif")):
+        with rasterio.open(path) as src:
+            data = src.read(window=Window(10, 20, 90, 60))
+            profile = dict(src.profile, transform=src.window_transform(Window(10, 20, 90, 60)),
+                           width=90, height=60)
+        write(tmp_path / name, data, profile)
+    result = predict_raster(tmp_path / "s1.tif", tmp_path / "s2.tif", tmp_path / "out.tif",
+                            model=LocalNet(), tile=128)
+    with rasterio.open(result.output_path) as out, rasterio.open(tmp_path / "s2.tif") as src:
+        assert (out.shape, out.transform) == ((60, 90), src.transform)
+        assert out.read().min() >= 1
+    assert result.tiles == 1
+
+
+# --- SAR on other grids and scales -----------------------------------------------------------
+
+
+def reproject_sar(src_path, out_path, crs):
+    """Warp a real SAR patch to ``crs`` (bilinear, about the same pixel size)."""
+    with rasterio.open(src_path) as src:
+        transform, width, height = calculate_default_transform(
+            src.crs, crs, src.width, src.height, *src.bounds)
+        data = np.full((2, height, width), np.nan, dtype=np.float32)
+        reproject(src.read(), data, src_transform=src.transform, src_crs=src.crs,
+                  dst_transform=transform, dst_crs=crs, resampling=Resampling.bilinear,
+                  src_nodata=np.nan, dst_nodata=np.nan)
+        profile = dict(src.profile, crs=crs, transform=transform, width=width, height=height,
+                       nodata=np.nan)
+    return write(out_path, data, profile)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32632"])
+def test_sar_in_another_crs_matches_aligned_sar(sen12mscr, tmp_path, crs):
+    sar, optical = pair(sen12mscr, 1)
+    model = LocalNet()
+    aligned = read(predict_raster(sar, optical, tmp_path / "a.tif", model=model).output_path)[0]
+    warped_sar = reproject_sar(sar, tmp_path / "sar_other.tif", crs)
+    result = predict_raster(warped_sar, optical, tmp_path / "w.tif", model=model)
+    warped, profile = read(result.output_path)
+    assert profile["crs"] == read(optical)[1]["crs"] and warped.shape == aligned.shape
+    valid = (warped != 0).all(axis=0)
+    assert valid.mean() > 0.97  # only a thin rim can fall outside the warped SAR
+    error = np.abs(warped.astype(float) - aligned)[:, valid].mean()
+    # Misregistered SAR (flipped) changes the output far more than two resamplings do.
+    flipped = write(tmp_path / "flip.tif", read(sar)[0][:, ::-1].copy(), read(sar)[1])
+    wrong = read(predict_raster(flipped, optical, tmp_path / "f.tif", model=model)
+                 .output_path)[0]
+    assert error < 0.25 * np.abs(wrong.astype(float) - aligned).mean()
+
+
+def test_linear_power_sar_is_detected(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    db, profile = read(sar)
+    linear = write(tmp_path / "linear.tif", (10 ** (db / 10)).astype(np.float32), profile)
+    model = LocalNet()
+    ref = predict_raster(sar, optical, tmp_path / "db_out.tif", model=model)
+    got = predict_raster(linear, optical, tmp_path / "lin_out.tif", model=model)
+    assert (ref.sar_scale, got.sar_scale) == ("db", "linear")
+    diff = np.abs(read(got.output_path)[0].astype(int) - read(ref.output_path)[0])
+    assert diff.max() <= 1
+    forced = predict_raster(linear, optical, tmp_path / "f.tif", model=model, sar_scale="db")
+    assert np.abs(read(forced.output_path)[0].astype(int) - read(ref.output_path)[0]).max() > 10
+
+
+# --- nodata -------------------------------------------------------------------------------------
+
+
+def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 1)
+    model = LocalNet()
+    clean = read(predict_raster(sar, optical, tmp_path / "c.tif", model=model, tile=128,
+                                overlap=32).output_path)[0]
+    s1, s1_profile = read(sar)
+    s1[:, 40:60, 50:90] = np.nan  # a NaN hole in the SAR
+    s2, s2_profile = read(optical)
+    s2[:, 150:200, 120:140] = 0  # an optical nodata block
+    holes = predict_raster(write(tmp_path / "s1.tif", s1, s1_profile),
+                           write(tmp_path / "s2.tif", s2, s2_profile, nodata=0),
+                           tmp_path / "h.tif", model=model, tile=128, overlap=32)
+    out, profile = read(holes.output_path)
+    assert profile["nodata"] == 0
+    hole = np.zeros((256, 256), bool)
+    hole[40:60, 50:90] = hole[150:200, 120:140] = True
+    assert (out[:, hole] == 0).all() and (out[:, ~hole] > 0).all()
+    far = ~grow(hole, LocalNet.radius + 1)  # beyond the receptive field of the holes
+    assert far.mean() > 0.8
+    assert np.abs(out.astype(int) - clean)[:, far].max() <= 1
+
+
+def grow(mask, k):
+    """Binary dilation of a (H, W) mask by a (2k + 1)^2 square."""
+    padded = np.pad(mask, k)
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    for dy in range(2 * k + 1):
+        for dx in range(2 * k + 1):
+            out |= padded[dy:dy + h, dx:dx + w]
+    return out
+
+
+# --- devices, batches, cancel --------------------------------------------------------------------
+
+
+def test_cuda_oom_retries_with_smaller_batch(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    ref = predict_raster(sar, optical, tmp_path / "r.tif", model=LocalNet(), tile=64,
+                         batch_size=1)
+    got = predict_raster(sar, optical, tmp_path / "o.tif", model=BatchOneOnly(), tile=64,
+                         batch_size=8)
+    assert got.batch_size == 1
+    assert np.array_equal(read(got.output_path)[0], read(ref.output_path)[0])
+
+
+def test_half_on_cpu_is_bfloat16_and_close(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    full = predict_raster(sar, optical, tmp_path / "f.tif", model=LocalNet(), device="cpu")
+    half = predict_raster(sar, optical, tmp_path / "h.tif", model=LocalNet(), device="cpu",
+                          half=True)
+    assert full.tiles == 9 and any("bfloat16" in m for m in half.log)  # default tile 128
+    diff = np.abs(read(half.output_path)[0].astype(int) - read(full.output_path)[0])
+    assert 0 < diff.max() and diff.mean() < 10  # DN; the scene's values are in the thousands
+
+
+def test_resolve_device(monkeypatch):
+    device, reason = resolve_device("cpu")
+    assert device.type == "cpu" and reason
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto")[0].type == "cpu"
+    with pytest.raises(InferenceError, match="no CUDA GPU.*'cpu'"):
+        resolve_device("cuda")
+    with pytest.raises(InferenceError, match="unknown device"):
+        resolve_device("tpu")
+
+
+def test_cancel_leaves_no_file(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    calls = []
+
+    def cancel_after_first_batch():
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(InferenceCancelled):
+        predict_raster(sar, optical, tmp_path / "out.tif", model=LocalNet(), tile=64,
+                       batch_size=2, is_cancelled=cancel_after_first_batch)
+    assert len(calls) == 2 and leftovers(tmp_path) == []
+
+
+# --- bad input: clear error before any work, nothing left behind ------------------------------
+
+
+def bad_inputs(sen12mscr, tmp_path):
+    """name -> (predict_raster kwargs changes, regex the message must match)."""
+    sar, optical = pair(sen12mscr, 0)
+    db, profile = read(sar)
+    one_band = write(tmp_path / "in_1band.tif", db[:1], profile)
+    far = write(tmp_path / "in_far.tif", db, profile,
+                transform=profile["transform"] @ rasterio.Affine.translation(100000, 0))
+    fake = tmp_path / "in_fake.safetensors"  # a real GeoTIFF under a weights name
+    fake.write_bytes(optical.read_bytes())
+    junk = tmp_path / "in_junk.tif"
+    junk.write_text("not a raster at all\n")
+    return {
+        "missing SAR": (dict(sar_path=tmp_path / "nope.tif"), "does not exist"),
+        "missing optical": (dict(optical_path=tmp_path / "nope.tif"), "does not exist"),
+        "not a raster": (dict(sar_path=junk), "cannot be read by GDAL"),
+        "1-band SAR": (dict(sar_path=one_band), "1 band.*VV, VH"),
+        "no overlap": (dict(sar_path=far), "do not overlap.*covers"),
+        "band 14": (dict(optical_bands=[4, 3, 14]), r"\[14\] do not exist.*1 to 13"),
+        "two bands": (dict(optical_bands=[4, 3]), "takes 3 optical bands.*4,3,2"),
+        "foreign weights": (dict(weights=fake, model=None), "not a safetensors.*saved by"),
+        "no model": (dict(model=None), "no model: pass weights"),
+        "tile": (dict(tile=100), "multiple of 16"),
+        "overlap": (dict(overlap=200), "overlap 200"),
+        "sar scale": (dict(sar_scale="amplitude"), "'db' or 'linear'"),
+        "no folder": (dict(output_path=tmp_path / "missing" / "out.tif"), "does not exist"),
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "missing SAR", "missing optical", "not a raster", "1-band SAR", "no overlap", "band 14",
+    "two bands", "foreign weights", "no model", "tile", "overlap", "sar scale", "no folder",
+])
+def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case):
+    changes, message = bad_inputs(sen12mscr, tmp_path)[case]
+    sar, optical = pair(sen12mscr, 0)
+    kwargs = dict(sar_path=sar, optical_path=optical, output_path=tmp_path / "out.tif",
+                  model=LocalNet(), tile=128)
+    kwargs.update(changes)
+    before = leftovers(tmp_path)
+    with pytest.raises(InferenceError, match=message):
+        predict_raster(**kwargs)
+    assert leftovers(tmp_path) == before
+
+
+def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+    data, profile = read(optical)
+    five = write(tmp_path / "five.tif", data[:5], profile)
+    with pytest.raises(InferenceError, match="5 band.*--bands"):
+        predict_raster(sar, five, tmp_path / "o.tif", model=LocalNet())
+    rgb = write(tmp_path / "rgb.tif", data[[3, 2, 1]], profile)  # a 3-band file: bands 1-3
+    result = predict_raster(sar, rgb, tmp_path / "rgb_out.tif", model=LocalNet())
+    assert result.bands == [1, 2, 3]
+    full = predict_raster(sar, optical, tmp_path / "full_out.tif", model=LocalNet())
+    assert np.array_equal(read(result.output_path)[0], read(full.output_path)[0])
+    assert full.band_names[0].startswith(S2_BANDS[3])
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artifacts):
+    sar, optical = pair(sen12mscr, 1)
+    torch.manual_seed(0)
+    weights = save_weights(tmp_path / "tiny.safetensors", build_model("mmcanet", **TINY),
+                           name="mmcanet", options=TINY, optical_bands=(4, 3, 2),
+                           trained_on="nothing (untrained test weights)")
+    preview = artifacts / "predict_preview.png"
+    code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
+                 str(tmp_path / "out.tif"), "--weights", str(weights), "--tile", "256",
+                 "--device", "cpu", "--preview", str(preview)])
+    assert code == 0
+    assert capsys.readouterr().out.strip().endswith("out.tif")
+    with rasterio.open(tmp_path / "out.tif") as out:
+        assert out.count == 3 and out.crs == rasterio.open(optical).crs
+    import matplotlib.image
+
+    picture = matplotlib.image.imread(preview)
+    assert picture.shape[1] > 2 * picture.shape[0]  # three panels side by side
+    assert picture[..., :3].std() > 0.05
+
+
+def test_cli_without_weights_or_model_is_a_clear_error(sen12mscr, tmp_path, capsys, monkeypatch):
+    from mmcanet_core import inference
+
+    monkeypatch.setattr(inference, "CHECKPOINT_DIR", tmp_path / "none")
+    sar, optical = pair(sen12mscr, 1)
+    code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
+                 str(tmp_path / "out.tif")])
+    assert code == 2
+    assert "--weights" in capsys.readouterr().err
+    assert not (tmp_path / "out.tif").exists()
+
+
+def test_cli_untrained_model_warns_loudly(sen12mscr, tmp_path, capsys, monkeypatch):
+    from mmcanet_core import inference, models
+
+    monkeypatch.setattr(inference, "CHECKPOINT_DIR", tmp_path / "none")
+    monkeypatch.setattr(models, "build_model", lambda name, **options: LocalNet())
+    sar, optical = pair(sen12mscr, 1)
+    code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
+                 str(tmp_path / "out.tif"), "--model", "mmcanet", "--tile", "128"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "UNTRAINED" in err and "MEANINGLESS" in err
+    assert (tmp_path / "out.tif").is_file()

@@ -1,0 +1,188 @@
+"""The dock: load/unload cleanly, one-click decloud on a background task, cancel, errors, and a
+screenshot to look at."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtWidgets import QAction, QDockWidget
+from test_plugin_processing import pair
+
+
+def wait_for(predicate, limit_s=180.0):
+    """Process Qt events until ``predicate()`` holds; fail (not hang) after ``limit_s``."""
+    end = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < end, "the background task did not finish"
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def plugin_widgets(window):
+    actions = [a for a in window.findChildren(QAction) if a.objectName().startswith("mmcanet")]
+    docks = [d for d in window.findChildren(QDockWidget) if d.objectName() == "MMCANetDock"]
+    return actions, docks
+
+
+@pytest.fixture()
+def started(plugin_path, qgis_iface, qgis_processing, qgis_new_project):
+    import qgis.utils
+
+    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
+    plugin = qgis.utils.plugins["mmcanet"]
+    yield plugin
+    assert qgis.utils.unloadPlugin("mmcanet")
+    QgsProject.instance().removeAllMapLayers()
+
+
+@pytest.fixture()
+def layers(sen12mscr, qgis_new_project):
+    sar_path, optical_path = pair(sen12mscr)
+    sar = QgsRasterLayer(str(sar_path), "S1 VV VH")
+    optical = QgsRasterLayer(str(optical_path), "S2 cloudy")
+    assert sar.isValid() and optical.isValid()
+    QgsProject.instance().addMapLayers([sar, optical])
+    return sar, optical
+
+
+def test_load_unload_twice_leaves_nothing_behind(plugin_path, qgis_iface, qgis_processing):
+    import qgis.utils
+
+    window = qgis_iface.mainWindow()
+    for _ in range(2):
+        assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
+        plugin = qgis.utils.plugins["mmcanet"]
+        actions, docks = plugin_widgets(window)
+        assert len(actions) == 2 and len(docks) == 1
+        assert QgsApplication.processingRegistry().algorithmById("mmcanet:removeclouds")
+        toggle = plugin.toggle_action
+        assert not toggle.icon().isNull()
+        toggle.trigger()
+        assert docks[0].isVisibleTo(window)
+        toggle.trigger()
+        assert not docks[0].isVisibleTo(window)
+        assert qgis.utils.unloadPlugin("mmcanet")
+        assert plugin_widgets(window) == ([], [])
+        assert QgsApplication.processingRegistry().providerById("mmcanet") is None
+
+
+def test_dock_filters_raster_layers(started, layers):
+    from qgis.core import QgsVectorLayer
+
+    vector = QgsVectorLayer("Point?crs=EPSG:4326", "points", "memory")
+    QgsProject.instance().addMapLayer(vector)
+    combo = started.dock.sar_combo
+    names = {combo.itemText(i) for i in range(combo.count())}
+    assert {"S1 VV VH", "S2 cloudy"} <= names and "points" not in names
+
+
+def test_dock_decloud_adds_layer_and_screenshot(started, layers, tiny_weights, artifacts,
+                                                tmp_path):
+    sar, optical = layers
+    dock = started.dock
+    dock.resize(380, 500)
+    dock.sar_combo.setLayer(sar)
+    dock.optical_combo.setLayer(optical)
+    dock.weights_widget.setFilePath(str(tiny_weights))
+    dock.device_combo.setCurrentIndex(1)  # CPU
+    dock.output_widget.setFilePath("")  # empty: a temporary GeoTIFF
+    before = set(QgsProject.instance().mapLayers())
+    dock.decloud_button.click()
+    assert not dock.decloud_button.isEnabled() and dock.cancel_button.isEnabled()
+    wait_for(lambda: dock.run.done)
+    assert dock.run.ok, dock.status_label.text()
+    added = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers())
+             - before]
+    assert len(added) == 1
+    layer = added[0]
+    assert layer.name() == "S2 cloudy (cloud-free)"
+    assert layer.source().endswith(".tif") and Path(layer.source()).is_file()
+    assert layer.crs() == optical.crs() and layer.extent() == optical.extent()
+    assert dock.progress_bar.value() == 100
+    assert "CPU" in dock.device_label.text()
+    assert dock.decloud_button.isEnabled() and not dock.cancel_button.isEnabled()
+    dock.grab().save(str(artifacts / "dock.png"))
+    assert (artifacts / "dock.png").stat().st_size > 5000
+
+
+def test_dock_cancel_during_run_leaves_no_output(started, layers, tiny_weights,
+                                                 tmp_path):
+    sar, optical = layers
+    dock = started.dock
+    dock.sar_combo.setLayer(sar)
+    dock.optical_combo.setLayer(optical)
+    dock.weights_widget.setFilePath(str(tiny_weights))
+    output = tmp_path / "cancelled.tif"
+    dock.output_widget.setFilePath(str(output))
+    before = set(QgsProject.instance().mapLayers())
+
+    # Hold the worker at its first progress report until the Cancel button has been pressed,
+    # so that the cancel certainly lands in the middle of the run.
+    reached, release = threading.Event(), threading.Event()
+
+    def hold(_value):
+        if not reached.is_set():
+            reached.set()
+            release.wait(60)
+
+    dock.run_created.connect(
+        lambda run: run.feedback.progressChanged.connect(hold, Qt.DirectConnection))
+    run = dock.start()
+    wait_for(reached.is_set)
+    dock.cancel_button.click()
+    release.set()
+    wait_for(lambda: run.done)
+    assert not run.ok and run.cancelled
+    assert "Cancelled" in dock.status_label.text()
+    assert set(QgsProject.instance().mapLayers()) == before
+    assert not output.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_dock_shows_errors_in_dock_and_message_bar(started, layers, tmp_path, qgis_iface):
+    sar, optical = layers
+    dock = started.dock
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    dock.sar_combo.setLayer(None)
+    dock.decloud_button.click()  # nothing chosen: refused before any task
+    assert dock.run is None
+    assert "Choose both" in dock.status_label.text()
+    assert any("Choose both" in m for m in bar.get_messages(Qgis.Critical))
+
+    fake = tmp_path / "broken.safetensors"
+    fake.write_bytes(b"not weights")
+    dock.sar_combo.setLayer(sar)
+    dock.optical_combo.setLayer(optical)
+    dock.weights_widget.setFilePath(str(fake))
+    dock.decloud_button.click()
+    wait_for(lambda: dock.run.done)
+    assert not dock.run.ok
+    assert "broken.safetensors" in dock.status_label.text()
+    assert any("broken.safetensors" in m for m in bar.get_messages(Qgis.Critical))
+    assert dock.decloud_button.isEnabled()
+
+
+def test_unload_during_a_run_cancels_it_and_adds_nothing(plugin_path, qgis_iface,
+                                                          qgis_processing, layers,
+                                                          tiny_weights, tmp_path):
+    import qgis.utils
+
+    sar, optical = layers
+    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
+    dock = qgis.utils.plugins["mmcanet"].dock
+    dock.sar_combo.setLayer(sar)
+    dock.optical_combo.setLayer(optical)
+    dock.weights_widget.setFilePath(str(tiny_weights))
+    dock.output_widget.setFilePath(str(tmp_path / "unloaded.tif"))
+    before = set(QgsProject.instance().mapLayers())
+    run = dock.start()
+    feedback = run.feedback
+    assert qgis.utils.unloadPlugin("mmcanet")
+    assert feedback.isCanceled()
+    wait_for(lambda: QgsApplication.taskManager().countActiveTasks() == 0)
+    QCoreApplication.processEvents()
+    assert set(QgsProject.instance().mapLayers()) == before
+    assert not (tmp_path / "unloaded.tif").exists()

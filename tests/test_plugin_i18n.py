@@ -1,0 +1,65 @@
+"""Translations: complete .ts sources, compiled .qm, and the plugin follows QGIS's locale."""
+
+import importlib.util
+
+import pytest
+from qgis.core import QgsApplication, QgsSettings
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("mmcanet_i18n_script", ROOT / "scripts" / "i18n.py")
+i18n_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(i18n_script)
+
+
+@pytest.mark.parametrize("language", ["de", "zh_CN"])
+def test_every_string_is_translated_and_compiled(language):
+    sources = i18n_script.extract()
+    assert len(sources) > 50
+    translated = i18n_script.read_ts(ROOT / "i18n" / f"mmcanet_{language}.ts")
+    untranslated = [s for s in sources if s not in translated]
+    assert untranslated == []
+    qm = ROOT / "i18n" / f"mmcanet_{language}.qm"
+    assert qm.is_file() and qm.stat().st_mtime >= (qm.with_suffix(".ts")).stat().st_mtime - 1
+
+
+@pytest.fixture()
+def user_locale():
+    settings = QgsSettings()
+    previous = settings.value("locale/userLocale", None)
+
+    def set_locale(value):
+        settings.setValue("locale/userLocale", value)
+
+    yield set_locale
+    if previous is None:
+        settings.remove("locale/userLocale")
+    else:
+        settings.setValue("locale/userLocale", previous)
+
+
+@pytest.mark.parametrize("locale, title, button", [
+    ("de_DE", "Wolken entfernen (SAR-optisch)", "Wolken entfernen"),
+    ("zh_CN", "去除云层（SAR-光学）", "去云"),
+])
+def test_plugin_loads_translation_for_qgis_locale(plugin_path, qgis_iface, qgis_processing,
+                                                  user_locale, artifacts, locale, title,
+                                                  button):
+    import qgis.utils
+
+    user_locale(locale)
+    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
+    try:
+        plugin = qgis.utils.plugins["mmcanet"]
+        assert plugin.translation.path.endswith(f"mmcanet_{locale.split('_')[0]}.qm"
+                                                if locale == "de_DE" else "mmcanet_zh_CN.qm")
+        alg = QgsApplication.processingRegistry().algorithmById("mmcanet:removeclouds")
+        assert alg.displayName() == title
+        assert plugin.dock.decloud_button.text() == button
+        plugin.dock.resize(380, 560)
+        plugin.dock.grab().save(str(artifacts / f"dock_{locale}.png"))
+    finally:
+        assert qgis.utils.unloadPlugin("mmcanet")
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("MMCANet", "Decloud") == "Decloud"  # translator removed

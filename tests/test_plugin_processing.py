@@ -1,0 +1,197 @@
+"""mmcanet:removeclouds through processing.run, a .model3 and qgis_process, on real data."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingException,
+    QgsProcessingModelAlgorithm,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+
+from conftest import PLUGIN_DIR, ROOT
+
+ALG = "mmcanet:removeclouds"
+WINTER = ("ROIs2017_winter", 112, 797)
+
+
+def pair(root: Path, roi=WINTER):
+    """(SAR, cloudy optical) paths of one SEN12MS-CR triplet."""
+    name, scene, patch = roi
+    s1 = root / f"{name}_s1" / f"s1_{scene}" / f"{name}_s1_{scene}_p{patch}.tif"
+    s2 = (root / f"{name}_s2_cloudy" / f"s2_cloudy_{scene}"
+          / f"{name}_s2_cloudy_{scene}_p{patch}.tif")
+    assert s1.is_file() and s2.is_file(), (s1, s2)
+    return s1, s2
+
+
+@pytest.fixture(scope="module")
+def plugin(plugin_path, qgis_iface, qgis_processing):
+    """The plugin started the way QGIS starts it (provider registered), unloaded after."""
+    import qgis.utils
+
+    assert qgis.utils.loadPlugin("mmcanet")
+    assert qgis.utils.startPlugin("mmcanet")
+    yield qgis.utils.plugins["mmcanet"]
+    assert qgis.utils.unloadPlugin("mmcanet")
+
+
+def _run(params):
+    import processing
+
+    return processing.run(ALG, params)
+
+
+def test_algorithm_listed_with_parameters(plugin):
+    alg = QgsApplication.processingRegistry().algorithmById(ALG)
+    assert alg is not None
+    names = [p.name() for p in alg.parameterDefinitions()]
+    for name in ("SAR", "OPTICAL", "WEIGHTS", "OPTICAL_BANDS", "DEVICE", "TILE", "OVERLAP",
+                 "BATCH_SIZE", "HALF", "OUTPUT"):
+        assert name in names
+    advanced = {p.name() for p in alg.parameterDefinitions()
+                if p.flags() & p.FlagAdvanced}
+    assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF"}
+    help_text = alg.shortHelpString()
+    assert "co-registered" in help_text and "VV" in help_text and "CPU" in help_text
+
+
+def test_weights_default_is_the_shipped_checkpoint(plugin, tmp_path):
+    from mmcanet.plugin.algorithm import shipped_weights
+
+    assert shipped_weights(str(tmp_path)) is None
+    (tmp_path / "b.safetensors").write_bytes(b"")
+    (tmp_path / "a.safetensors").write_bytes(b"")
+    assert shipped_weights(str(tmp_path)) == str(tmp_path / "a.safetensors")
+    alg = QgsApplication.processingRegistry().algorithmById(ALG)
+    assert alg.parameterDefinition("WEIGHTS").defaultValue() == shipped_weights()
+
+
+def test_removeclouds_on_real_pair(plugin, sen12mscr, tiny_weights, tmp_path):
+    sar, optical = pair(sen12mscr)
+    out = tmp_path / "restored.tif"
+    result = _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+                   "DEVICE": 1, "TILE": 128, "OUTPUT": str(out)})
+    assert Path(result["OUTPUT"]) == out and out.is_file()
+    assert "CPU" in result["DEVICE_USED"]
+    restored, source = QgsRasterLayer(str(out), "restored"), QgsRasterLayer(str(optical), "s2")
+    assert restored.isValid() and source.isValid()
+    assert restored.crs() == source.crs()
+    assert restored.extent() == source.extent()
+    assert (restored.width(), restored.height()) == (source.width(), source.height()) == (256, 256)
+    assert restored.bandCount() == 3  # the weights' bands 4, 3, 2
+    stats = restored.dataProvider().bandStatistics(1)
+    assert stats.maximumValue > stats.minimumValue  # a real image, not a constant
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"OPTICAL_BANDS": "red,green"}, "1-based band numbers"),
+    ({"OPTICAL_BANDS": "4,3,99"}, "99"),
+    ({"WEIGHTS": "/nonexistent/weights.safetensors"}, "weights"),
+    ({"OUTPUT": "restored.png"}, "GeoTIFF"),
+    ({"SAR": "optical"}, "SAR"),  # a 13-band optical raster given as SAR
+])
+def test_bad_input_raises_clear_error_and_writes_nothing(plugin, sen12mscr, tiny_weights,
+                                                         tmp_path, change, expected):
+    sar, optical = pair(sen12mscr)
+    params = {"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+              "OUTPUT": str(tmp_path / "restored.tif")}
+    if change.get("SAR") == "optical":
+        change = {"SAR": str(optical)}
+    if "OUTPUT" in change:
+        change = {"OUTPUT": str(tmp_path / change["OUTPUT"])}
+    params.update(change)
+    with pytest.raises(QgsProcessingException) as error:
+        _run(params)
+    assert expected.lower() in str(error.value).lower()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_weights_that_are_not_safetensors_are_refused(plugin, sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr)
+    fake = tmp_path / "fake.safetensors"
+    fake.write_bytes(b"this is not a weights file")
+    with pytest.raises(QgsProcessingException) as error:
+        _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(fake),
+              "OUTPUT": str(tmp_path / "out.tif")})
+    assert "fake.safetensors" in str(error.value)
+    assert not (tmp_path / "out.tif").exists()
+
+
+def test_missing_torch_keeps_algorithm_listed_and_explains_install(plugin, sen12mscr,
+                                                                   tiny_weights, tmp_path,
+                                                                   monkeypatch):
+    import mmcanet.plugin.deps as deps
+
+    monkeypatch.setattr(deps, "missing_packages", lambda *a, **k: ["torch"])
+    assert QgsApplication.processingRegistry().algorithmById(ALG) is not None
+    sar, optical = pair(sen12mscr)
+    with pytest.raises(QgsProcessingException) as error:
+        _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+              "OUTPUT": str(tmp_path / "out.tif")})
+    message = str(error.value)
+    assert "torch" in message and "Install Python dependencies" in message
+    assert "--no-deps" in message  # the pip command the installer would run
+    assert not (tmp_path / "out.tif").exists()
+
+
+def test_example_model_clips_then_removes_clouds(plugin, sen12mscr, tiny_weights, tmp_path):
+    import processing
+
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(ROOT / "examples" / "clip_and_decloud.model3"))
+    children = {c.algorithmId() for c in model.childAlgorithms().values()}
+    assert children == {"gdal:cliprasterbyextent", ALG}
+    sar, optical = pair(sen12mscr)
+    full = QgsRasterLayer(str(optical), "s2").extent()
+    # the central 128 x 128 pixels (10 m) of the 256 x 256 patch
+    part = QgsRectangle(full.xMinimum() + 640, full.yMinimum() + 640,
+                        full.xMinimum() + 1920, full.yMinimum() + 1920)
+    extent = (f"{part.xMinimum()},{part.xMaximum()},{part.yMinimum()},{part.yMaximum()}"
+              f" [{QgsRasterLayer(str(optical), 's2').crs().authid()}]")
+    out = tmp_path / "model_out.tif"
+    result = processing.run(model, {"sar": str(sar), "optical": str(optical), "extent": extent,
+                                    "weights": str(tiny_weights),
+                                    "remove_clouds:cloud_free": str(out)})
+    layer = QgsRasterLayer(result["remove_clouds:cloud_free"], "model")
+    assert layer.isValid() and out.is_file()
+    assert (layer.width(), layer.height()) == (128, 128)
+    assert layer.extent() == part
+
+
+def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tmp_path):
+    """The headless command line, in a fresh process: plugin enable, then run on real data."""
+    sar, optical = pair(sen12mscr)
+    out = tmp_path / "cli.tif"
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
+        QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"),
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+    )
+    enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert enable.returncode == 0, enable.stdout + enable.stderr
+    run = subprocess.run(
+        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+         f"WEIGHTS={tiny_weights}", "DEVICE=0", f"OUTPUT={out}"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Running on CPU" in run.stdout
+    assert "DEVICE_USED" in run.stdout and str(out) in run.stdout
+    restored, source = QgsRasterLayer(str(out), "cli"), QgsRasterLayer(str(optical), "s2")
+    assert restored.isValid()
+    assert restored.crs() == source.crs() and restored.extent() == source.extent()
+    assert (restored.width(), restored.height()) == (256, 256)
+
+    bad = subprocess.run(
+        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+         f"WEIGHTS={tiny_weights}", "OPTICAL_BANDS=4,3,99", f"OUTPUT={tmp_path / 'bad.tif'}"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert bad.returncode != 0
+    assert "99" in bad.stdout + bad.stderr
+    assert not (tmp_path / "bad.tif").exists()
