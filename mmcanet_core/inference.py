@@ -139,7 +139,8 @@ def predict_raster(
         if sar_grid is not sar:
             stack.enter_context(sar_grid)
             say("SAR is on another grid: resampled bilinearly onto the optical grid")
-        rows = plan_tile_rows(optical.height, optical.width, tile, overlap)
+        margin = overlap // 2  # reflected context beyond the scene edges
+        rows = plan_tile_rows(optical.height, optical.width, tile, overlap, margin)
         total = sum(len(r) for r in rows)
         say(f"{optical.width} x {optical.height} px, bands {bands}, {total} tiles of {tile} px "
             f"(overlap {overlap}), batch {batch_size}")
@@ -346,6 +347,7 @@ def _write_output(output, optical, sar_grid, bands, names, rows, engine, overlap
             dst.update_tags(**tags)
             writer = raster.RowWriter(dst, profile["dtype"], nodata, profile["blockysize"])
             blender = StripBlender(len(bands), rows[0][0].height, optical.width, overlap)
+            height = optical.height
             flat = [(r, t) for r, row in enumerate(rows) for t in row]
             for chunk in batches(flat, max(engine.batch_size, 1)):
                 if is_cancelled is not None and is_cancelled():
@@ -354,7 +356,7 @@ def _write_output(output, optical, sar_grid, bands, names, rows, engine, overlap
                     blender.add(t, pred, valid)
                     if t is rows[r][-1]:  # the row of tiles is complete
                         last = r + 1 == len(rows)
-                        next_top = optical.height if last else rows[r + 1][0].row
+                        next_top = height if last else min(max(rows[r + 1][0].row, 0), height)
                         values, _ = blender.finish_rows(next_top)
                         writer.add(values)
                 done += len(chunk)
@@ -369,14 +371,25 @@ def _write_output(output, optical, sar_grid, bands, names, rows, engine, overlap
         _remove(Path(str(tmp) + ".aux.xml"))
 
 
+def _read_tile(ds_read, t: Tile, height: int, width: int) -> np.ndarray:
+    """(C, t.height, t.width): the in-scene window read, the rest filled by reflection."""
+    row0, row1, col0, col1 = t.inside(height, width)
+    data = ds_read(rasterio.windows.Window(col0, row0, col1 - col0, row1 - row0))
+    pads = ((0, 0), (row0 - t.row, t.row + t.height - row1), (col0 - t.col, t.col + t.width - col1))
+    if not any(any(p) for p in pads):
+        return data
+    return np.pad(data, pads, mode="reflect" if min(data.shape[1:]) > 1 else "edge")
+
+
 def _run_chunk(chunk, optical, sar_grid, bands, engine):
-    """Read, prepare and predict a list of ``(row index, Tile)``; yields (item, DN, valid)."""
+    """Read, prepare and predict a list of ``(row index, Tile)``; yields the in-scene
+    ``(item, DN (C, h, w), valid (h, w))``."""
     inputs = []
+    size = (optical.height, optical.width)
     for item in chunk:
         t: Tile = item[1]
-        window = rasterio.windows.Window(t.col, t.row, t.width, t.height)
-        sar = raster.read_float(sar_grid, window, (1, 2))  # (2, h, w)
-        opt = raster.read_optical(optical, window, bands)  # (C, h, w)
+        sar = _read_tile(lambda w: raster.read_float(sar_grid, w, (1, 2)), t, *size)  # (2, T, T)
+        opt = _read_tile(lambda w: raster.read_optical(optical, w, bands), t, *size)  # (C, T, T)
         inputs.append(engine.prepare(sar, opt))
     todo = [i for i, (_, _, valid) in enumerate(inputs) if valid.any()]
     preds = {}
@@ -389,7 +402,9 @@ def _run_chunk(chunk, optical, sar_grid, bands, engine):
         pred = preds.get(i)
         if pred is None:  # nothing valid in this tile: skip the network
             pred = np.zeros((len(bands), t.height, t.width), dtype=np.float32)
-        yield item, pred[:, : t.height, : t.width], valid
+        row0, row1, col0, col1 = t.inside(*size)
+        inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
+        yield item, pred[(slice(None),) + inner], valid[inner]
 
 
 def _remove(path: Path) -> None:

@@ -1,8 +1,8 @@
 """``--preview``: a side-by-side PNG of SAR (VV) / cloudy optical / restored optical.
 
 Everything is read decimated (at most :data:`MAX_SIDE` pixels per side), so a preview of a full
-Sentinel-2 tile stays cheap. Cloudy and restored share one percentile stretch (taken from the
-restored image), so their brightness is comparable and clouds show up as white.
+Sentinel-2 tile stays cheap. Each panel gets its own 2-98 % percentile stretch per band (a shared
+one would turn a thickly clouded input into a white square).
 """
 
 from pathlib import Path
@@ -77,12 +77,10 @@ def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[i
                 grid.close()
         cloudy = _read(optical, [bands[p] for p in positions], shape)
         clean = _read(restored, [p + 1 for p in positions], shape)
-    low, high = percentiles(clean)
-    vv_low, vv_high = percentiles(vv)
     panels = [
-        ("SAR VV (dB)", stretch(vv, vv_low, vv_high)[..., 0]),
-        ("cloudy optical", stretch(cloudy, low, high)),
-        ("restored (MMCANet)", stretch(clean, low, high)),
+        ("SAR VV (dB)", stretch(vv, *percentiles(vv))[..., 0]),
+        ("cloudy optical", stretch(cloudy, *percentiles(cloudy))),
+        ("restored (MMCANet)", stretch(clean, *percentiles(clean))),
     ]
     fig = Figure(figsize=(12, 4.4 * shape[0] / shape[1] + 0.6), dpi=100)
     FigureCanvasAgg(fig)

@@ -1,8 +1,11 @@
 """Window planning and seamless blending for tiled inference.
 
-Tiles of ``tile x tile`` pixels step by ``tile - overlap``; the last tile of a row/column is
-shifted back so that it ends exactly at the scene edge (no tile hangs over the border). A scene
-smaller than one tile along an axis gets one window of the scene's size (the caller pads it).
+Tiles of ``tile x tile`` pixels step by ``tile - overlap`` over the scene grown by ``margin``
+pixels on every side; the last tile of a row/column is shifted back so that it ends exactly at the
+grown edge. The caller fills the part of a tile outside the scene by reflection, so that the
+network's own border effects fall outside the scene instead of on its edge pixels. A scene
+smaller than one tile along an axis gets one window of the grown scene's size (padded further by
+the caller).
 
 Each tile's prediction is weighted by a separable raised-cosine ramp over its ``overlap`` border
 pixels, so neighbouring tiles cross-fade instead of meeting at a seam. The weights never reach
@@ -21,12 +24,17 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Tile:
-    """One window: rows ``row:row+height``, columns ``col:col+width`` of the scene."""
+    """One window: rows ``row:row+height``, columns ``col:col+width``; may reach outside."""
 
     row: int
     col: int
     height: int
     width: int
+
+    def inside(self, height: int, width: int) -> Tuple[int, int, int, int]:
+        """``(row0, row1, col0, col1)``: the part of the tile inside a ``height x width`` scene."""
+        return (max(self.row, 0), min(self.row + self.height, height),
+                max(self.col, 0), min(self.col + self.width, width))
 
 
 def plan_starts(size: int, tile: int, overlap: int) -> List[int]:
@@ -39,11 +47,15 @@ def plan_starts(size: int, tile: int, overlap: int) -> List[int]:
     return starts
 
 
-def plan_tile_rows(height: int, width: int, tile: int, overlap: int) -> List[List[Tile]]:
-    """Tiles grouped by row of tiles, top to bottom, each row left to right."""
-    rows = plan_starts(height, tile, overlap)
-    cols = plan_starts(width, tile, overlap)
-    tile_h, tile_w = min(tile, height), min(tile, width)
+def plan_tile_rows(height: int, width: int, tile: int, overlap: int,
+                   margin: int = 0) -> List[List[Tile]]:
+    """Tiles grouped by row of tiles, top to bottom, each row left to right.
+
+    The plan covers rows and columns ``-margin`` to ``size + margin``.
+    """
+    rows = [s - margin for s in plan_starts(height + 2 * margin, tile, overlap)]
+    cols = [s - margin for s in plan_starts(width + 2 * margin, tile, overlap)]
+    tile_h, tile_w = min(tile, height + 2 * margin), min(tile, width + 2 * margin)
     return [[Tile(r, c, tile_h, tile_w) for c in cols] for r in rows]
 
 
@@ -79,12 +91,19 @@ class StripBlender:
         self.weight = np.zeros((tile_height, width), dtype=np.float32)  # (T, W)
 
     def add(self, tile: Tile, prediction: np.ndarray, valid: np.ndarray) -> None:
-        """Add a (C, h, w) prediction; ``valid`` (h, w) bool marks pixels that count."""
-        w = blend_weight(tile.height, tile.width, self.overlap) * valid  # (h, w)
-        r = tile.row - self.top
-        window = (slice(r, r + tile.height), slice(tile.col, tile.col + tile.width))
-        self.acc[(slice(None),) + window] += prediction * w
-        self.weight[window] += w
+        """Add the in-scene part of a tile: (C, h, w) prediction, (h, w) bool ``valid``.
+
+        ``(h, w)`` is the shape of ``tile.inside(scene)``; the blending weight is cut the same way.
+        """
+        _, h, w = prediction.shape
+        row0, col0 = max(tile.row, 0), max(tile.col, 0)
+        top, left = row0 - tile.row, col0 - tile.col
+        weight = blend_weight(tile.height, tile.width, self.overlap)[top:top + h, left:left + w]
+        weight = weight * valid  # (h, w)
+        r = row0 - self.top
+        window = (slice(r, r + h), slice(col0, col0 + w))
+        self.acc[(slice(None),) + window] += prediction * weight
+        self.weight[window] += weight
 
     def finish_rows(self, next_top: int) -> Tuple[np.ndarray, np.ndarray]:
         """Rows ``[top, next_top)`` as ``(values (C, n, W), weight (n, W))``; the strip moves on.

@@ -122,7 +122,7 @@ def picture(cases, outputs, methods, path: Path, picks) -> None:
                              squeeze=False)  # fmt: skip
     for r, i in enumerate(picks):
         group, name, sar, cloudy, clear, cover = cases[i]
-        low, high = percentiles(clear)
+        low, high = percentiles(np.concatenate([clear, cloudy], axis=2))  # shared stretch
         images = [sar[0]] + [outputs[i][m] for m in methods] + [clear]
         for c, img in enumerate(images):
             ax = axes[r, c]
@@ -133,9 +133,9 @@ def picture(cases, outputs, methods, path: Path, picks) -> None:
             ax.set_title(cols[c] if r == 0 else "", fontsize=8)
             ax.set_axis_off()
         tag = "SYNTHETIC clouds" if group == "synthetic" else "REAL clouds"
-        axes[r, 0].text(0, -0.06, f"{name} ({tag}, {cover:.0%} cover)", fontsize=7,
+        axes[r, 0].text(0, -0.04, f"{name}\n({tag}, {cover:.0%} cover)", fontsize=7,
                         transform=axes[r, 0].transAxes, va="top")  # fmt: skip
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.06, wspace=0.05, hspace=0.3)
     fig.savefig(path, dpi=90)
     plt.close(fig)
 

@@ -28,9 +28,9 @@ Outputs under ``--out`` (default ``runs/demo``, gitignored): ``<model>/last.safe
 ``mmcanet_core/checkpoints/mmcanet_demo_rgb.safetensors`` (the plugin's default) and
 ``scripts/demo_eval.py`` writes the held-out table.
 
-    python scripts/train_demo.py                      # both models, 30 min each, side by side
+    python scripts/train_demo.py                      # both models, 28 min each, side by side
     python scripts/train_demo.py --minutes 5 --no-ship  # a quick try
-    python scripts/train_demo.py --model mmcanet --minutes 30 --threads 2   # one model
+    python scripts/train_demo.py --model mmcanet --minutes 28 --threads 2   # one model
 """
 
 import argparse
@@ -219,7 +219,7 @@ def train_one(name: str, minutes: float, out: Path, crop: int, batch: int, lr: f
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", choices=sorted(OPTIONS), help="train only this one (in-process)")
-    p.add_argument("--minutes", type=float, default=30.0, help="wall-clock budget per model")
+    p.add_argument("--minutes", type=float, default=28.0, help="wall-clock budget per model")
     p.add_argument("--crop", type=int, default=64, help="training crop size, px (<= 120)")
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--lr", type=float, default=5e-4)
