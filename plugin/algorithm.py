@@ -125,7 +125,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         default = shipped_weights()
         self.addParameter(QgsProcessingParameterFile(
             self.WEIGHTS, tr("Model weights (.safetensors)"), extension="safetensors",
-            defaultValue=default, optional=False))
+            defaultValue=default, optional=default is not None))
         self.addParameter(QgsProcessingParameterString(
             self.OPTICAL_BANDS, tr("Optical bands, 1-based (empty: from the weights)"),
             defaultValue="", optional=True))
@@ -176,7 +176,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
-        weights = self.parameterAsFile(parameters, self.WEIGHTS, context)
+        # Optional when a checkpoint ships: left empty (as qgis_process does), it is the default.
+        weights = self.parameterAsFile(parameters, self.WEIGHTS, context) or shipped_weights()
         if not weights or not os.path.isfile(weights):
             raise QgsProcessingException(tr(
                 "Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors) in "

@@ -5,9 +5,8 @@ Scene: SEN12MS-CR ROIs1868_summer 19 p30 from ``../shared/data/sen12mscr`` (real
 
 1. ``qgis_process.bin plugins enable mmcanet``;
 2. ``qgis_process.bin run mmcanet:removeclouds -- SAR=... OPTICAL=...
-   OUTPUT=build/demo/restored.tif WEIGHTS=...`` with the algorithm's default weights,
-   ``mmcanet_core/checkpoints/*.safetensors`` (named explicitly: qgis_process 3.22 does not
-   fill in the default of a mandatory parameter);
+   OUTPUT=build/demo/restored.tif`` with the algorithm's default weights,
+   ``mmcanet_core/checkpoints/*.safetensors``;
 3. ``build/demo/before_after.png``: SAR VV | cloudy RGB | restored RGB (2-98 % stretch of
    each panel); ``--docs`` also copies it to
    ``docs/img/demo_before_after.png`` (the README's picture).
@@ -128,9 +127,8 @@ def main(argv=None) -> int:
     subprocess.run([exe, "plugins", "enable", "mmcanet"], env=env)
     cmd = [exe, "run", "mmcanet:removeclouds", "--", f"SAR={args.sar}",
            f"OPTICAL={args.optical}", f"OUTPUT={restored}"]  # fmt: skip
-    # Named explicitly: QGIS 3.22's qgis_process reports a mandatory parameter as missing even
-    # when it has a default (the algorithm's default is this same shipped file).
-    cmd.append(f"WEIGHTS={weights[0]}")
+    if args.weights:
+        cmd.append(f"WEIGHTS={args.weights}")
     print("$ " + " ".join(cmd), flush=True)
     started = time.perf_counter()
     result = subprocess.run(cmd, env=env)

@@ -103,9 +103,12 @@ def kernel_basis_attention(x, coefficients, weight, bias):
     # Output channels ordered (group, basis, channel in group), as grouped convolution needs.
     w_all = weight.view(n, groups, g, g, k, k).transpose(0, 1).reshape(groups * n * g, g, k, k)
     y = F.conv2d(x, w_all, padding=k // 2, groups=groups)  # (B, groups*N*G, H, W)
-    y = y.view(b, groups, n, g, h, w).transpose(1, 2).reshape(b, n, c, h, w)  # (B, N, C, H, W)
-    y = y + bias.view(1, n, c, 1, 1)
-    return torch.einsum("bnhw,bnchw->bchw", coefficients, y)
+    y = y.view(b, groups, n, g, h, w)
+    # Weighted sum over the bases, in this layout (no transposed copy of y; einsum would lower
+    # it to one tiny matrix product per pixel).
+    mixed = (y * coefficients.view(b, 1, n, 1, h, w)).sum(dim=2)  # (B, groups, G, H, W)
+    offset = F.conv2d(coefficients, bias.t().reshape(c, n, 1, 1))  # sum_n a_n(p) b_n
+    return mixed.reshape(b, c, h, w) + offset
 
 
 class KernelBasisAttention(nn.Module):
