@@ -35,22 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mmcanet_core import build_model  # noqa: E402
+from mmcanet_core.data.sen12mscr import find_triplets  # noqa: E402
 from mmcanet_core.inference import predict_raster  # noqa: E402
 from mmcanet_core.preprocess import normalize_optical, normalize_sar  # noqa: E402
 from mmcanet_core.tiling import blend_weight, plan_tile_rows  # noqa: E402
 
 DATA = Path(os.environ.get("MMCANET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sen12mscr"
-# Real (s1, optical) patch pairs that are tiled into bigger scenes.
-PAIRS = [
-    ("ROIs2017_winter_s1/s1_112/ROIs2017_winter_s1_112_p797.tif",
-     "ROIs2017_winter_s2_cloudy/s2_cloudy_112/ROIs2017_winter_s2_cloudy_112_p797.tif"),
-    ("ROIs1868_summer_s1/s1_19/ROIs1868_summer_s1_19_p30.tif",
-     "ROIs1868_summer_s2_cloudy/s2_cloudy_19/ROIs1868_summer_s2_cloudy_19_p30.tif"),
-    ("ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p30.tif",
-     "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p30.tif"),
-    ("ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p31.tif",
-     "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p31.tif"),
-]
 PATCH = 256
 
 
@@ -67,14 +57,22 @@ class ConvStandIn(torch.nn.Module):
         return optical + 0.01 * self.conv(torch.cat([sar, optical], 1))
 
 
+def real_pairs():
+    """(s1, optical) paths of every real SEN12MS-CR patch with SAR: the cloudy optical image
+    where there is one, else the clear one. These are tiled into the bigger scenes."""
+    triplets, _ = find_triplets(DATA, require=("s1",), warn=False)
+    pairs = [(t.paths["s1"], t.paths.get("s2_cloudy") or t.paths.get("s2")) for t in triplets]
+    return [(s1, s2) for s1, s2 in pairs if s2 is not None]
+
+
 def make_scene(size: int, folder: Path):
     """(s1.tif, s2.tif) of ``size``^2 px tiled from real patches, written window by window."""
     sar_path, opt_path = folder / f"s1_{size}.tif", folder / f"s2_{size}.tif"
     if sar_path.exists() and opt_path.exists():
         return sar_path, opt_path
     patches = []
-    for s1, s2 in PAIRS:
-        with rasterio.open(DATA / s1) as a, rasterio.open(DATA / s2) as b:
+    for s1, s2 in real_pairs():
+        with rasterio.open(s1) as a, rasterio.open(s2) as b:
             patches.append((a.read(), b.read()))
             profile_sar, profile_opt = a.profile, b.profile
     common = dict(width=size, height=size, tiled=True, blockxsize=512, blockysize=512,

@@ -52,39 +52,6 @@ def qgis_process() -> str:
     raise SystemExit("qgis_process not found: install QGIS (`make setup` does it from apt)")
 
 
-def before_after(path, sar_path, optical_path, restored_path, bands) -> Path:
-    """SAR VV | cloudy RGB | restored RGB, each with its own 2-98 % stretch (so that neither the
-    clouds nor a darker output saturate the other panel; ``mmcanet_core.preview`` shares one)."""
-    import numpy as np
-    import rasterio
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from mmcanet_core.preview import percentiles, rgb_positions, stretch
-
-    positions = rgb_positions(bands)
-    with rasterio.open(sar_path) as src:
-        vv = src.read([1]).astype(np.float32)
-    with rasterio.open(optical_path) as src:
-        cloudy = src.read([bands[p] for p in positions]).astype(np.float32)
-    with rasterio.open(restored_path) as src:
-        clean = src.read([p + 1 for p in positions]).astype(np.float32)
-    fig = Figure(figsize=(12, 4.4), dpi=100)
-    FigureCanvasAgg(fig)
-    panels = [("SAR VV (dB)", vv), ("cloudy Sentinel-2 RGB", cloudy),
-              ("restored RGB (MMCANet demo weights)", clean)]  # fmt: skip
-    for i, (title, image) in enumerate(panels):
-        shown = stretch(image, *percentiles(image))
-        ax = fig.add_subplot(1, 3, i + 1)
-        ax.imshow(shown[..., 0] if i == 0 else shown, cmap="gray" if i == 0 else None,
-                  interpolation="nearest")  # fmt: skip
-        ax.set_title(title)
-        ax.set_axis_off()
-    fig.tight_layout()
-    fig.savefig(path)
-    return Path(path)
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sar", default=str(SAR))
@@ -94,6 +61,7 @@ def main(argv=None) -> int:
     p.add_argument("--docs", action="store_true", help=f"copy the PNG to {DOCS_PNG}")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    from mmcanet_core.preview import write_preview
     from mmcanet_core.weights import read_metadata
 
     for path in (args.sar, args.optical):
@@ -136,7 +104,7 @@ def main(argv=None) -> int:
     if result.returncode != 0 or not restored.is_file():
         print(f"qgis_process failed (exit {result.returncode}); no {restored}")
         return result.returncode or 1
-    png = before_after(out / "before_after.png", args.sar, args.optical, restored, bands)
+    png = write_preview(out / "before_after.png", args.sar, args.optical, restored, bands)
     if args.docs:
         DOCS_PNG.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(png, DOCS_PNG)
