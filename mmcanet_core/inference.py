@@ -118,7 +118,8 @@ def predict_raster(
     torch_device, reason = resolve_device(device)
     say(f"device: {torch_device} ({reason})")
     model, metadata = _resolve_model(weights, model, metadata, torch_device)
-    tile, overlap = _check_tiling(tile, overlap, batch_size, metadata.get("patch_size"))
+    native = metadata.get("inference_tile") or metadata.get("patch_size")
+    tile, overlap = _check_tiling(tile, overlap, batch_size, native)
     use_half = bool(half) and torch_device.type in ("cuda", "cpu")
     if half:
         say("half precision: " + {"cuda": "float16", "cpu": "bfloat16"}.get(
@@ -166,7 +167,8 @@ def predict_raster(
 def _check_tiling(tile, overlap, batch_size, patch_size=None) -> Tuple[int, int]:
     """Defaults and sanity of tile size, overlap and batch size.
 
-    Default tile: the model's native patch size (rounded up to a multiple of 16);
+    Default tile: the weights' ``inference_tile`` if they name one (the tile size their quality
+    was measured at), else their training ``patch_size`` (rounded up to a multiple of 16);
     default overlap: a quarter of the tile.
     """
     if tile is None:

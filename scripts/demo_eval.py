@@ -14,6 +14,10 @@ patch whole at its native 10 m resolution (no resize):
 (ii) REAL clouds: the complete SEN12MS-CR triplet ROIs2017_winter 112 p797 (s2_cloudy as input,
      s2 as reference; the two were taken on different days, so even a perfect cloud removal
      does not reach the reference exactly).
+(iii) REAL clouds, no SAR: the real cloudy/clear SEN12MS-CR pairs of the held-out ROIs
+     ``REAL_TEST_ROIS`` (one ROI per season, each a place never trained on). They have no SAR;
+     as in training, an UNRELATED real SAR image is given instead: ``UNRELATED_SAR``, the lone
+     s1 patch ROIs1158_spring 100 p102 (never trained on either).
 
 Metrics: ``mmcanet_core.metrics`` (the paper's eqs. 17-20: PSNR dB, SSIM, MAE, SAM degrees, on
 [0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). Writes ``results.md`` and
@@ -37,6 +41,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import train_demo as recipe  # noqa: E402
 
 IDENTITY = "identity (cloudy input)"
+UNRELATED_SAR = "ROIs1158_spring_s1/s1_100/ROIs1158_spring_s1_100_p102.tif"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
 
 
@@ -44,7 +49,7 @@ def heldout_cases():
     """[(group, name, sar, cloudy, clear, cover)], float32 arrays (C, H, W) in [0, 1]."""
     from mmcanet_core.data.cloud_cover import cloud_cover
     from mmcanet_core.data.clouds import simulate
-    from mmcanet_core.data.sen12mscr import read_dn
+    from mmcanet_core.data.sen12mscr import read_dn, read_sar
 
     sources = [(Path(s2).stem, *recipe.load_sen12mscr_pair(s1, s2))
                for s1, s2 in recipe.TEST_SEN12MSCR]  # fmt: skip
@@ -65,6 +70,10 @@ def heldout_cases():
     _, cloudy = recipe.load_sen12mscr_pair(s1, s2c)
     cover = float(cloud_cover(read_dn(s2c), read_dn(s2)))
     cases.append(("real", "ROIs2017_winter_112_p797", sar, cloudy, clear, cover))
+    unrelated = read_sar(recipe.DATA / UNRELATED_SAR).astype(np.float32)
+    for name, cloudy, clear, triplet in recipe.load_real_cloud_pairs(recipe.REAL_TEST_ROIS):
+        cover = cloud_cover(read_dn(triplet.paths["s2_cloudy"]), read_dn(triplet.paths["s2"]))
+        cases.append(("real_nosar", name, unrelated, cloudy, clear, cover))
     return cases
 
 
@@ -88,11 +97,33 @@ def run_models(cases, models):
     return outputs, rows
 
 
+@torch.no_grad()
+def sar_check(cases, models) -> str:
+    """Does the network use the SAR? Set (ii) with its own SAR and with ``UNRELATED_SAR``."""
+    from mmcanet_core.data.sen12mscr import read_sar
+    from mmcanet_core.metrics import psnr
+
+    _, name, sar, cloudy, clear, _ = next(c for c in cases if c[0] == "real")
+    unrelated = read_sar(recipe.DATA / UNRELATED_SAR).astype(np.float32)
+    c, t = (torch.from_numpy(x)[None].double() for x in (cloudy, clear))
+    lines = [f"SAR check on {name} (PSNR dB): own SAR vs unrelated SAR (ROIs1158_spring 100 p102)"]
+    for label, model in models:
+        own, other = (float(psnr(model(torch.from_numpy(x)[None], c.float()).double().clamp(0, 1),
+                                 t)) for x in (sar, unrelated))  # fmt: skip
+        lines.append(f"  {label}: {own:.2f} vs {other:.2f}")
+    return "\n".join(lines)
+
+
 def table(rows, methods) -> str:
     groups = [("synthetic", None, "(i) held-out clear pairs + SYNTHETIC clouds, all"),
               ("synthetic", "ROIs1158", "(i-a) SEN12MS-CR ROIs1158_spring_101_p32"),
               ("synthetic", "S2B_", "(i-b) BigEarthNet S2B_MSIL2A_20180204T94161_57_38"),
-              ("real", None, "(ii) REAL clouds: ROIs2017_winter_112_p797")]  # fmt: skip
+              ("real", None, "(ii) REAL clouds: ROIs2017_winter_112_p797"),
+              ("real_nosar", None, "(iii) REAL clouds, unrelated SAR: 4 held-out ROIs, all"),
+              ("real_nosar", "ROIs1158", "(iii-a) spring ROI 39"),
+              ("real_nosar", "ROIs1868", "(iii-b) summer ROI 101"),
+              ("real_nosar", "ROIs1970", "(iii-c) fall ROI 148"),
+              ("real_nosar", "ROIs2017", "(iii-d) winter ROI 102")]  # fmt: skip
     lines = ["| held-out set | n | mean cover | method | PSNR (dB) ↑ | SSIM ↑ | MAE ↓ "
              "| SAM (°) ↓ |",
              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -133,6 +164,7 @@ def picture(cases, outputs, methods, path: Path, picks) -> None:
             ax.set_title(cols[c] if r == 0 else "", fontsize=8)
             ax.set_axis_off()
         tag = "SYNTHETIC clouds" if group == "synthetic" else "REAL clouds"
+        tag += ", unrelated SAR" if group == "real_nosar" else ""
         axes[r, 0].text(0, -0.04, f"{name}\n({tag}, {cover:.0%} cover)", fontsize=7,
                         transform=axes[r, 0].transAxes, va="top")  # fmt: skip
     fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.06, wspace=0.05, hspace=0.3)
@@ -203,7 +235,13 @@ def main(argv=None) -> int:
         writer.writeheader()
         writer.writerows(rows)
     print(text)
-    picks = [0, recipe.EVAL_DRAWS, len(cases) - 1]  # one draw of each clear pair + the real one
+    check = sar_check(cases, models)
+    (out / "sar_check.txt").write_text(check + "\n")
+    print(check)
+    # One draw of each clear pair, the real triplet and the cloudiest real no-SAR pair.
+    real = [i for i, c in enumerate(cases) if c[0] == "real"]
+    nosar = [i for i, c in enumerate(cases) if c[0] == "real_nosar"]
+    picks = [0, recipe.EVAL_DRAWS, *real, max(nosar, key=lambda i: cases[i][5])]
     picture(cases, outputs, methods, Path(args.img), picks)
     print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}, {args.img}")
     if args.bench and Path(args.mmcanet).is_file():
