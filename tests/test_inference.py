@@ -475,3 +475,20 @@ def test_cli_untrained_model_warns_loudly(sen12mscr, tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert "UNTRAINED" in err and "MEANINGLESS" in err
     assert (tmp_path / "out.tif").is_file()
+
+
+def test_weights_inference_tile_is_the_default_tile(sen12mscr, tmp_path):
+    """The shipped weights were trained on 64 px crops but evaluated on 256 px tiles."""
+    from conftest import TINY
+
+    sar, optical = pair(sen12mscr, 1)  # 256 x 256
+    model = build_model("mmcanet", in_channels=3, **TINY)
+    tiles = {}
+    for extra in ({}, {"inference_tile": 256}):
+        weights = tmp_path / f"w{len(extra)}.safetensors"
+        save_weights(weights, model, name="mmcanet", options=dict(TINY, in_channels=3),
+                     optical_bands=(4, 3, 2), trained_on="t", patch_size=64, **extra)  # fmt: skip
+        out = tmp_path / f"out{len(extra)}.tif"
+        tiles[len(extra)] = predict_raster(sar, optical, out, weights=weights, device="cpu").tiles
+    assert tiles[1] <= 4  # 256 px tiles (2 x 2 with the reflected scene border)
+    assert tiles[0] >= 16  # 64 px tiles, from the training patch size
