@@ -164,7 +164,7 @@ def predict_raster(
 # --- input checks -------------------------------------------------------------------------
 
 
-def _check_tiling(tile, overlap, batch_size, patch_size=None) -> Tuple[int, int]:
+def _check_tiling(tile, overlap, batch_size, native=None) -> Tuple[int, int]:
     """Defaults and sanity of tile size, overlap and batch size.
 
     Default tile: the weights' ``inference_tile`` if they name one (the tile size their quality
@@ -172,7 +172,7 @@ def _check_tiling(tile, overlap, batch_size, patch_size=None) -> Tuple[int, int]
     default overlap: a quarter of the tile.
     """
     if tile is None:
-        native = int(patch_size or DEFAULT_TILE)
+        native = int(native or DEFAULT_TILE)
         tile = max(TILE_MULTIPLE, -(-native // TILE_MULTIPLE) * TILE_MULTIPLE)
     tile = int(tile)
     if tile < TILE_MULTIPLE or tile % TILE_MULTIPLE:

@@ -100,16 +100,15 @@ def run_models(cases, models):
 @torch.no_grad()
 def sar_check(cases, models) -> str:
     """Does the network use the SAR? Set (ii) with its own SAR and with ``UNRELATED_SAR``."""
-    from mmcanet_core.data.sen12mscr import read_sar
     from mmcanet_core.metrics import psnr
 
     _, name, sar, cloudy, clear, _ = next(c for c in cases if c[0] == "real")
-    unrelated = read_sar(recipe.DATA / UNRELATED_SAR).astype(np.float32)
-    c, t = (torch.from_numpy(x)[None].double() for x in (cloudy, clear))
+    unrelated = next(c for c in cases if c[0] == "real_nosar")[2]  # set (iii)'s UNRELATED_SAR
+    c, t = (torch.from_numpy(x)[None] for x in (cloudy, clear))
     lines = [f"SAR check on {name} (PSNR dB): own SAR vs unrelated SAR (ROIs1158_spring 100 p102)"]
     for label, model in models:
-        own, other = (float(psnr(model(torch.from_numpy(x)[None], c.float()).double().clamp(0, 1),
-                                 t)) for x in (sar, unrelated))  # fmt: skip
+        own, other = (float(psnr(model(torch.from_numpy(s)[None], c).clamp(0, 1).double(),
+                                 t.double())) for s in (sar, unrelated))  # fmt: skip
         lines.append(f"  {label}: {own:.2f} vs {other:.2f}")
     return "\n".join(lines)
 

