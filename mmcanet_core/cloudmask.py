@@ -41,14 +41,17 @@ Why not s2cloudless
 -------------------
 s2cloudless (Sentinel Hub's LightGBM pixel classifier, model inside its wheel) was measured on the
 same 14 real SEN12MS-CR masks (``scripts/mask_eval.py``, docs/cloud_mask.md): pooled F1 0.898 /
-IoU 0.815 with its default settings, against 0.904 / 0.825 here; it has no shadow class and took
-about 1.6 s per 256 x 256 patch on CPU. Installing it into a venv over Debian's python 3.11 adds
-267 MB (opencv-python-headless 138 MB, numpy 80 MB, lightgbm 10 MB, its 11 MB model, shapely,
-sentinelhub and 12 more packages), and shapely 2.2 needs numpy >= 1.26, so it installs a second
-numpy over Debian's 1.24.2. The masks we measure on were most likely made with the GEE score
-itself, which favours this module; even so, nothing measured here pays for that install. Decision:
-our detector by default, s2cloudless not a dependency; a mask from s2cloudless (or Fmask, or an
-L2A SCL layer) can be passed as a user mask (:mod:`mmcanet_core.usermask`).
+IoU 0.815 with its documented settings, against 0.904 / 0.825 here; it has no shadow class and
+took 2.2 s per 256 x 256 patch on this 2-core CPU against 0.035 s here (64 x). Installing it into
+a venv over Debian's python 3.11 added 267 MB (opencv-python-headless 138 MB, numpy 80 MB,
+lightgbm 10 MB, its 11 MB model, shapely, sentinelhub and 12 more packages) from about 80 MB of
+wheels (128 MB where nothing is preinstalled; pip first fetched three more opencv wheels, 177 MB,
+that need numpy 2), and shapely 2.2 needs numpy >= 1.26, so it puts a second numpy over Debian's
+1.24.2. The real masks
+were most likely made with the GEE score itself, which favours this module; even so, nothing
+measured here pays for that install. Decision: this detector by default, s2cloudless not a
+dependency; an s2cloudless (or Fmask, or L2A SCL) mask can be passed as a user mask
+(:mod:`mmcanet_core.usermask`).
 """
 
 from dataclasses import dataclass

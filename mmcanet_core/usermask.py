@@ -1,7 +1,7 @@
 """A user's cloud/shadow mask: any georeferenced raster on any grid, read on the optical grid.
 
 The mask's band 1 is resampled NEAREST onto the optical grid through a ``WarpedVRT`` (exact
-transformer, so every window reads the same pixels the whole scene would) and turned into a bool
+transform, so every window reads the same pixels the whole scene would) and turned into a bool
 mask by a set of class values: a preset or a list of integers. Pixels outside the mask raster or
 at its nodata are unknown and count as clear (the input is kept there).
 
@@ -20,6 +20,9 @@ from rasterio.windows import Window
 from .raster import InferenceError, check_overlap, is_aligned, open_raster, read_float
 
 PRESETS: Dict[str, Tuple[int, ...]] = {"scl": (3, 8, 9, 10), "fmask": (2, 4), "binary": (1,)}
+#: GDAL's warp error threshold (pixels) for the approximate transformer; 0 fails in rasterio,
+#: this small gives the exact transform at every pixel, whatever the window.
+WARP_TOLERANCE = 1e-6
 #: At most this many pixels per side are sampled to check the mask's values before any work.
 SAMPLE = 512
 
@@ -60,7 +63,7 @@ class UserMask:
             self.grid = self.src if is_aligned(self.src, optical) else WarpedVRT(
                 self.src, crs=optical.crs, transform=optical.transform, width=optical.width,
                 height=optical.height, resampling=Resampling.nearest, dtype="float32",
-                src_nodata=self.src.nodata, nodata=float("nan"), tolerance=0,
+                src_nodata=self.src.nodata, nodata=float("nan"), tolerance=WARP_TOLERANCE,
             )
         except BaseException:
             self.src.close()

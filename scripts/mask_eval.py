@@ -12,7 +12,7 @@ Detectors: ``cloud`` = :mod:`mmcanet_core.cloudmask` on 13 bands (cloud class), 
 4, 3, 2, ``s2cloudless`` = Sentinel Hub's detector (threshold 0.4, average_over 4, dilation 2)
 when it can be imported, e.g. from a scratch venv put after the project's on the path::
 
-    PYTHONPATH=.venv/lib/python3.11/site-packages:/tmp/s2c/lib/python3.11/site-packages \\
+    PYTHONPATH=.:.venv/lib/python3.11/site-packages:/tmp/s2c/lib/python3.11/site-packages \\
         /tmp/s2c/bin/python scripts/mask_eval.py
 
 It also reports what compositing with the default feather changes: the share of the pixels the

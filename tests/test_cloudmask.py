@@ -8,9 +8,10 @@ import pytest
 import rasterio
 from rasterio.windows import Window
 
-from conftest import SHARED_DATA, require_shared_data
 from mmcanet_core import cloudmask
 from mmcanet_core.data.cloud_cover import cloud_cover
+
+from conftest import SHARED_DATA, require_shared_data
 
 #: Pooled scores `scripts/mask_eval.py` reports on the 14 real masks (cloud 0.904 / 0.825,
 #: RGB-only 0.904 / 0.824), with a floor just below.
