@@ -43,7 +43,7 @@ s2cloudless (Sentinel Hub's LightGBM pixel classifier, model inside its wheel) w
 same 14 real SEN12MS-CR masks (``scripts/mask_eval.py``, docs/cloud_mask.md): pooled F1 0.898 /
 IoU 0.815 with its documented settings, against 0.904 / 0.825 here; it has no shadow class and
 took 2.2 s per 256 x 256 patch on this 2-core CPU against 0.035 s here (64 x). Installing it into
-a venv over Debian's python 3.11 added 267 MB (opencv-python-headless 138 MB, numpy 80 MB,
+a venv over Debian's python 3.11 added 267 MB (opencv-python-headless 139 MB, numpy 80 MB,
 lightgbm 10 MB, its 11 MB model, shapely, sentinelhub and 12 more packages) from about 80 MB of
 wheels (128 MB where nothing is preinstalled; pip first fetched three more opencv wheels, 177 MB,
 that need numpy 2), and shapely 2.2 needs numpy >= 1.26, so it puts a second numpy over Debian's
