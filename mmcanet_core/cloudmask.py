@@ -61,6 +61,8 @@ import numpy as np
 from rasterio.windows import Window
 from scipy import ndimage
 
+from .raster import InferenceError
+
 CLEAR, CLOUD, SHADOW, NODATA = 0, 1, 2, 255
 #: 1-based bands of a 13-band L1C file the full mask reads: B1, B2, B3, B4, B8, B10, B11.
 MASK_BANDS: Tuple[int, ...] = (1, 2, 3, 4, 8, 11, 12)
@@ -197,13 +199,14 @@ def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None) -> MaskPlan:
     """The automatic mask for an optical file of ``band_count`` bands.
 
     13 bands: the full L1C test. Otherwise ``rgb``, the file's 1-based bands holding B4, B3, B2
-    (e.g. (1, 2, 3) for an RGB file), gives the cloud-only RGB test. Neither: ValueError.
+    (e.g. (1, 2, 3) for an RGB file), gives the cloud-only RGB test. Neither:
+    :class:`~mmcanet_core.raster.InferenceError` naming the two ways out.
     """
     if band_count == 13:
         return MaskPlan(MASK_BANDS, classify, MASK_MARGIN, "l1c")
     if rgb is not None and len(rgb) == 3 and all(1 <= int(b) <= band_count for b in rgb):
         return MaskPlan(tuple(int(b) for b in rgb), classify_rgb, RGB_MARGIN, "rgb")
-    raise ValueError(
+    raise InferenceError(
         f"no automatic cloud mask for a {band_count}-band optical file: it needs the 13 L1C bands "
         "(cloud + shadow) or B4, B3, B2 (cloud only). Pass a mask raster (--mask) or ask for the "
         "raw network output (--raw)."

@@ -64,12 +64,13 @@ def feather_window(read_mask: Callable[[Window], np.ndarray], window: Window, he
 
 
 def composite(input_dn: np.ndarray, network_dn: np.ndarray, weight: np.ndarray,
-              nodata=None) -> np.ndarray:
+              nodata) -> np.ndarray:
     """(C, h, w) input as read (its own dtype), (C, h, w) float network DN (NaN = invalid),
     (h, w) weight -> (C, h, w) output in the input's dtype.
 
     ``w == 0``: the input value itself. Elsewhere the blend, rounded and clipped to the dtype,
-    with ``nodata`` where the network is invalid (as the raw output writes it).
+    with ``nodata`` where the network is invalid (as the raw output writes it; the engine's is
+    :func:`mmcanet_core.raster.output_nodata`).
     """
     input_dn, weight = np.asarray(input_dn), np.asarray(weight, dtype=np.float32)
     if input_dn.shape != network_dn.shape or input_dn.shape[1:] != weight.shape:

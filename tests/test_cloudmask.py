@@ -10,6 +10,7 @@ from rasterio.windows import Window
 
 from mmcanet_core import cloudmask
 from mmcanet_core.data.cloud_cover import cloud_cover
+from mmcanet_core.raster import InferenceError
 
 from conftest import SHARED_DATA, require_shared_data
 
@@ -146,7 +147,7 @@ def test_plan_mask_needs_l1c_or_rgb():
     assert cloudmask.plan_mask(13).kind == "l1c"
     assert cloudmask.plan_mask(13).margin == cloudmask.MASK_MARGIN
     assert cloudmask.plan_mask(4, rgb=(3, 2, 1)).bands == (3, 2, 1)
-    with pytest.raises(ValueError, match="--mask.*--raw"):
+    with pytest.raises(InferenceError, match="--mask.*--raw"):
         cloudmask.plan_mask(4)
     with pytest.raises(ValueError, match="7 bands"):
         cloudmask.classify(np.zeros((13, 4, 4)))

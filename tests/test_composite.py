@@ -134,4 +134,4 @@ def test_invalid_network_pixels_become_nodata_and_shapes_are_checked(scene, mask
     out = composite(scene, network, weight, nodata=0)
     assert np.all(out[:, 0, :] == 0)
     with pytest.raises(ValueError, match="shapes differ"):
-        composite(scene, network[:, 1:], weight)
+        composite(scene, network[:, 1:], weight, 0)
