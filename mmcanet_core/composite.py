@@ -1,0 +1,88 @@
+"""Compositing: the input where clear, the network where cloud or shadow, a short feather between.
+
+The weight of the network at a pixel is a linear ramp of its Euclidean distance ``d`` (pixels)
+to the nearest masked (cloud or shadow) pixel::
+
+    w = clip((dilate + feather - d) / feather, 0, 1)
+
+so ``w = 1`` on the mask and up to ``dilate`` pixels beyond it (the mask grown to cover cloud
+edges the detector misses), falls to 0 over the next ``feather`` pixels, and is exactly 0 from
+``dilate + feather`` pixels on. Distance changes by at most 1 per pixel step, so ``w`` changes by
+at most ``1 / feather`` between neighbours: no seam, no step. Distances up to
+``dilate + feather`` only need that many context pixels, so a window grown by
+:func:`feather_margin` gives exactly the whole scene's weights.
+
+:func:`composite` keeps the input's own values (same dtype, no float round trip) where ``w == 0``
+and writes ``round(w * network + (1 - w) * input)`` elsewhere; where ``w == 1`` that is the
+network output as the raw engine writes it (:func:`mmcanet_core.raster.to_output_dtype`).
+"""
+
+from typing import Callable
+
+import numpy as np
+from rasterio.windows import Window
+from scipy import ndimage
+
+from .cloudmask import padded
+from .raster import to_output_dtype
+
+#: Default growth of the mask (pixels at full network weight beyond it).
+DILATE = 1
+#: Default width (pixels) of the ramp from network to input.
+FEATHER = 3
+
+
+def feather_margin(dilate: int = DILATE, feather: int = FEATHER) -> int:
+    """Context pixels :func:`feather_weight` needs around a window (beyond the mask's own)."""
+    return int(dilate) + int(feather)
+
+
+def feather_weight(mask: np.ndarray, dilate: int = DILATE, feather: int = FEATHER) -> np.ndarray:
+    """(H, W) bool cloud-or-shadow mask -> (H, W) float32 network weight in [0, 1] (0 = input).
+
+    ``feather=0`` gives a hard edge at the dilated mask.
+    """
+    if dilate < 0 or feather < 0:
+        raise ValueError(f"dilate and feather must be >= 0 pixels, got {dilate}, {feather}")
+    mask = np.asarray(mask, dtype=bool)
+    if not mask.any():
+        return np.zeros(mask.shape, dtype=np.float32)
+    distance = ndimage.distance_transform_edt(~mask)  # (H, W) float64, 0 on the mask
+    if feather == 0:
+        return (distance <= dilate).astype(np.float32)
+    weight = np.clip((dilate + feather - distance) / feather, 0.0, 1.0)
+    return weight.astype(np.float32)
+
+
+def feather_window(read_mask: Callable[[Window], np.ndarray], window: Window, height: int,
+                   width: int, dilate: int = DILATE, feather: int = FEATHER) -> np.ndarray:
+    """(h, w) float32 weight of ``window``; ``read_mask(window)`` gives that window's (h, w)
+    bool mask (the automatic mask via :func:`mmcanet_core.cloudmask.mask_window`, or a user
+    mask). Equal to the whole scene's :func:`feather_weight` cut to ``window``."""
+    grown, crop = padded(window, feather_margin(dilate, feather), height, width)
+    return feather_weight(read_mask(grown), dilate, feather)[crop]
+
+
+def composite(input_dn: np.ndarray, network_dn: np.ndarray, weight: np.ndarray,
+              nodata) -> np.ndarray:
+    """(C, h, w) input as read (its own dtype), (C, h, w) float network DN (NaN = invalid),
+    (h, w) weight -> (C, h, w) output in the input's dtype.
+
+    ``w == 0``: the input value itself. Elsewhere the blend, rounded and clipped to the dtype,
+    with ``nodata`` where the network is invalid (as the raw output writes it; the engine's is
+    :func:`mmcanet_core.raster.output_nodata`).
+    """
+    input_dn, weight = np.asarray(input_dn), np.asarray(weight, dtype=np.float32)
+    if input_dn.shape != network_dn.shape or input_dn.shape[1:] != weight.shape:
+        raise ValueError(f"shapes differ: input {input_dn.shape}, network {network_dn.shape}, "
+                         f"weight {weight.shape}")
+    out = input_dn.copy()
+    blend = weight > 0  # (h, w)
+    if not blend.any():
+        return out
+    w = weight[blend]  # (n,)
+    net = np.asarray(network_dn, dtype=np.float32)[:, blend]  # (C, n)
+    values = w * net + (1.0 - w) * input_dn[:, blend].astype(np.float32)  # (C, n)
+    # to_output_dtype works on (C, rows, W); the blended pixels are one row here.
+    out[:, blend] = to_output_dtype(values[:, None, :], input_dn.dtype, nodata)[:, 0, :]
+    return out

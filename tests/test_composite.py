@@ -1,0 +1,137 @@
+"""Compositing on real data: clear pixels bit-identical, cloud = raw network, smooth feather."""
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.windows import Window
+from scipy import ndimage
+
+from mmcanet_core import cloudmask
+from mmcanet_core.composite import (
+    DILATE,
+    FEATHER,
+    composite,
+    feather_margin,
+    feather_weight,
+    feather_window,
+)
+from mmcanet_core.raster import to_output_dtype
+
+from conftest import SHARED_DATA, require_shared_data
+
+pytestmark = pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
+
+
+@pytest.fixture(scope="module")
+def scene():
+    """A real 512 x 512 L1C chip (int16 DN, nodata 0) with clouds and shadows, as read."""
+    require_shared_data()
+    with rasterio.open(SHARED_DATA / "sen1floods11" / "Spain_7370579_S2Hand.tif") as src:
+        return src.read()
+
+
+@pytest.fixture(scope="module")
+def mask(scene):
+    classes = cloudmask.classify_l1c(scene.astype(np.float32))
+    return np.isin(classes, (cloudmask.CLOUD, cloudmask.SHADOW))
+
+
+def _network(dn: np.ndarray) -> np.ndarray:
+    """A stand-in for the network's float DN output: the input changed everywhere, off-grid."""
+    return dn.astype(np.float32) * 0.9 + 123.4
+
+
+def _disk(radius_excl: float) -> np.ndarray:
+    r = int(np.ceil(radius_excl))
+    y, x = np.mgrid[-r:r + 1, -r:r + 1]
+    return x * x + y * y < radius_excl * radius_excl
+
+
+def test_feather_weight_is_one_on_the_mask_and_zero_beyond_the_band(mask):
+    weight = feather_weight(mask, DILATE, FEATHER)
+    assert weight.dtype == np.float32 and weight.min() == 0.0 and weight.max() == 1.0
+    assert np.all(weight[mask] == 1.0)
+    # An independent reference: w > 0 exactly within distance < dilate + feather of the mask.
+    band = ndimage.binary_dilation(mask, structure=_disk(DILATE + FEATHER))
+    np.testing.assert_array_equal(weight > 0, band)
+    full = ndimage.binary_dilation(mask, structure=_disk(DILATE + 1e-3))  # distance <= dilate
+    np.testing.assert_array_equal(weight == 1.0, full)
+
+
+def test_feather_weight_has_no_step_beyond_one_over_feather(mask):
+    for dilate, feather in ((DILATE, FEATHER), (0, 2), (3, 8)):
+        weight = feather_weight(mask, dilate, feather)
+        steps = max(np.abs(np.diff(weight, axis=0)).max(), np.abs(np.diff(weight, axis=1)).max())
+        assert 0 < steps <= 1.0 / feather + 1e-6, (dilate, feather, steps)
+    hard = feather_weight(mask, 2, 0)
+    assert set(np.unique(hard)) == {0.0, 1.0}
+
+
+def test_no_mask_gives_zero_weight():
+    assert not feather_weight(np.zeros((5, 7), dtype=bool)).any()
+    with pytest.raises(ValueError, match=">= 0"):
+        feather_weight(np.zeros((5, 7), dtype=bool), -1, 3)
+
+
+def test_feather_window_of_strips_equals_the_whole_scene(scene, mask):
+    """Weight per strip of rows, with the mask itself computed per window: the whole scene's."""
+    plan = cloudmask.plan_mask(13)
+    bands = scene[[b - 1 for b in plan.bands]].astype(np.float32)
+    height, width = mask.shape
+
+    def read_bands(w):
+        return bands[:, w.row_off:w.row_off + w.height, w.col_off:w.col_off + w.width]
+
+    def read_mask(w):
+        classes = cloudmask.mask_window(read_bands, w, height, width, plan)
+        return np.isin(classes, (cloudmask.CLOUD, cloudmask.SHADOW))
+
+    whole = feather_weight(mask)
+    assert 0 < np.count_nonzero((whole > 0) & (whole < 1))
+    for top, bottom in ((0, 100), (100, 227), (227, 256), (256, 512)):
+        window = Window(0, top, width, bottom - top)
+        strip = feather_window(read_mask, window, height, width)
+        np.testing.assert_array_equal(strip, whole[top:bottom])
+    assert feather_margin() == DILATE + FEATHER
+
+
+@pytest.mark.parametrize("dtype", ["int16", "uint16", "float32"])
+def test_clear_pixels_are_bit_identical_and_cloud_is_the_raw_output(scene, mask, dtype):
+    source = scene.astype(dtype)
+    network = _network(source)
+    weight = feather_weight(mask)
+    out = composite(source, network, weight, nodata=0)
+    assert out.dtype == source.dtype and out.shape == source.shape
+    clear = weight == 0
+    assert clear.mean() > 0.5
+    np.testing.assert_array_equal(out[:, clear], source[:, clear])
+    raw = to_output_dtype(network.copy(), dtype, 0)
+    np.testing.assert_array_equal(out[:, weight == 1], raw[:, weight == 1])
+    between = (weight > 0) & (weight < 1)
+    lo = np.minimum(source[:, between].astype(np.float32), raw[:, between])
+    hi = np.maximum(source[:, between].astype(np.float32), raw[:, between])
+    assert np.all((out[:, between] >= lo - 1) & (out[:, between] <= hi + 1))
+
+
+def test_a_fully_cloudy_patch_equals_the_raw_network_output():
+    """Real triplet 2266 is 100 % cloud in its real mask and in ours."""
+    require_shared_data()
+    folder = SHARED_DATA / "sen12mscr_nogeo"
+    with rasterio.open(folder / "s2_cloudy" / "2266_s2_cloudy.tif") as src:
+        cloudy = src.read()
+    with rasterio.open(folder / "s2" / "2266_s2.tif") as src:
+        network = src.read().astype(np.float32) + 0.4  # stand-in output, rounded on writing
+    classes = cloudmask.classify_l1c(cloudy.astype(np.float32))
+    assert np.all(classes == cloudmask.CLOUD)
+    out = composite(cloudy, network, feather_weight(classes == cloudmask.CLOUD), nodata=0)
+    np.testing.assert_array_equal(out, to_output_dtype(network.copy(), cloudy.dtype, 0))
+
+
+def test_invalid_network_pixels_become_nodata_and_shapes_are_checked(scene, mask):
+    network = _network(scene)
+    network[:, 0, :] = np.nan
+    weight = np.ones(mask.shape, dtype=np.float32)
+    out = composite(scene, network, weight, nodata=0)
+    assert np.all(out[:, 0, :] == 0)
+    with pytest.raises(ValueError, match="shapes differ"):
+        composite(scene, network[:, 1:], weight, 0)
