@@ -6,6 +6,7 @@ when its command runs, so ``--help`` stays fast and ``predict`` never imports tr
 
 import argparse
 import importlib
+import re
 import sys
 
 COMMANDS = {
@@ -16,8 +17,25 @@ COMMANDS = {
 }
 
 
+def join_negative_values(argv):
+    """``["--bands", "-1,3,2"]`` -> ``["--bands=-1,3,2"]``.
+
+    argparse takes a value starting with ``-`` and a digit for an option (unless it is a plain
+    number) and stops with "expected one argument"; joined, the value reaches the command's own
+    check and its message.
+    """
+    out = []
+    for token in argv:
+        if (out and re.match(r"^-\d", token) and out[-1].startswith("--")
+                and "=" not in out[-1]):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = join_negative_values(sys.argv[1:] if argv is None else list(argv))
     parser = argparse.ArgumentParser(prog="python -m mmcanet_core", description=__doc__)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_, help_text) in COMMANDS.items():
