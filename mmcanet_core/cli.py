@@ -5,6 +5,7 @@ when its command runs, so ``--help`` stays fast and ``predict`` never imports tr
 """
 
 import argparse
+import functools
 import importlib
 import re
 import sys
@@ -14,7 +15,29 @@ COMMANDS = {
     "train": ("mmcanet_core.train", "train a model on SEN12MS-CR (or simulated clouds)"),
     "evaluate": ("mmcanet_core.evaluate", "paper-style metric tables for one or more weights"),
     "models": ("mmcanet_core.models", "list the available architectures"),
+    "clean": ("mmcanet_core.partfiles", "remove the temporary .part files of killed runs"),
 }
+
+
+def one_line_errors(*errors, cancelled: str = "interrupted"):
+    """Decorator for a command's ``run``: ``errors`` (bad input) become one ``error: ...`` line
+    on stderr and exit status 2, Ctrl-C prints ``cancelled`` and exits 130; no traceback."""
+
+    def wrap(run):
+        @functools.wraps(run)
+        def guarded(args) -> int:
+            try:
+                return run(args)
+            except errors as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            except KeyboardInterrupt:
+                print(cancelled, file=sys.stderr)
+                return 130
+
+        return guarded
+
+    return wrap
 
 
 def join_negative_values(argv):

@@ -20,7 +20,6 @@ as one line without a traceback, exit status 2, before any file is written.
 """
 
 import csv
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -29,6 +28,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from .cli import one_line_errors
 from .data.cloud_cover import bin_labels, cover_bin
 from .data.sen12mscr import SEASONS, SEN12MSCR, find_triplets
 from .data.splits import select
@@ -262,17 +262,14 @@ def run(args) -> int:
     from .raster import InferenceError
     from .weights import WeightsError
 
-    try:
+    @one_line_errors(EvaluateError, WeightsError, InferenceError)
+    def checked(args) -> int:
         check_out(Path(args.out))
         if args.batch_size < 1 or (args.max_patches is not None and args.max_patches < 1):
             raise EvaluateError("--batch-size and --max-patches must be at least 1.")
         return _run(args)
-    except (EvaluateError, WeightsError, InferenceError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+
+    return checked(args)
 
 
 def _run(args) -> int:

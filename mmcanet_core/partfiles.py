@@ -11,8 +11,9 @@ it is and who wrote it::
 and restored on exit; after cleaning up, the signal is delivered again to the previous handler,
 so a terminated process still ends the conventional way: killed by that signal, status 128 + N
 in a shell). A run killed harder (SIGKILL, power loss) leaves its part file; its process no longer
-exists, so :func:`find_stale_parts` recognises it and :func:`remove_stale_parts` removes it.
-Part files of the earlier scheme (``.restored.<pid>.part.tif``) are recognised too.
+exists, so :func:`find_stale_parts` recognises it and :func:`remove_stale_parts` removes it
+(``python -m mmcanet_core clean FOLDER``). Part files of the earlier scheme
+(``.restored.<pid>.part.tif``) are recognised too.
 """
 
 import os
@@ -145,6 +146,28 @@ def partial_output(output, full_below: int = FULL_BYTES) -> Iterator[Path]:
     finally:
         _remove(Path(str(tmp) + ".aux.xml"))
         _restore_handlers(previous)
+
+
+# --- command line: `python -m mmcanet_core clean` ------------------------------------------
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("folders", nargs="*", default=["."], help="folders to look in (default .)")
+    parser.add_argument("--dry-run", action="store_true", help="only list them")
+
+
+def run(args) -> int:
+    """List (``--dry-run``) or remove the part files of killed runs; 2 for a missing folder."""
+    for folder in args.folders:
+        if not Path(folder).is_dir():
+            print(f"error: {folder} is not a folder", file=sys.stderr)
+            return 2
+        for stale in find_stale_parts(folder):
+            print(f"{'stale' if args.dry_run else 'removing'}: {stale.path} (output "
+                  f"{stale.output}, process {stale.pid} is gone)")
+        if not args.dry_run:
+            remove_stale_parts(folder)
+    return 0
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ import math
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -42,6 +41,9 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
+
+from .cli import one_line_errors
+from .weights import WeightsError
 
 DEFAULTS: Dict[str, Any] = {
     "model": "mmcanet",
@@ -722,16 +724,8 @@ def _trained_on(config: Dict[str, Any]) -> str:
     return f"{what} ({where}, root {config['root']})"
 
 
+@one_line_errors(ConfigError, WeightsError)
 def run(args) -> int:
     """``train`` command: 0 when done, 2 on bad input (one line, no traceback), 130 on Ctrl-C."""
-    from .weights import WeightsError
-
-    try:
-        train(resolve_config(args))
-    except (ConfigError, WeightsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    train(resolve_config(args))
     return 0

@@ -77,6 +77,18 @@ def test_stale_parts_are_those_of_dead_processes_on_this_machine(tmp_path):
         p.name for p in (live, mine, elsewhere, user))
 
 
+def test_clean_command(tmp_path, capsys):
+    from mmcanet_core.cli import main
+
+    stale = part_path(tmp_path / "a.tif", pid=dead_pid())
+    stale.write_bytes(b"x")
+    assert main(["clean", str(tmp_path), "--dry-run"]) == 0
+    assert f"stale: {stale}" in capsys.readouterr().out and stale.exists()
+    assert main(["clean", str(tmp_path)]) == 0
+    assert "removing" in capsys.readouterr().out and not stale.exists()
+    assert main(["clean", str(tmp_path / "nowhere")]) == 2
+
+
 def test_success_renames_into_place(tmp_path):
     out = tmp_path / "r.tif"
     with partial_output(out) as tmp:
