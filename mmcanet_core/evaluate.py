@@ -14,6 +14,9 @@ cloudy, each model's output, ground truth) into ``--out``.
 
 Without ``--weights`` only the identity baseline is computed, and then patches without SAR count
 too (the identity baseline never looks at SAR).
+
+Bad input (weights, data folder, an empty split, bands, device, ``--out``) is reported by ``run``
+as one line without a traceback, exit status 2, before any file is written.
 """
 
 import csv
@@ -25,6 +28,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from .cli import one_line_errors
 from .data.cloud_cover import bin_labels, cover_bin
 from .data.sen12mscr import SEASONS, SEN12MSCR, find_triplets
 from .data.splits import select
@@ -32,6 +36,10 @@ from .data.splits import select
 IDENTITY = "identity (cloudy input)"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
 PSNR_CAP = 100.0  # identical images have infinite PSNR; capped so that means stay finite
+
+
+class EvaluateError(ValueError):
+    """Bad evaluation input; the message names the problem and the fix."""
 
 
 def add_arguments(parser) -> None:
@@ -72,8 +80,8 @@ def _bands_of(models, requested: Optional[str]):
         return "rgb"
     sets = {tuple(meta["optical_bands"]["indices"]) for _, _, meta in models}
     if len(sets) > 1:
-        raise ValueError(f"the weights use different optical bands {sorted(sets)}; evaluate "
-                         "them in separate runs")  # fmt: skip
+        raise EvaluateError(f"the weights use different optical bands {sorted(sets)}; evaluate "
+                            "them in separate runs")  # fmt: skip
     return list(sets.pop())
 
 
@@ -95,6 +103,13 @@ def evaluate(
     from .inference import resolve_device
     from .metrics import all_metrics
 
+    if not Path(root).is_dir():
+        raise EvaluateError(
+            f"data folder {root} {'is not a folder' if Path(root).exists() else 'does not exist'}"
+            "; pass --data pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...)."
+        )
+    if size is not None and (size < 16 or size % 16):
+        raise EvaluateError(f"--size {size} must be a multiple of 16, e.g. 128 (the paper).")
     dev, _ = resolve_device(device)
     models = load_models(weights, dev)
     triplets, _ = find_triplets(
@@ -102,9 +117,15 @@ def evaluate(
     )
     triplets = select(triplets, split, protocol)[:max_patches]
     if not triplets:
-        raise ValueError(f"no patches in split {split!r} (protocol {protocol}) under {root}")
-    dataset = SEN12MSCR(triplets=triplets, bands=_bands_of(models, bands), size=size,
-                        size_mode=size_mode, require_sar=bool(models))  # fmt: skip
+        raise EvaluateError(
+            f"no patches in split {split!r} (protocol {protocol}) under {root}"
+            f"{' with SAR' if models else ''}; check --data, --protocol and --split."
+        )
+    try:
+        dataset = SEN12MSCR(triplets=triplets, bands=_bands_of(models, bands), size=size,
+                            size_mode=size_mode, require_sar=bool(models))  # fmt: skip
+    except ValueError as exc:
+        raise EvaluateError(f"{exc}.") from None
     rows = []
     for batch in DataLoader(dataset, batch_size=batch_size):
         sar, cloudy, target = (batch[k].to(dev) for k in ("sar", "cloudy", "target"))
@@ -230,7 +251,28 @@ def _rgb_positions(bands: Sequence[int]) -> List[int]:
     return [0, 0, 0] if len(bands) < 3 else [0, 1, 2]
 
 
+def check_out(out: Path) -> None:
+    """``--out`` is a folder (or can be created as one)."""
+    if out.exists() and not out.is_dir():
+        raise EvaluateError(f"--out {out} is a file; give a folder for the results.")
+
+
 def run(args) -> int:
+    """``evaluate`` command: 0 when done, 2 on bad input (one line, no traceback)."""
+    from .raster import InferenceError
+    from .weights import WeightsError
+
+    @one_line_errors(EvaluateError, WeightsError, InferenceError)
+    def checked(args) -> int:
+        check_out(Path(args.out))
+        if args.batch_size < 1 or (args.max_patches is not None and args.max_patches < 1):
+            raise EvaluateError("--batch-size and --max-patches must be at least 1.")
+        return _run(args)
+
+    return checked(args)
+
+
+def _run(args) -> int:
     result = evaluate(args.data, args.weights, protocol=args.protocol, split=args.split,
                       bands=args.bands, size=args.size, size_mode=args.size_mode,
                       batch_size=args.batch_size, device=args.device,

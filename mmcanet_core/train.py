@@ -16,13 +16,21 @@ resolved configuration is saved as ``config.json`` in the run folder. The run fo
 Devices: CUDA when present (``--device``), ``--amp`` for mixed precision (torch.amp), several GPUs
 with ``torchrun --nproc_per_node N -m mmcanet_core train ...`` (DDP, DistributedSampler, process
 group initialised from the environment; rank 0 validates and writes).
+
+Errors: the configuration, the data folder and the model are checked (:func:`check_config`) and
+the datasets built before anything is written; ``run`` prints bad input as one line and exits
+with status 2. A run folder that already holds a run is not reused without ``--resume``, and a
+run that fails or is interrupted before its first epoch is saved removes what it created
+(``config.json``, ``log.csv``, TensorBoard events, the folder itself), nothing else.
 """
 
+import argparse
 import csv
 import json
 import math
 import os
 import random
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +41,9 @@ import torch
 import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
+
+from .cli import one_line_errors
+from .weights import WeightsError
 
 DEFAULTS: Dict[str, Any] = {
     "model": "mmcanet",
@@ -63,8 +74,29 @@ DEFAULTS: Dict[str, Any] = {
     "max_patches": None,
     "val_max_patches": None,
 }
+#: Files and folders a run writes into its folder (cleaned up if it fails before epoch 1 is saved).
+RUN_FILES = ("config.json", "log.csv", "tensorboard", "curves.png", "best.safetensors",
+             "resume.safetensors")
 CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
               "lr", "seconds"]  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """Bad training configuration or data; the message names the problem and the fix."""
+
+
+def _json_object(text: str) -> Dict[str, Any]:
+    """``--model-options`` value: a JSON object, with our message when it is not one."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not valid JSON ({exc.msg} at character {exc.pos}); write an object such as "
+            '\'{"width": 8}\''
+        ) from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("must be a JSON object such as '{\"width\": 8}'")
+    return value
 
 
 def add_arguments(parser) -> None:
@@ -75,7 +107,7 @@ def add_arguments(parser) -> None:
     a(
         "--model-options",
         dest="model_options",
-        type=json.loads,
+        type=_json_object,
         help='model options as JSON, e.g. \'{"width": 8, "enc_blocks": [1, 1, 1, 1]}\'',
     )
     a(
@@ -125,17 +157,32 @@ def add_arguments(parser) -> None:
 
 
 def load_config_file(path) -> Dict[str, Any]:
-    text = Path(path).read_text()
-    if str(path).lower().endswith((".yaml", ".yml")):
-        import yaml
+    """Options from a JSON or YAML file; :class:`ConfigError` when it is missing or malformed."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist; check the path.")
+    try:
+        text = path.read_text()
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
 
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
-    data = {k.replace("-", "_"): v for k, v in data.items()}
+            data = yaml.safe_load(text) or {}
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # noqa: BLE001 - JSON, YAML and decoding errors alike
+        raise ConfigError(
+            f"config file {path} cannot be parsed ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''}); fix its syntax (JSON, or YAML for "
+            ".yaml/.yml)."
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of options, not "
+                          f"{type(data).__name__}.")
+    data = {str(k).replace("-", "_"): v for k, v in data.items()}
     unknown = set(data) - set(DEFAULTS)
     if unknown:
-        raise ValueError(f"{path}: unknown options {sorted(unknown)}")
+        raise ConfigError(f"{path}: unknown options {sorted(unknown)}; the options are "
+                          f"{', '.join(sorted(DEFAULTS))}.")
     return data
 
 
@@ -149,8 +196,96 @@ def resolve_config(args) -> Dict[str, Any]:
         if value is not None:
             config[key] = value
     if config["root"] is None:
-        raise ValueError("no data folder: give --root (or `root` in the config file)")
+        raise ConfigError("no data folder: give --root (or `root` in the config file)")
     return config
+
+
+def check_config(config: Dict[str, Any]) -> None:
+    """Refuse a configuration that cannot train, before anything is created."""
+    root = Path(str(config["root"]))
+    if not root.is_dir():
+        raise ConfigError(
+            f"data folder {root} {'is not a folder' if root.exists() else 'does not exist'}; "
+            "pass --root pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...)."
+        )
+    for key in ("data", "val_data"):
+        if config.get(key) not in (None, "sen12mscr", "synthetic"):
+            raise ConfigError(f"{key} {config[key]!r} is not 'sen12mscr' or 'synthetic'.")
+    _check_numbers(config)
+    _check_model_config(config)
+    _check_device(str(config["device"]))
+    _check_run_folder(Path(str(config["out"])), bool(config["resume"]))
+
+
+def _check_numbers(config: Dict[str, Any]) -> None:
+    rules = [("epochs", 1), ("batch_size", 1), ("lr_step", 1), ("workers", 0),
+             ("max_steps", 1), ("max_patches", 1), ("val_max_patches", 1)]
+    for key, low in rules:
+        value = config[key]
+        if value is None and key.startswith(("max_", "val_max_")):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ConfigError(f"{key} {value!r} must be a whole number of at least {low}.")
+    for key, low, high in (("lr", 0.0, 1.0), ("lr_gamma", 0.0, 1.0), ("ssim_weight", 0.0, 100.0)):
+        value = config[key]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not low <= value <= high or (value == 0 and key != "ssim_weight"):
+            raise ConfigError(f"{key} {value!r} must be a number from {low:g} to {high:g}"
+                              f"{'' if key == 'ssim_weight' else ' (not 0)'}.")
+    size = config["size"]
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 16
+                             or size % 16):
+        raise ConfigError(f"size {size!r} must be a multiple of 16 (the networks downsample by "
+                          "16), e.g. 128 (the paper).")
+    from .data.sen12mscr import band_indices
+
+    try:
+        band_indices(config["bands"])
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_model_config(config: Dict[str, Any]) -> None:
+    """The model is registered and builds with its options, within a sane size (no memory)."""
+    from .data.sen12mscr import band_indices
+    from .models import list_models
+    from .weights import WeightsError, check_model
+
+    name, options = config["model"], config["model_options"]
+    if not isinstance(name, str) or name.lower() not in list_models():
+        raise ConfigError(f"unknown model {name!r}; choose one of {', '.join(list_models())}.")
+    if not isinstance(options, dict):
+        raise ConfigError(f"model_options {options!r} must be a mapping, e.g. {{\"width\": 8}}.")
+    channels = len(band_indices(config["bands"]))
+    model = {"name": name.lower(), "options": dict(options, in_channels=channels)}
+    try:
+        check_model("model_options", model, channels, fix="fix --model-options")
+    except WeightsError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_device(requested: str) -> None:
+    try:
+        device = torch.device("cuda" if requested == "auto" else requested)
+    except RuntimeError:
+        raise ConfigError(f"device {requested!r} is not auto, cpu, cuda or cuda:N.") from None
+    if requested != "auto" and device.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"device {requested!r} requested but PyTorch sees no CUDA GPU; use "
+                          "--device cpu or auto.")
+
+
+def _check_run_folder(out: Path, resume: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"run folder {out} is a file; choose another --out.")
+    held = [name for name in RUN_FILES if (out / name).exists()]
+    if held and not resume:
+        raise ConfigError(
+            f"run folder {out} already holds a run ({', '.join(held)}); pass --resume to "
+            "continue it, or choose another --out."
+        )
+    existing = next(p for p in [out, *out.parents] if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot create run folder {out}: {existing} is not writable.")
 
 
 # ----------------------------------------------------------------------------------------- data
@@ -248,12 +383,18 @@ def save_resume(
 
 def load_resume(path: Path):
     """(model state dict, optimizer state dict, JSON part) of a resume file."""
-    from safetensors import safe_open
+    from safetensors import SafetensorError, safe_open
     from safetensors.torch import load_file
 
-    with safe_open(str(path), framework="pt") as f:
-        meta = json.loads(f.metadata()["resume"])
-    tensors = load_file(str(path))
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = json.loads(f.metadata()["resume"])
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise ConfigError(
+            f"resume file {path} cannot be read ({type(exc).__name__}: {exc}); it is damaged. "
+            "Delete it to start again, or train into another --out."
+        ) from None
     model_state = {k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")}
     return model_state, _unflatten_optimizer(tensors, meta["optimizer"]), meta
 
@@ -337,29 +478,83 @@ def plot_curves(path: Path, history: List[Dict[str, Any]]) -> None:
 
 
 def train(config: Dict[str, Any]) -> Dict[str, Any]:
-    """Run training as configured; returns a summary (run folder, best PSNR, epochs run)."""
+    """Run training as configured; returns a summary (run folder, best PSNR, epochs run).
+
+    Raises :class:`ConfigError` before creating anything when the configuration or the data
+    cannot train; removes what it created if it fails before the first epoch is saved.
+    """
+    config = dict(config)
+    if config.get("val_data") is None:
+        config["val_data"] = config["data"]
+    check_config(config)
+    _seed_everything(int(config["seed"]))
+    train_set = build_dataset(config, config["data"], config["train_split"], train=True)
+    val_set = build_dataset(config, config["val_data"], config["val_split"], train=False)
+    if len(train_set) == 0 or len(val_set) == 0:
+        raise ConfigError(
+            f"empty data: {len(train_set)} training and {len(val_set)} validation patches "
+            f"under {config['root']} (data {config['data']}/{config['val_data']}, protocol "
+            f"{config['protocol']}, splits {config['train_split']}/{config['val_split']}); "
+            "check --root, --protocol and the splits."
+        )
+    device, rank, world = _setup_distributed(str(config["device"]))
+    folder = RunFolder(Path(config["out"]), active=rank == 0)
+    with folder:
+        return _fit(config, train_set, val_set, device, rank, world, folder)
+
+
+class RunFolder:
+    """The run folder: created on entry; what this run created is removed again if the block
+    fails before :meth:`keep` (the first epoch saved). Files it did not create are never
+    touched."""
+
+    def __init__(self, out: Path, active: bool = True):
+        self.out, self.active, self.kept = out, active, False
+        self.before = set(os.listdir(out)) if out.is_dir() else None
+        self.made = []  # folders this run created, outermost first
+        if active:
+            missing = [p for p in [out, *out.parents] if not p.exists()]
+            self.made = list(reversed(missing))
+
+    def __enter__(self):
+        if self.active:
+            self.out.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def keep(self) -> None:
+        self.kept = True
+
+    def __exit__(self, kind, exc, tb):
+        if kind is None or self.kept or not self.active:
+            return False
+        for name in RUN_FILES:
+            path = self.out / name
+            if self.before is not None and name in self.before:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists():
+                path.unlink()
+        for path in self.out.glob(".*.part"):
+            if self.before is None or path.name not in self.before:
+                path.unlink()
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()  # only when empty: anything else someone put there stays
+            except OSError:
+                break
+        return False
+
+
+def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> Dict[str, Any]:
+    """The training loop proper (see :func:`train`)."""
     from .losses import RestorationLoss
     from .models import build_model
     from .weights import default_optical_bands, save_weights
 
-    config = dict(config)
-    if config.get("val_data") is None:
-        config["val_data"] = config["data"]
-    device, rank, world = _setup_distributed(str(config["device"]))
-    out = Path(config["out"])
+    out = folder.out
     if rank == 0:
-        out.mkdir(parents=True, exist_ok=True)
         (out / "config.json").write_text(json.dumps(config, indent=2, default=str))
-    _seed_everything(int(config["seed"]))
-
-    train_set = build_dataset(config, config["data"], config["train_split"], train=True)
-    val_set = build_dataset(config, config["val_data"], config["val_split"], train=False)
-    if len(train_set) == 0 or len(val_set) == 0:
-        raise ValueError(
-            f"empty data: {len(train_set)} training and {len(val_set)} validation "
-            f"patches under {config['root']} (protocol {config['protocol']})"
-        )
-    if rank == 0:
         print(
             f"data: {len(train_set)} training patches ({config['data']}, split "
             f"{config['train_split']}), {len(val_set)} validation ({config['val_data']}, "
@@ -476,6 +671,7 @@ def train(config: Dict[str, Any]) -> Dict[str, Any]:
             save_resume(
                 resume_path, model, optimizer, scheduler, scaler, epoch, best, history, config
             )
+            folder.keep()
             print(
                 f"epoch {epoch}: loss {row['train_loss']:.4f}, val PSNR {v['psnr']:.2f} dB, "
                 f"SSIM {v['ssim']:.4f}, MAE {v['mae']:.4f}, SAM {v['sam']:.2f} deg"
@@ -528,6 +724,8 @@ def _trained_on(config: Dict[str, Any]) -> str:
     return f"{what} ({where}, root {config['root']})"
 
 
+@one_line_errors(ConfigError, WeightsError)
 def run(args) -> int:
+    """``train`` command: 0 when done, 2 on bad input (one line, no traceback), 130 on Ctrl-C."""
     train(resolve_config(args))
     return 0

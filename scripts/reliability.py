@@ -1,0 +1,910 @@
+"""Hostile reliability pass: every bad input and fault of issue 15 (and more), through the CLI and
+through ``qgis_process``, as a table (``docs/reliability.md`` with ``--docs``).
+
+Every case runs in a fresh temporary folder holding COPIES of real data (the SEN12MS-CR demo pair
+``ROIs1868_summer`` 19 p30: Sentinel-1 VV/VH dB + cloudy Sentinel-2 L1C, 13 bands uint16; the
+shipped weights), made bad in one way. A row passes when the command either
+
+- refuses with a one-line message naming the problem (exit status 2 for the CLI; ``qgis_process``
+  exits 1 on any algorithm error), or
+- writes an output that is verified (GeoTIFF on the optical grid, the input's dtype and value
+  scale, mostly valid pixels, and where a variant of the demo scene was fed, the same values as
+  the plain run converted to that scale),
+
+and in both cases destroys nothing (every input file hashes as before) and leaves nothing behind
+(no file it did not announce, no ``.part`` file). Signals are sent while the part file exists;
+"disk full" uses a small tmpfs (Linux, root; otherwise the row says "not run").
+
+Children run under ``nice`` with an 8 GiB address-space limit, so a case that would allocate
+far more (``--tile 4096`` grew to 24 GB before the fix) fails fast instead of exhausting a shared
+machine.
+
+    python scripts/reliability.py [--only NAME ...] [--no-qgis] [--docs] [--keep]
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+import rasterio
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+from demo import qgis_env, qgis_process  # noqa: E402 - scripts/ is not a package
+
+DATA = ROOT.parent / "shared" / "data"
+SEN12MSCR = DATA / "sen12mscr"
+S1 = SEN12MSCR / "ROIs1868_summer_s1/s1_19/ROIs1868_summer_s1_19_p30.tif"
+S2 = SEN12MSCR / "ROIs1868_summer_s2_cloudy/s2_cloudy_19/ROIs1868_summer_s2_cloudy_19_p30.tif"
+#: A real Sentinel-1 patch of another place (no overlap with the demo scene).
+S1_ELSEWHERE = SEN12MSCR / "ROIs2017_winter_s1/s1_112/ROIs2017_winter_s1_112_p797.tif"
+NOGEO = DATA / "sen12mscr_nogeo"
+RGB = (4, 3, 2)
+OUT_DOCS = ROOT / "docs" / "reliability.md"
+OUT_BUILD = ROOT / "build" / "reliability"
+MEMORY_LIMIT = 8 * 2**30
+TIMEOUT = 300
+PYTHON = [sys.executable, "-m", "mmcanet_core"]
+
+
+# --- one case's folder ---------------------------------------------------------------------
+
+
+@dataclass
+class Work:
+    """A case's temporary folder with copies of the real demo pair and the shipped weights."""
+
+    folder: Path
+    sar: Path = None
+    optical: Path = None
+    weights: Path = None
+    output: Path = None
+    left_elsewhere: List[str] = field(default_factory=list)  # files left outside the folder
+
+    @classmethod
+    def make(cls, folder: Path) -> "Work":
+        folder.mkdir(parents=True)
+        w = cls(folder, folder / "s1.tif", folder / "s2.tif", folder / "w.safetensors",
+                folder / "r.tif")
+        shutil.copy(S1, w.sar)
+        shutil.copy(S2, w.optical)
+        shutil.copy(shipped_weights(), w.weights)
+        return w
+
+    def snapshot(self) -> Dict[Path, str]:
+        """{file: sha256} of everything in the case's folders."""
+        files = {}
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return files
+
+
+def shipped_weights() -> Path:
+    return sorted((ROOT / "mmcanet_core" / "checkpoints").glob("*.safetensors"))[0]
+
+
+# --- making inputs bad ---------------------------------------------------------------------
+
+
+def write_like(src: Path, dst: Path, data: np.ndarray, descriptions=None, tags=None,
+               **profile) -> Path:
+    """``data`` (C, H, W) as a GeoTIFF with ``src``'s georeferencing (``profile`` overrides)."""
+    with rasterio.open(src) as ds:
+        meta = ds.profile
+    meta.update(count=data.shape[0], height=data.shape[1], width=data.shape[2],
+                dtype=data.dtype.name, compress="deflate", predictor=1)
+    meta.pop("blockxsize", None), meta.pop("blockysize", None), meta.pop("tiled", None)
+    meta.update(profile)
+    tmp = dst.with_name(dst.name + ".tmp.tif")
+    with rasterio.open(tmp, "w", **meta) as out:
+        out.write(data)
+        for i, text in enumerate(descriptions or [], start=1):
+            out.set_band_description(i, text)
+        if tags:
+            out.update_tags(**tags)
+    os.replace(tmp, dst)
+    return dst
+
+
+def read(path: Path, bands=None) -> np.ndarray:
+    with rasterio.open(path) as ds:
+        return ds.read(bands)
+
+
+def crop(w: Work, size: int) -> None:
+    """Both inputs cut to ``size`` x ``size`` px at the scene's centre."""
+    for path in (w.sar, w.optical):
+        with rasterio.open(path) as ds:
+            window = rasterio.windows.Window(120, 120, size, size)
+            data, transform = ds.read(window=window), ds.window_transform(window)
+        write_like(path, path, data, transform=transform)
+
+
+def with_metadata(w: Work, change: Callable[[dict], None], checksum: bool = True) -> None:
+    """Rewrite the weights' metadata through ``change`` (tensors untouched)."""
+    from safetensors.torch import load_file, save_file
+
+    from mmcanet_core.weights import CHECKSUM_KEY, payload_sha256
+
+    with open(w.weights, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length))
+    meta = json.loads(header["__metadata__"]["mmcanet"])
+    tensors = load_file(str(w.weights))
+    if checksum:
+        meta[CHECKSUM_KEY] = payload_sha256(tensors)
+    change(meta)
+    save_file(tensors, str(w.weights), metadata={"mmcanet": json.dumps(meta)})
+
+
+def set_key(path: str, value):
+    """A ``with_metadata`` change setting a dotted key."""
+
+    def change(meta):
+        target = meta
+        *parents, last = path.split(".")
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return change
+
+
+def poison_weights(w: Work, value: float) -> None:
+    """One weight set to NaN/Inf; the metadata's checksum matches the poisoned data."""
+    from safetensors.torch import load_file, save_file
+
+    from mmcanet_core.weights import CHECKSUM_KEY, payload_sha256
+
+    with open(w.weights, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        meta = json.loads(json.loads(f.read(length))["__metadata__"]["mmcanet"])
+    tensors = load_file(str(w.weights))
+    name = sorted(k for k, v in tensors.items() if v.is_floating_point())[0]
+    tensors[name].view(-1)[0] = value
+    meta[CHECKSUM_KEY] = payload_sha256(tensors)
+    save_file(tensors, str(w.weights), metadata={"mmcanet": json.dumps(meta)})
+
+
+def flip_bits(w: Work) -> None:
+    """Weights WITH a checksum whose tensor data then gets one flipped byte."""
+    from mmcanet_core.weights import add_checksum
+
+    add_checksum(w.weights)
+    blob = bytearray(w.weights.read_bytes())
+    (length,) = struct.unpack("<Q", blob[:8])
+    blob[8 + length + (len(blob) - 8 - length) // 2] ^= 0x40
+    w.weights.write_bytes(bytes(blob))
+
+
+def all_band_weights(w: Work) -> None:
+    """Untrained tiny 13-band weights (a real file of another band set)."""
+    import torch
+
+    from mmcanet_core import build_model
+    from mmcanet_core.weights import save_weights
+
+    options = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1), in_channels=13)
+    torch.manual_seed(0)
+    save_weights(w.weights, build_model("mmcanet", **options), name="mmcanet", options=options,
+                 optical_bands=range(1, 14), trained_on="untrained (reliability case)")
+
+
+def variant_optical(make: Callable[[np.ndarray], np.ndarray], **kwargs):
+    """A prepare step replacing the optical raster by ``make(its 13 bands)``."""
+
+    def prepare(w: Work):
+        write_like(w.optical, w.optical, make(read(w.optical)), **kwargs)
+
+    return prepare
+
+
+def variant_sar(make: Callable[[np.ndarray], np.ndarray], **kwargs):
+    def prepare(w: Work):
+        write_like(w.sar, w.sar, make(read(w.sar)), **kwargs)
+
+    return prepare
+
+
+def to_eight_bit(dn: np.ndarray) -> np.ndarray:
+    return np.clip(dn / 3000.0 * 255, 0, 255).astype(np.uint8)
+
+
+def reproject_sar(w: Work) -> None:
+    """The SAR on another grid (EPSG:4326, ~its own resolution)."""
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    with rasterio.open(w.sar) as ds:
+        transform, width, height = calculate_default_transform(
+            ds.crs, "EPSG:4326", ds.width, ds.height, *ds.bounds)
+        out = np.full((2, height, width), np.nan, dtype=np.float32)
+        reproject(ds.read(), out, src_transform=ds.transform, src_crs=ds.crs,
+                  dst_transform=transform, dst_crs="EPSG:4326", resampling=Resampling.bilinear,
+                  dst_nodata=np.nan)
+    write_like(w.sar, w.sar, out, crs="EPSG:4326", transform=transform, nodata=np.nan)
+
+
+def half_sar(w: Work) -> None:
+    """SAR covering only the scene's left half."""
+    with rasterio.open(w.sar) as ds:
+        window = rasterio.windows.Window(0, 0, ds.width // 2, ds.height)
+        data, transform = ds.read(window=window), ds.window_transform(window)
+    write_like(w.sar, w.sar, data, transform=transform)
+
+
+def symlink_output_to_optical(w: Work) -> None:
+    w.output = w.folder / "link.tif"
+    w.output.symlink_to(w.optical)
+
+
+def all_band_weights_and_rgb_file(w: Work) -> None:
+    all_band_weights(w)
+    variant_optical(lambda d: d[[3, 2, 1]])(w)
+
+
+def absurd_width(w: Work) -> None:
+    """Options that describe ~160 GB of weights (the issue's case)."""
+
+    def change(meta):
+        meta["model"]["options"].update(width=1024, num_bases=1024)
+
+    with_metadata(w, change)
+
+
+def pickle_weights(w: Work) -> None:
+    import torch
+
+    torch.save({"x": 1}, w.folder / "m.pt")
+
+
+def vrt_optical(w: Work) -> None:
+    """The optical given as a VRT whose source is s2.tif; the output is s2.tif."""
+    vrt = w.folder / "s2.vrt"
+    subprocess.run(["gdalbuildvrt", "-q", str(vrt), str(w.optical)], check=True)
+    w.output = w.optical
+    w.optical = vrt
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+REFUSE, OUTPUT, SIGNAL = "refuse", "output", "signal"
+#: What a refusal to write over a file the run reads says (today's engine, or the new guard).
+READS = "reads|is an input"
+
+
+@dataclass
+class Case:
+    name: str
+    item: str  # the issue's item number(s), or "-" for cases beyond the issue's list
+    expect: str  # REFUSE, OUTPUT or SIGNAL
+    message: str = ""  # regex the refusal (or, for outputs, a warning) must match
+    prepare: Optional[Callable[[Work], None]] = None
+    options: Dict[str, Optional[str]] = field(default_factory=dict)  # CLI option overrides
+    command: Optional[Callable[[Work], List[str]]] = None  # instead of `predict`
+    verify: str = "dn"  # output check: "dn", "reflectance", "offset", "rgb", "plausible"
+    qgis: bool = False  # also run through qgis_process
+    cli: bool = True  # run through the CLI
+    runner: str = "plain"  # "plain", "signal:<NAME>", "kill-then-rerun", "disk-full", "prefull"
+
+
+def predict_options(w: Work, overrides: Dict[str, Optional[str]]) -> Dict[str, Optional[str]]:
+    options = {"--sar": str(w.sar), "--optical": str(w.optical), "--output": str(w.output),
+               "--weights": str(w.weights)}
+    for key, value in overrides.items():
+        options[key] = value(w) if callable(value) else value
+    return {k: v for k, v in options.items() if v is not False}
+
+
+def cli_argv(options: Dict[str, Optional[str]]) -> List[str]:
+    argv = []
+    for key, value in options.items():
+        argv += [key] if value is None else [key, str(value)]
+    return argv
+
+
+#: The Processing algorithm's DEVICE choices, in order.
+DEVICES = ("auto", "cpu", "cuda")
+#: predict option -> Processing parameter (options without one make a CLI-only case).
+QGIS_PARAMS = {"--sar": "SAR", "--optical": "OPTICAL", "--output": "OUTPUT",
+               "--weights": "WEIGHTS", "--bands": "OPTICAL_BANDS", "--tile": "TILE",
+               "--overlap": "OVERLAP", "--batch-size": "BATCH_SIZE", "--device": "DEVICE"}
+
+
+def cases() -> List[Case]:
+    """Every case: issue 15's items 1-15, then the earlier hostile pass's other inputs."""
+    out = lambda name: (lambda w: str(w.folder / name))  # noqa: E731
+    sar = lambda w: str(w.sar)  # noqa: E731
+    optical = lambda w: str(w.optical)  # noqa: E731
+    weights = lambda w: str(w.weights)  # noqa: E731
+    c = [
+        Case("plain run (baseline)", "-", OUTPUT, qgis=True),
+        # 1. --preview
+        Case("preview is the optical input", "1", REFUSE, "preview .*reads",
+             options={"--preview": optical}),
+        Case("preview is the SAR input", "1", REFUSE, "preview .*reads",
+             options={"--preview": sar}),
+        Case("preview is the output", "1", REFUSE, "preview .*output",
+             options={"--preview": lambda w: str(w.output)}),
+        Case("preview is the weights", "1", REFUSE, "preview .*reads",
+             options={"--preview": weights}),
+        Case("preview folder missing", "1", REFUSE, "folder .* does not exist",
+             options={"--preview": out("nowhere/p.png")}),
+        Case("preview not .png", "1", REFUSE, r"\.png", options={"--preview": out("p.tif")}),
+        Case("preview ok", "1", OUTPUT, options={"--preview": out("p.png")}),
+        # 2. output = something the run reads
+        Case("output is the weights file", "2", REFUSE, READS, qgis=True,
+             options={"--output": weights}),
+        Case("output is the optical input", "2", REFUSE, READS, qgis=True,
+             options={"--output": optical}),
+        Case("output is the SAR input", "2", REFUSE, READS, options={"--output": sar}),
+        Case("output is a symlink to the optical", "2", REFUSE, READS,
+             prepare=symlink_output_to_optical),
+        Case("output via ../ is the optical", "2", REFUSE, READS,
+             options={"--output": lambda w: str(w.folder / "sub" / ".." / "s2.tif")},
+             prepare=lambda w: (w.folder / "sub").mkdir()),
+        Case("output is a VRT input's source", "2", REFUSE, READS, prepare=vrt_optical),
+        # 3. memory
+        Case("--tile 4096 (24 GB before)", "3", REFUSE, r"--tile \d+", qgis=True,
+             options={"--tile": "4096"}),
+        Case("--batch-size 100000 (more than the scene's tiles)", "3", OUTPUT,
+             options={"--batch-size": "100000"}),
+        Case("--tile 7", "3", REFUSE, "multiple of 16", options={"--tile": "7"}),
+        Case("--tile 0", "3", REFUSE, "multiple of 16|at least", options={"--tile": "0"}),
+        Case("--tile -16", "3", REFUSE, "multiple of 16|at least", options={"--tile": "-16"}),
+        Case("--overlap 1000", "3", REFUSE, "overlap", options={"--overlap": "1000"}),
+        Case("--batch-size 0", "3", REFUSE, "batch size", options={"--batch-size": "0"}),
+        # 4. nothing valid can come out
+        Case("optical all zeros", "4", REFUSE, "no valid pixel|nothing valid", qgis=True,
+             prepare=variant_optical(lambda d: np.zeros_like(d))),
+        Case("optical all declared nodata", "4", REFUSE, "no valid pixel|nothing valid",
+             prepare=variant_optical(lambda d: np.full_like(d, 7), nodata=7)),
+        Case("optical all NaN (float)", "4", REFUSE, "no valid pixel|nothing valid",
+             prepare=variant_optical(lambda d: np.full(d.shape, np.nan, np.float32))),
+        Case("SAR all zeros", "4", REFUSE, "SAR.*no valid|nothing valid", qgis=True,
+             prepare=variant_sar(lambda d: np.zeros_like(d))),
+        Case("SAR all NaN", "4", REFUSE, "SAR.*no valid|nothing valid",
+             prepare=variant_sar(lambda d: np.full_like(d, np.nan))),
+        Case("weights hold NaN", "4", REFUSE, "NaN or infinite", qgis=True,
+             prepare=lambda w: poison_weights(w, float("nan"))),
+        Case("weights hold Inf", "4", REFUSE, "NaN or infinite",
+             prepare=lambda w: poison_weights(w, float("inf"))),
+        # 5. optical value scale
+        Case("float reflectance 0..1", "5", OUTPUT, verify="reflectance", qgis=True,
+             prepare=variant_optical(lambda d: (d / 10000.0).astype(np.float32))),
+        Case("uint8 optical", "5", REFUSE, "8-bit", qgis=True,
+             prepare=variant_optical(to_eight_bit)),
+        Case("uint16 holding 0..255", "5", REFUSE, "8-bit",
+             prepare=variant_optical(lambda d: to_eight_bit(d).astype(np.uint16))),
+        Case("L2A offset +1000, stated in metadata", "5", OUTPUT, verify="offset", qgis=True,
+             prepare=variant_optical(lambda d: d + np.uint16(1000),
+                                     tags={f"BOA_ADD_OFFSET_B{i}": "-1000" for i in range(1, 14)})),
+        Case("offset +1000 stated by --optical-scale", "5", OUTPUT, verify="offset",
+             options={"--optical-scale": "offset"},
+             prepare=variant_optical(lambda d: d + np.uint16(1000))),
+        Case("offset +1000 unstated: said, not guessed", "5", OUTPUT, "--optical-scale offset",
+             verify="plausible", prepare=variant_optical(lambda d: d + np.uint16(1000))),
+        Case("percent reflectance 0..100", "5", REFUSE, "neither reflectance",
+             prepare=variant_optical(lambda d: (d / 100.0).astype(np.float32))),
+        Case("--optical-scale reflectance on DN", "5", REFUSE, "digital numbers",
+             options={"--optical-scale": "reflectance"}),
+        Case("--optical-scale bogus", "5", REFUSE, "optical.scale", options={
+            "--optical-scale": "toa"}),
+        # 6. corrupted tensors
+        Case("flipped bits in the weights' tensors", "6", REFUSE, "checksum", qgis=True,
+             prepare=flip_bits),
+        Case("weights without checksum (shipped)", "6", OUTPUT, "no payload checksum"),
+        # 7. tiny scenes, metadata values
+        Case("1 x 1 scene", "7", REFUSE, "at least 16", qgis=True, prepare=lambda w: crop(w, 1)),
+        Case("8 x 8 scene", "7", REFUSE, "at least 16", prepare=lambda w: crop(w, 8)),
+        Case("16 x 16 scene", "7", OUTPUT, verify="plausible", prepare=lambda w: crop(w, 16)),
+        Case("inference_tile 7 in metadata", "7", REFUSE, "inference_tile 7", qgis=True,
+             prepare=lambda w: with_metadata(w, set_key("inference_tile", 7))),
+        Case("patch_size 0 in metadata", "7", REFUSE, "patch_size 0",
+             prepare=lambda w: with_metadata(w, set_key("patch_size", 0))),
+        # 8. band order
+        Case("VV/VH swapped (no descriptions)", "8", OUTPUT, "look swapped", verify="plausible",
+             prepare=variant_sar(lambda d: d[::-1].copy())),
+        Case("SAR described VH, VV", "8", REFUSE, "VH, VV",
+             prepare=variant_sar(lambda d: d[::-1].copy(), descriptions=["VH", "VV"])),
+        Case("SAR described HH, HV", "8", REFUSE, "HH, HV",
+             prepare=variant_sar(lambda d: d, descriptions=["HH", "HV"])),
+        Case("RGB file described B2, B3, B4", "8", REFUSE, "--bands 3,2,1",
+             prepare=variant_optical(lambda d: d[[1, 2, 3]], descriptions=["B2", "B3", "B4"])),
+        Case("RGB file described B4, B3, B2", "8", OUTPUT, verify="rgb",
+             prepare=variant_optical(lambda d: d[[3, 2, 1]], descriptions=["B4", "B3", "B2"])),
+        Case("13 bands described, --bands 2,3,4", "8", REFUSE, "--bands 4,3,2",
+             options={"--bands": "2,3,4"},
+             prepare=variant_optical(lambda d: d, descriptions=[
+                 "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B8A", "B9", "B10", "B11",
+                 "B12"])),
+        # 9. signals, stale parts
+        Case("SIGTERM while writing", "9", SIGNAL, runner="signal:SIGTERM", qgis=True),
+        Case("SIGHUP while writing", "9", SIGNAL, runner="signal:SIGHUP", qgis=True),
+        Case("SIGINT while writing", "9", SIGNAL, runner="signal:SIGINT"),
+        Case("SIGKILL, then a new run", "9", OUTPUT, runner="kill-then-rerun"),
+        # 10. disk full
+        Case("disk full while writing", "10", REFUSE, "no space left on", runner="disk-full"),
+        Case("too little free space up front", "10", REFUSE, "free space|no space",
+             runner="prefull"),
+        # 11. metadata
+        Case("metadata: SAR bands HH, HV", "11", REFUSE, "HH, HV", qgis=True,
+             prepare=lambda w: with_metadata(w, set_key("sar_bands", ["HH", "HV"]))),
+        Case("metadata: absurd width (160 GB)", "11", REFUSE, "parameters|beyond",
+             prepare=absurd_width),
+        Case("metadata: unknown model", "11", REFUSE, "unknown model",
+             prepare=lambda w: with_metadata(w, set_key("model.name", "unet"))),
+        Case("metadata: SAR clip reversed", "11", REFUSE, "sar_db_clip",
+             prepare=lambda w: with_metadata(w, set_key("normalisation.sar_db_clip.VV", [0, -25]))),
+        Case("metadata: band repeated", "11", REFUSE, "repeats",
+             prepare=lambda w: with_metadata(w, set_key("optical_bands.indices", [4, 4, 2]))),
+        Case("metadata: format version 99", "11", REFUSE, "version 99",
+             prepare=lambda w: with_metadata(w, set_key("format_version", 99))),
+        # 12. evaluate / train
+        Case("evaluate: weights not safetensors", "12", REFUSE, "not a safetensors",
+             command=lambda w: ["evaluate", "--weights", str(w.sar), "--data", str(SEN12MSCR),
+                                "--out", str(w.folder / "eval")]),
+        Case("evaluate: weights folder", "12", REFUSE, "is a folder",
+             command=lambda w: ["evaluate", "--weights", str(w.folder), "--data", str(SEN12MSCR),
+                                "--out", str(w.folder / "eval")]),
+        Case("evaluate: data root missing", "12", REFUSE, "does not exist",
+             command=lambda w: ["evaluate", "--data", str(w.folder / "nowhere"),
+                                "--out", str(w.folder / "eval")]),
+        Case("evaluate: empty split", "12", REFUSE, "no patches",
+             command=lambda w: ["evaluate", "--data", str(w.folder), "--out",
+                                str(w.folder / "eval")]),
+        Case("train: data root missing", "12", REFUSE, "does not exist",
+             command=lambda w: ["train", "--root", str(w.folder / "nowhere"), "--out",
+                                str(w.folder / "run")]),
+        Case("train: empty data into the user's folder", "12", REFUSE, "empty data",
+             command=lambda w: ["train", "--root", str(w.folder), "--out", str(w.folder)]),
+        Case("train: bad config file", "12", REFUSE, "cannot be parsed",
+             prepare=lambda w: (w.folder / "c.json").write_text("{not json"),
+             command=lambda w: ["train", "--config", str(w.folder / "c.json"), "--root",
+                                str(SEN12MSCR), "--out", str(w.folder / "run")]),
+        Case("train: bad --model-options", "12", REFUSE, "JSON",
+             command=lambda w: ["train", "--root", str(SEN12MSCR), "--model-options", "{w: 8}",
+                                "--out", str(w.folder / "run")]),
+        Case("train: existing run without --resume", "12", REFUSE, "already holds a run",
+             prepare=lambda w: (w.folder / "best.safetensors").write_bytes(b"earlier"),
+             command=lambda w: ["train", "--root", str(SEN12MSCR), "--out", str(w.folder)]),
+        # 13. output names
+        Case("output .png", "13", REFUSE, "GeoTIFF", qgis=True,
+             options={"--output": out("r.png")}),
+        Case("output .jpg", "13", REFUSE, "GeoTIFF", options={"--output": out("r.jpg")}),
+        Case("output .vrt", "13", REFUSE, "GeoTIFF", options={"--output": out("r.vrt")}),
+        Case("output without extension", "13", REFUSE, "GeoTIFF", options={"--output": out("r")}),
+        Case("output .tiff", "13", OUTPUT, options={"--output": out("r.tiff")}),
+        # 14. existing output
+        Case("existing output, no --overwrite", "14", REFUSE, "--overwrite",
+             prepare=lambda w: w.output.write_bytes(b"the user's earlier result")),
+        Case("existing output, --overwrite", "14", OUTPUT, options={"--overwrite": None},
+             prepare=lambda w: w.output.write_bytes(b"the user's earlier result")),
+        Case("existing output through Processing (replaced)", "14", OUTPUT, qgis=True, cli=False,
+             prepare=lambda w: w.output.write_bytes(b"the user's earlier result")),
+        # 15. messages
+        Case("--bands -1,3,2", "15", REFUSE, "start at 1|1-based|from 1 to", qgis=True,
+             options={"--bands": "-1,3,2"}),
+        Case("--bands 4,4,4", "15", REFUSE, "repeats band 4", qgis=True,
+             options={"--bands": "4,4,4"}),
+        Case("--bands 4,3", "15", REFUSE, r"takes 3", options={"--bands": "4,3"}),
+        Case("--bands 14,3,2", "15", REFUSE, "do not exist", options={"--bands": "14,3,2"}),
+        Case("--bands x", "15", REFUSE, "band numbers|list like", options={"--bands": "x"}),
+        Case("13-band weights, RGB file", "15", REFUSE, "take 13 optical bands",
+             prepare=all_band_weights_and_rgb_file),
+        Case("--weights is a folder", "15", REFUSE, "is a folder", qgis=True,
+             options={"--weights": lambda w: str(w.folder)}),
+        Case("--weights missing", "15", REFUSE, "does not exist",
+             options={"--weights": out("nope.safetensors")}),
+        Case("--weights is a pickle", "15", REFUSE, "not a safetensors",
+             prepare=pickle_weights,
+             options={"--weights": out("m.pt")}),
+        Case("--weights is a GeoTIFF", "15", REFUSE, "not a safetensors",
+             options={"--weights": optical}),
+        # beyond the list: the earlier pass's other inputs
+        Case("SAR missing", "-", REFUSE, "does not exist", options={"--sar": out("no.tif")}),
+        Case("optical missing", "-", REFUSE, "does not exist|not found", qgis=True,
+             options={"--optical": out("no.tif")}),
+        Case("optical is a text file", "-", REFUSE, "cannot be read|not recognized",
+             prepare=lambda w: w.optical.write_text("not a raster")),
+        Case("optical without georeferencing", "-", REFUSE, "georeferencing",
+             prepare=lambda w: shutil.copy(next(iter(sorted(
+                 (NOGEO / "s2_cloudy").glob("*.tif")))), w.optical)),
+        Case("SAR of another place", "-", REFUSE, "do not overlap",
+             prepare=lambda w: shutil.copy(S1_ELSEWHERE, w.sar)),
+        Case("SAR with 1 band", "-", REFUSE, "2 \\(VV, VH", prepare=variant_sar(lambda d: d[:1])),
+        Case("SAR with 3 bands", "-", REFUSE, "2 \\(VV, VH",
+             prepare=variant_sar(lambda d: np.concatenate([d, d[:1]]))),
+        Case("SAR in linear power", "-", OUTPUT, verify="dn",
+             prepare=variant_sar(lambda d: (10 ** (d / 10)).astype(np.float32))),
+        Case("SAR on another grid (EPSG:4326)", "-", OUTPUT, verify="plausible",
+             prepare=reproject_sar),
+        Case("SAR covers half the scene", "-", OUTPUT, verify="plausible", prepare=half_sar),
+        Case("RGB 3-band file", "-", OUTPUT, verify="rgb",
+             prepare=variant_optical(lambda d: d[[3, 2, 1]])),
+        Case("--device cuda without a GPU", "-", REFUSE, "CUDA|cuda", qgis=True,
+             options={"--device": "cuda"}),
+        Case("--device foo", "-", REFUSE, "device", options={"--device": "foo"}),
+        Case("--sar-scale bogus", "-", REFUSE, "sar-scale|invalid choice",
+             options={"--sar-scale": "x"}),
+        Case("--half on the CPU", "-", OUTPUT, verify="plausible", options={"--half": None}),
+        Case("no --weights (shipped checkpoint)", "-", OUTPUT, options={"--weights": False}),
+        Case("empty weights file", "-", REFUSE, "not a safetensors",
+             prepare=lambda w: w.weights.write_bytes(b"")),
+        Case("truncated weights", "-", REFUSE, "truncated",
+             prepare=lambda w: w.weights.write_bytes(w.weights.read_bytes()[:4000])),
+        Case("metadata is not JSON", "-", REFUSE, "not valid JSON",
+             prepare=lambda w: with_metadata_raw(w, "{not json")),
+    ]
+    return c
+
+
+def with_metadata_raw(w: Work, text: str) -> None:
+    from safetensors.torch import load_file, save_file
+
+    save_file(load_file(str(w.weights)), str(w.weights), metadata={"mmcanet": text})
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def limit_child() -> None:
+    """In the child: lower priority and cap the address space (see the module docstring)."""
+    os.nice(10)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def start(argv: List[str], env=None) -> subprocess.Popen:
+    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=limit_child)
+
+
+def finish(proc: subprocess.Popen, timeout=TIMEOUT):
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        err += f"\n[timed out after {timeout} s]"
+    return proc.returncode, out, err
+
+
+def wait_for_part(folder: Path, proc: subprocess.Popen, seconds=120) -> bool:
+    """Poll until a part file exists in ``folder`` (True) or the process ended (False)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(".part" in p.name for p in folder.iterdir()):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def command_argv(case: Case, w: Work, path: str) -> Optional[List[str]]:
+    """The command for ``path`` ("CLI" or "QGIS"); None when QGIS has no such parameter."""
+    if case.command is not None:
+        return PYTHON + case.command(w) if path == "CLI" else None
+    options = predict_options(w, case.options)
+    if path == "CLI":
+        return PYTHON + ["predict"] + cli_argv(options)
+    if any(key not in QGIS_PARAMS for key in options):
+        return None
+    if "--device" in options:  # an enum parameter: its index
+        options["--device"] = str(DEVICES.index(options["--device"]))
+    params = [f"{QGIS_PARAMS[k]}={v}" for k, v in options.items()]
+    return [qgis_process(), "run", "mmcanet:removeclouds", "--"] + params
+
+
+@dataclass
+class Row:
+    case: str
+    item: str
+    path: str
+    expect: str
+    status: object = None
+    message: str = ""
+    left: List[str] = field(default_factory=list)
+    destroyed: List[str] = field(default_factory=list)
+    verified: str = ""
+    side: List[str] = field(default_factory=list)  # QGIS's .aux.xml beside inputs (noted only)
+    result: str = ""
+    seconds: float = 0.0
+
+
+def run_case(case: Case, path: str, folder: Path, baseline: Optional[np.ndarray]) -> Row:
+    row = Row(case.name, case.item, path, case.expect)
+    w = Work.make(folder)
+    env = qgis_env() if path == "QGIS" else None
+    try:
+        if case.prepare is not None:
+            case.prepare(w)
+    except Exception as exc:  # noqa: BLE001 - a broken case is reported, not fatal
+        row.result, row.message = "NOT RUN", f"preparing the case failed: {exc!r}"
+        return row
+    argv = command_argv(case, w, path)
+    if argv is None:
+        row.result, row.message = "NOT RUN", "no such Processing parameter"
+        return row
+    if case.command is None:  # the output this case names
+        w.output = Path(predict_options(w, case.options).get("--output", w.output))
+    before = w.snapshot()
+    started = time.perf_counter()
+    status, out, err, note = run_with(case, w, argv, env)
+    row.seconds = time.perf_counter() - started
+    if status is None:
+        row.result, row.message = "NOT RUN", note
+        return row
+    row.status, row.message = status, message_of(err + "\n" + out, path, case)
+    judge(case, w, row, before, err + out, baseline)
+    if note:
+        row.message = f"{note}; {row.message}" if row.message else note
+    return row
+
+
+def run_with(case: Case, w: Work, argv, env):
+    """(status, stdout, stderr, note) of the case's runner; status None = not run."""
+    kind = case.runner
+    if kind == "plain":
+        return (*finish(start(argv, env)), "")
+    if kind.startswith("signal:"):
+        signum = getattr(signal, kind.split(":")[1])
+        proc = start(argv, env)
+        if not wait_for_part(w.output.parent, proc):
+            status, out, err = finish(proc)
+            return status, out, err, "finished before a part file appeared; no signal sent"
+        proc.send_signal(signum)
+        status, out, err = finish(proc)
+        return status, out, err, f"{signal.Signals(signum).name} sent while the part file existed"
+    if kind == "kill-then-rerun":
+        proc = start(argv, env)
+        if not wait_for_part(w.output.parent, proc):
+            finish(proc)
+            return None, "", "", "finished before a part file appeared"
+        proc.kill()
+        proc.wait()
+        stale = [p.name for p in w.folder.iterdir() if ".part" in p.name]
+        status, out, err = finish(start(argv, env))
+        return status, out, err, f"after SIGKILL {len(stale)} stale part file(s); then re-run"
+    if kind in ("disk-full", "prefull"):
+        return run_on_small_disk(kind, w, argv, env)
+    raise ValueError(kind)
+
+
+def run_on_small_disk(kind: str, w: Work, argv, env):
+    """Output on a small tmpfs: filled while writing ("disk-full") or too small from the start
+    ("prefull"). What the run leaves there is recorded in ``w.left_elsewhere``."""
+    mount = w.folder / "small"
+    mount.mkdir()
+    size = "2m" if kind == "disk-full" else "256k"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
+                          capture_output=True)  # fmt: skip
+    if done.returncode != 0:
+        mount.rmdir()
+        return None, "", "", "not run: mounting a small tmpfs needs root on Linux"
+    filler = mount / "filler"
+    try:
+        target = mount / "r.tif"
+        argv = [str(target) if a == str(w.output) else a for a in argv]
+        proc = start(argv, env)
+        note = ""
+        if kind == "disk-full":
+            if wait_for_part(mount, proc):
+                fill(filler)
+                note = "the tmpfs was filled once the part file appeared"
+            else:
+                note = "the run ended before its part file appeared"
+        status, out, err = finish(proc)
+        w.left_elsewhere = [f"small/{p.name}" for p in mount.iterdir() if p != filler]
+        return status, out, err, note
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        mount.rmdir()
+
+
+def fill(path: Path) -> None:
+    """Write zeros to ``path`` until the file system is full."""
+    with open(path, "wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 65536)
+                f.flush()
+        except OSError:
+            pass
+
+
+def message_of(text: str, path: str, case: Case) -> str:
+    """The line a user reads: the CLI's ``error:``, QGIS's ``ERROR:``, a traceback's last line,
+    or, for outputs, the warning the case expects."""
+    raw = [line for line in re.split(r"[\r\n]+", text) if line.strip()]
+    lines = [line.strip() for line in raw]
+    for i in reversed(range(len(lines))):
+        if lines[i].startswith(("error:", "ERROR:")):
+            # qgis_process puts the details of a parameter error on indented lines below
+            details = [raw[j].strip() for j in range(i + 1, len(raw)) if raw[j][:1] == "\t"]
+            return " ".join([lines[i].split(":", 1)[1].strip()] + details)
+    if "Traceback" in text:
+        return "TRACEBACK: " + lines[-1]
+    if case.message:
+        for line in lines:
+            if re.search(case.message, line):
+                return line
+    usage = [line for line in lines if line.startswith("usage:") or ": error:" in line]
+    return usage[-1] if usage else ""
+
+
+def judge(case: Case, w: Work, row: Row, before, text: str, baseline) -> None:
+    after = w.snapshot()
+    expected_output = case.expect == OUTPUT and case.command is None
+    replaceable = w.output if expected_output else None  # an output the case asks to replace
+    row.destroyed = [p.name for p, digest in before.items()
+                     if p != replaceable and after.get(p) != digest]  # fmt: skip
+    new = [p for p in after if p not in before and p != replaceable]
+    if row.path == "QGIS":  # QGIS writes a PAM .aux.xml beside each raster layer it loads
+        side = [p for p in new if p.name.endswith(".aux.xml") and p.with_name(p.name[:-8])
+                in before]  # fmt: skip
+        new = [p for p in new if p not in side]
+        row.side = sorted(p.name for p in side)
+    new += [p for p in after if p.name.startswith(".") and ".part" in p.name and p not in new]
+    preview = case.options.get("--preview")
+    if case.expect == OUTPUT and callable(preview):
+        new = [p for p in new if str(p) != preview(w)]
+    row.left = sorted({str(p.relative_to(w.folder)) for p in new} | set(w.left_elsewhere))
+    problems = []
+    if row.destroyed:
+        problems.append(f"destroyed {', '.join(row.destroyed)}")
+    if row.left:
+        problems.append(f"left {', '.join(row.left)}")
+    if "Traceback" in text:
+        problems.append("traceback")
+    if case.expect == REFUSE:
+        if row.status == 0:
+            problems.append("exit 0")
+        if not case.message or not re.search(case.message, row.message or "", re.IGNORECASE):
+            problems.append("message does not say it")
+        row.verified = "-"
+    elif case.expect == SIGNAL:
+        if row.status == 0:
+            problems.append("exit 0")
+        row.verified = "-"
+    else:
+        if row.status != 0:
+            problems.append(f"exit {row.status}")
+        if case.message and not re.search(case.message, text):
+            problems.append("the expected warning is missing")
+        row.verified = verify_output(case, w, baseline) if row.status == 0 else "-"
+        if row.verified.startswith("NO"):
+            problems.append(row.verified)
+    row.result = "PASS" if not problems else "FAIL: " + "; ".join(problems)
+
+
+def verify_output(case: Case, w: Work, baseline: Optional[np.ndarray]) -> str:
+    """A short verdict on the output: "yes: ..." or "NO: ...". """
+    out = w.output
+    if case.command is not None:
+        return "-"
+    if not out.is_file():
+        return "NO: no output file"
+    try:
+        ds = rasterio.open(out)
+    except Exception as exc:  # noqa: BLE001
+        return f"NO: not a raster ({exc})"
+    with ds, rasterio.open(w.optical) as src:
+        if ds.driver != "GTiff":
+            return f"NO: {ds.driver}, not GeoTIFF"
+        if (ds.crs, ds.width, ds.height) != (src.crs, src.width, src.height) or not \
+                ds.transform.almost_equals(src.transform):
+            return "NO: not on the optical grid"
+        if ds.dtypes[0] != src.dtypes[0]:
+            return f"NO: dtype {ds.dtypes[0]}, input {src.dtypes[0]}"
+        data = ds.read(masked=True).astype(np.float64)
+    valid = float((~np.ma.getmaskarray(data)).all(axis=0).mean())
+    values = data.compressed()
+    if valid < 0.3 or values.size == 0:
+        return f"NO: {valid:.0%} valid pixels"
+    if not np.isfinite(values).all():
+        return "NO: non-finite values"
+    dn = {"reflectance": lambda v: v * 10000, "offset": lambda v: v - 1000}.get(
+        case.verify, lambda v: v)(data)
+    low, high = np.percentile(dn.compressed(), [1, 99])
+    if not (-200 <= low and high <= 20000):
+        return f"NO: DN 1-99 % range {low:.0f}..{high:.0f} is implausible"
+    if case.verify in ("dn", "reflectance", "offset", "rgb") and baseline is not None \
+            and baseline.shape == dn.shape:
+        diff = float(np.abs(dn - baseline).mean())
+        if diff > 2.0:
+            return f"NO: differs from the plain run by {diff:.1f} DN on average"
+        return f"yes: {valid:.0%} valid, = plain run within {diff:.2f} DN"
+    return f"yes: {valid:.0%} valid, DN {low:.0f}..{high:.0f}"
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def table(rows: List[Row], note: str) -> str:
+    head = ("| # | item | case | via | expected | exit | message | files left | "
+            "output verified | result |")
+    lines = ["# Reliability: bad inputs and faults", "", note, "", head, "|" + "---|" * 10]
+    for i, r in enumerate(rows, start=1):
+        message = (r.message or "").replace("|", "\\|").replace("\n", " ")
+        if len(message) > 160:
+            message = message[:157] + "..."
+        left = ", ".join(r.left) or "none"
+        if r.side:
+            left += f" (+ QGIS: {', '.join(r.side)})"
+        lines.append(
+            f"| {i} | {r.item} | {r.case} | {r.path} | {r.expect} | {r.status} | {message} | "
+            f"{left} | {r.verified} | {r.result} |"
+        )
+    passed = sum(r.result == "PASS" for r in rows)
+    failed = sum(r.result.startswith("FAIL") for r in rows)
+    lines += ["", f"{passed} passed, {failed} failed, {len(rows) - passed - failed} not run, "
+              f"of {len(rows)} rows."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--only", nargs="*", help="run only cases whose name contains one of these")
+    p.add_argument("--no-qgis", action="store_true", help="skip the qgis_process rows")
+    p.add_argument("--docs", action="store_true", help=f"write {OUT_DOCS} (else {OUT_BUILD})")
+    p.add_argument("--note", default="", help="a line put above the table")
+    p.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    args = p.parse_args(argv)
+    for path in (S1, S2):
+        if not path.is_file():
+            print(f"real data not found: {path} (../shared/data beside the checkout)")
+            return 2
+    selected = [c for c in cases() if not args.only or any(o in c.name for o in args.only)]
+    if not args.no_qgis:
+        subprocess.run([qgis_process(), "plugins", "enable", "mmcanet"], env=qgis_env(),
+                       capture_output=True)  # fmt: skip
+    work = Path(tempfile.mkdtemp(prefix="mmcanet-reliability-"))
+    rows: List[Row] = []
+    baseline = None
+    try:
+        for i, case in enumerate(selected):
+            paths = (["CLI"] if case.cli else []) + (["QGIS"] if case.qgis and not args.no_qgis
+                                                      else [])
+            for path in paths:
+                row = run_case(case, path, work / f"{i:03d}-{path}", baseline)
+                rows.append(row)
+                print(f"{len(rows):3d} {path:4s} {row.result[:60]:60s} {case.name} "
+                      f"({row.seconds:.0f} s)", flush=True)
+                if case.name.startswith("plain run") and path == "CLI" and row.status == 0:
+                    baseline = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    note = args.note or (
+        f"Generated by `python scripts/reliability.py` on {time.strftime('%Y-%m-%d')}, CPU, "
+        "real data: SEN12MS-CR ROIs1868_summer 19 p30 (Sentinel-1 + cloudy Sentinel-2 L1C) and "
+        "the shipped weights, copied and made bad per case. CLI refusals exit 2; qgis_process "
+        "exits 1 on any algorithm error. QGIS itself writes a PAM `.aux.xml` beside each raster "
+        "layer it loads; those are listed as \"+ QGIS\" and not counted as leftovers.")
+    text = table(rows, note)
+    target = OUT_DOCS if args.docs else OUT_BUILD / "reliability.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    (OUT_BUILD).mkdir(parents=True, exist_ok=True)
+    (OUT_BUILD / "results.json").write_text(json.dumps([r.__dict__ for r in rows], indent=1,
+                                                       default=str))  # fmt: skip
+    print(f"\nwrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Output guards (``mmcanet_core.guards``): nothing a run reads is ever written, clear refusals."""
+
+import errno
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.errors import RasterioIOError
+from rasterio.transform import from_origin
+
+from mmcanet_core import guards
+from mmcanet_core.guards import (
+    OutputError,
+    check_free_space,
+    check_output,
+    check_preview,
+    disk_full_error,
+    output_bytes,
+    output_driver,
+)
+
+S2 = "ROIs2017_winter_s2_cloudy/s2_cloudy_112/ROIs2017_winter_s2_cloudy_112_p797.tif"
+
+
+@pytest.fixture
+def scene(tmp_path, sen12mscr):
+    """Temp copies of a real optical patch and a weights-like file; returns their paths."""
+    optical = tmp_path / "o.tif"
+    shutil.copy(sen12mscr / S2, optical)
+    weights = tmp_path / "c.safetensors"
+    weights.write_bytes(b"weights")
+    return optical, weights
+
+
+@pytest.mark.parametrize("name", ["r.tif", "R.TIFF", "dir/r.tiff"])
+def test_geotiff_names_select_gtiff(name):
+    assert output_driver(name) == "GTiff"
+
+
+@pytest.mark.parametrize("name, why", [
+    ("r.png", "PNG holds 8/16-bit pictures"), ("r.jpg", "JPEG is lossy"),
+    ("r.vrt", "VRT only points"), ("r", "no extension"), ("r.xyz", "'.xyz' is not a GeoTIFF"),
+])
+def test_other_names_are_refused_with_the_tif_name(name, why):
+    with pytest.raises(OutputError, match=f"{why}.*name it r.tif"):
+        output_driver(name)
+
+
+def test_output_may_not_be_an_input_or_the_weights(scene, tmp_path, monkeypatch):
+    optical, weights = scene
+    before = optical.read_bytes()
+    for target in (optical, weights):
+        with pytest.raises(OutputError, match="a file this run reads.*destroy"):
+            check_output(target, [optical, weights], overwrite=True)
+    # The same file through a symbolic link, a relative path and `..`.
+    link = tmp_path / "link.tif"
+    link.symlink_to(optical)
+    monkeypatch.chdir(tmp_path)
+    for alias in (link, Path("o.tif"), tmp_path / "sub" / ".." / "o.tif"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        with pytest.raises(OutputError, match="a file this run reads"):
+            check_output(alias, [optical], overwrite=True)
+    assert optical.read_bytes() == before
+
+
+def test_output_may_not_be_a_vrt_source(scene, tmp_path):
+    """A VRT's sources are files the run reads: pass ``ds.files``."""
+    optical, _ = scene
+    vrt = tmp_path / "o.vrt"
+    subprocess.run(["gdalbuildvrt", "-q", str(vrt), str(optical)], check=True)
+    with rasterio.open(vrt) as ds:
+        reads = ds.files
+    with pytest.raises(OutputError, match="o.tif.*a file this run reads"):
+        check_output(optical, [reads], overwrite=True)
+
+
+def test_existing_output_needs_overwrite(tmp_path, scene):
+    optical, _ = scene
+    out = tmp_path / "r.tif"
+    out.write_bytes(b"user's file")
+    with pytest.raises(OutputError, match="already exists; pass --overwrite"):
+        check_output(out, [optical])
+    assert check_output(out, [optical], overwrite=True) == out
+    assert out.read_bytes() == b"user's file"  # checks never write
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda t: t / "missing" / "r.tif", "folder .*missing does not exist"),
+    (lambda t: t / "adir.tif", "is a folder"),
+])
+def test_output_folder_problems(tmp_path, make, message):
+    (tmp_path / "adir.tif").mkdir()
+    with pytest.raises(OutputError, match=message):
+        check_output(make(tmp_path), [])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_read_only_folder(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match="not writable"):
+            check_output(folder / "r.tif", [])
+    finally:
+        folder.chmod(0o755)
+
+
+def test_preview_checks(tmp_path, scene):
+    optical, weights = scene
+    out = tmp_path / "r.tif"
+    reads = [optical, weights]
+    cases = [
+        (optical, "o.tif is .*o.tif, a file this run reads"),
+        (weights, "a file this run reads"),
+        (tmp_path / "p.tif", "must be a .png.*name it p.png"),
+        (tmp_path / "nowhere" / "p.png", "folder .*nowhere does not exist"),
+    ]
+    for preview, message in cases:
+        with pytest.raises(OutputError, match=message):
+            check_preview(preview, out, reads)
+    png_input = tmp_path / "o.png"
+    shutil.copy(optical, png_input)
+    with pytest.raises(OutputError, match="a file this run reads"):
+        check_preview(png_input, out, reads + [png_input])
+    with pytest.raises(OutputError, match="is the output"):
+        check_preview(tmp_path / "r.png", tmp_path / "r.png", reads)
+    existing = tmp_path / "old.png"
+    existing.write_bytes(b"png")
+    with pytest.raises(OutputError, match="already exists"):
+        check_preview(existing, out, reads)
+    assert check_preview(existing, out, reads, overwrite=True) == existing
+
+
+def test_output_bytes_is_the_uncompressed_bound():
+    raw = 10980 * 10980 * 13 * 2  # a whole 13-band Sentinel-2 tile, uint16
+    assert raw < output_bytes(10980, 10980, 13, "uint16") < raw * 1.02 + 2**20
+    assert output_bytes(100, 100, 3, np.float32) > 100 * 100 * 3 * 4
+
+
+def test_free_space_check_names_both_sizes(tmp_path):
+    free = shutil.disk_usage(tmp_path).free
+    check_free_space(tmp_path, 1024)
+    with pytest.raises(OutputError, match=r"not enough free space on .* needs up to .*GiB.* free"):
+        check_free_space(tmp_path, free + 2**40)
+
+
+def test_disk_full_recognised_from_errno_text_or_a_full_folder(tmp_path, monkeypatch):
+    error = disk_full_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path)
+    assert error is not None and f"no space left on {tmp_path}" in str(error)
+    chained = RasterioIOError("Write failed. See previous exception for details.")
+    chained.__cause__ = RuntimeError("_tiffWriteProc: No space left on device")
+    assert disk_full_error(chained, tmp_path) is not None
+    bare = RasterioIOError("Write failed. See previous exception for details.")
+    assert disk_full_error(bare, tmp_path) is None  # plenty of space here: another failure
+    assert disk_full_error(ValueError("bug"), tmp_path) is None
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(guards.shutil, "disk_usage",
+                        lambda p: usage._replace(free=4096))  # fmt: skip
+    assert disk_full_error(bare, tmp_path) is not None
+    assert disk_full_error(ValueError("bug"), tmp_path) is None
+
+
+def small_filesystem(path: Path) -> bool:
+    """Mount a 1 MiB tmpfs at ``path`` (root on Linux); False where that is not allowed."""
+    path.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)],
+                            capture_output=True)  # fmt: skip
+    return result.returncode == 0
+
+
+def test_a_real_full_disk_is_recognised(tmp_path):
+    """GDAL on a really full file system: the bare "Write failed" is recognised."""
+    mount = tmp_path / "full"
+    if not small_filesystem(mount):
+        pytest.skip("mounting a small tmpfs needs root; the errno/text cases above still run")
+    try:
+        profile = dict(driver="GTiff", width=1024, height=1024, count=3, dtype="uint16",
+                       crs="EPSG:32633", transform=from_origin(0, 0, 10, 10), tiled=True,
+                       compress="deflate")  # fmt: skip
+        noise = np.random.default_rng(0).integers(0, 10000, (3, 1024, 1024), dtype=np.uint16)
+        with pytest.raises(Exception) as caught:
+            with rasterio.open(mount / "r.tif", "w", **profile) as dst:
+                dst.write(noise)
+        error = disk_full_error(caught.value, mount)
+        assert error is not None and f"no space left on {mount}" in str(error)
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
