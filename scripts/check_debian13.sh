@@ -69,6 +69,16 @@ mount_in "$CHROOT/dev/pts" --bind /dev/pts
 mount_in "$CHROOT/dev/shm" -t tmpfs shm
 mount_in "$WORK/shared" --bind -o ro "$SHARED"
 
+# Trust what the host trusts: its local CAs (e.g. a proxy's) in /usr/local/share/ca-certificates
+# go into the chroot's store when Debian's ca-certificates package builds it (or rebuilds it now).
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$CHROOT/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
+    if [ -x "$CHROOT/usr/sbin/update-ca-certificates" ]; then
+        chroot "$CHROOT" /usr/sbin/update-ca-certificates >/dev/null
+    fi
+fi
+
 rm -rf --one-file-system "$WORK/mmcanet"
 git clone -q --no-hardlinks "$CHECKOUT" "$WORK/mmcanet"
 git -C "$WORK/mmcanet" checkout -q --detach "$COMMIT" 2>/dev/null || {
