@@ -75,7 +75,7 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     mkdir -p "$CHROOT/usr/local/share/ca-certificates"
     cp /usr/local/share/ca-certificates/*.crt "$CHROOT/usr/local/share/ca-certificates/"
     if [ -x "$CHROOT/usr/sbin/update-ca-certificates" ]; then
-        chroot "$CHROOT" /usr/sbin/update-ca-certificates >/dev/null
+        chroot "$CHROOT" /usr/sbin/update-ca-certificates >/dev/null 2>&1
     fi
 fi
 

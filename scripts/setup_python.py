@@ -29,7 +29,7 @@ import sys
 import sysconfig
 import urllib.request
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEM_PINS = ROOT / "build" / "constraints-system.txt"
@@ -104,10 +104,16 @@ def reachable(url: str, timeout: float = 5.0) -> bool:
         return False
 
 
+def sudo() -> List[str]:
+    return [] if os.geteuid() == 0 else ["sudo"]
+
+
 def debian_candidate(package: str) -> Optional[str]:
-    """The version apt would install (``apt-cache policy``), or None (no apt, no package)."""
+    """The version apt would install (``apt-cache policy`` after ``apt-get update``), or None
+    (no apt, no such package)."""
     if not shutil.which("apt-cache"):
         return None
+    subprocess.run(sudo() + ["apt-get", "update", "-qq"], check=False)
     result = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True)
     match = re.search(r"Candidate:\s*(\S+)", result.stdout)
     return match.group(1) if match and match.group(1) != "(none)" else None
@@ -127,11 +133,10 @@ def torch_source() -> Tuple[str, Optional[str]]:
 
 
 def apt_install(*packages: str) -> None:
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    say(" ".join(sudo + ["apt-get", "install", "-y", *packages]))
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                           *packages], check=True, env=env, stdout=subprocess.DEVNULL)
+    say(" ".join(sudo() + ["apt-get", "install", "-y", *packages]))
+    subprocess.run(sudo() + ["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                             *packages], check=True, env=env, stdout=subprocess.DEVNULL)
 
 
 def install_torch(pins_file: Path) -> str:
