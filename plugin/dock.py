@@ -2,7 +2,7 @@
 
 import os
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
+from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
 
 from . import deps
 from .algorithm import DEVICES, ICON, shipped_weights
+from .compat import RASTER_LAYERS
 from .i18n import tr
 from .task import DecloudRun
 
@@ -57,7 +58,7 @@ class DecloudDock(QDockWidget):
 
         inputs = QGroupBox(tr("Inputs"), body)
         form = QFormLayout(inputs)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.sar_combo = self._raster_combo(inputs)
         self.optical_combo = self._raster_combo(inputs)
         form.addRow(tr("SAR (VV, VH)"), self.sar_combo)
@@ -66,7 +67,7 @@ class DecloudDock(QDockWidget):
 
         model = QGroupBox(tr("Model"), body)
         form = QFormLayout(model)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.weights_widget = QgsFileWidget(model)
         self.weights_widget.setFilter(tr("MMCANet weights (*.safetensors)"))
         self.weights_widget.setFilePath(shipped_weights() or "")
@@ -76,7 +77,7 @@ class DecloudDock(QDockWidget):
                                         tr("CUDA GPU"))):
             self.device_combo.addItem(label, key)
         self.output_widget = QgsFileWidget(model)
-        self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
+        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output_widget.setFilter(tr("GeoTIFF (*.tif)"))
         self.output_widget.lineEdit().setPlaceholderText(tr("[Save to temporary file]"))
         form.addRow(tr("Weights"), self.weights_widget)
@@ -103,8 +104,8 @@ class DecloudDock(QDockWidget):
         self.device_label.setWordWrap(True)
         self.status_label = QLabel(body)
         self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.status_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.device_label)
         layout.addWidget(self.status_label)
 
@@ -122,7 +123,7 @@ class DecloudDock(QDockWidget):
     @staticmethod
     def _raster_combo(parent):
         combo = QgsMapLayerComboBox(parent)
-        combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        combo.setFilters(RASTER_LAYERS)
         combo.setAllowEmptyLayer(True)
         combo.setLayer(None)
         return combo
@@ -159,7 +160,7 @@ class DecloudDock(QDockWidget):
 
     def _error(self, text):
         self.set_status(text, error=True)
-        self.iface.messageBar().pushMessage(tr("MMCANet"), text, level=Qgis.Critical,
+        self.iface.messageBar().pushMessage(tr("MMCANet"), text, level=Qgis.MessageLevel.Critical,
                                             duration=0)
 
     # -- run --------------------------------------------------------------------------------
@@ -215,8 +216,8 @@ class DecloudDock(QDockWidget):
         if ok:
             self.progress_bar.setValue(100)
             self.set_status(message, success=True)
-            self.iface.messageBar().pushMessage(tr("MMCANet"), message, level=Qgis.Success,
-                                                duration=5)
+            self.iface.messageBar().pushMessage(tr("MMCANet"), message,
+                                                level=Qgis.MessageLevel.Success, duration=5)
         elif self.run.cancelled:
             self.progress_bar.setValue(0)
             self.set_status(message)

