@@ -218,10 +218,10 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
 
         def prepare(window: Window) -> Layers:
             sar_db = raster.sar_to_db(raster.read_float(grid, window, (1, 2)), scene.sar_scale)
+            dn = raster.read_optical(optical, window, scene.bands)
             layers = {
-                "sar": normalize_sar(sar_db, scene.sar_clips),  # (2, h, w)
-                "optical": normalize_optical(raster.read_optical(optical, window, scene.bands),
-                                             scene.optical_clip),  # (C, h, w)
+                "sar": normalize_sar(sar_db, scene.sar_clips, out=sar_db),  # (2, h, w)
+                "optical": normalize_optical(dn, scene.optical_clip, out=dn),  # (C, h, w)
             }
             layers["valid"] = (np.isfinite(layers["sar"]).all(axis=0)
                                & np.isfinite(layers["optical"]).all(axis=0))  # (h, w)
@@ -318,7 +318,10 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
         blender = StripBlender(channels, plan.rows[0][0].height, scene.width, plan.overlap)
         low, high = scene.optical_clip
         for batch, restored in results:
-            dn = {} if restored is None else dict(zip(batch.run, restored * (high - low) + low))
+            if restored is not None:  # DN, in place: (N, C, T, T)
+                np.multiply(restored, high - low, out=restored)
+                restored += low
+            dn = {} if restored is None else dict(zip(batch.run, restored))
             for i, (r, t) in enumerate(batch.tiles):
                 row0, row1, col0, col1 = t.inside(scene.height, scene.width)
                 pred = dn.get(i)

@@ -60,6 +60,7 @@ class PredictResult:
     sar_coverage: float  # fraction of the optical extent covered by the SAR extent
     seconds: float
     log: List[str] = field(default_factory=list)
+    compile_seconds: Optional[float] = None  # torch.compile time, included in ``seconds``
 
 
 def predict_raster(
@@ -125,6 +126,7 @@ def predict_raster(
         bands=list(scene.bands), band_names=list(output.descriptions), tiles=plan.total,
         device=str(torch_device), batch_size=backend.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=messages,
+        compile_seconds=backend.compile_seconds,
     )
 
 

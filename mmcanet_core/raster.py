@@ -194,11 +194,14 @@ def block_cache_bytes(*inputs) -> int:
 
 def read_float(ds, window: Window, bands: Sequence[int]) -> np.ndarray:
     """(len(bands), h, w) float32 of ``window``; nodata and non-finite values become NaN."""
-    data = ds.read(list(bands), window=window).astype(np.float32, copy=False)
+    data = ds.read(list(bands), window=window)
+    integer = np.issubdtype(data.dtype, np.integer)
+    data = data.astype(np.float32, copy=False)
     nodata = ds.nodata
     if nodata is not None and not np.isnan(nodata):
         data[data == nodata] = np.nan
-    data[~np.isfinite(data)] = np.nan
+    if not integer:  # integers are always finite
+        data[~np.isfinite(data)] = np.nan
     return data
 
 

@@ -93,7 +93,8 @@ class StripBlender:
         self._finished = 0  # rows handed out by finish_rows, dropped at the next call
 
     def add(self, tile: Tile, prediction: np.ndarray, valid: np.ndarray) -> None:
-        """Add the in-scene part of a tile: (C, h, w) prediction, (h, w) bool ``valid``.
+        """Add the in-scene part of a tile: (C, h, w) float32 prediction (used as scratch space),
+        (h, w) bool ``valid``.
 
         ``(h, w)`` is the shape of ``tile.inside(scene)``; the blending weight is cut the same way.
         """
@@ -107,7 +108,7 @@ class StripBlender:
         weight = self._weights[key][top:top + h, left:left + w] * valid  # (h, w)
         r = row0 - self.top
         window = (slice(r, r + h), slice(col0, col0 + w))
-        self.acc[(slice(None),) + window] += prediction * weight
+        self.acc[(slice(None),) + window] += np.multiply(prediction, weight, out=prediction)
         self.weight[window] += weight
 
     def finish_rows(self, next_top: int) -> np.ndarray:
