@@ -40,7 +40,7 @@ from rasterio.windows import Window
 from . import raster
 from .pipeline import run_pipeline
 from .preprocess import normalize_optical, normalize_sar
-from .tiling import StripBlender, Tile, batches
+from .tiling import StripBlender, Tile
 
 Layers = Dict[str, np.ndarray]  # name -> (..., rows, cols)
 RowStep = Callable[[int, Layers, Layers], Layers]
@@ -173,14 +173,17 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
               before: Optional[Callable[[], None]] = None,
               progress: Optional[Callable[[int, int], None]] = None,
               strip_step: Optional[Callable[[Strip], None]] = None,
-              row_step: Optional[RowStep] = None, depth: int = 2) -> None:
+              row_step: Optional[RowStep] = None, gdal: Optional[Dict[str, str]] = None,
+              depth: int = 2) -> None:
     """Run every tile of ``plan`` through ``backend`` and write ``outputs`` (module docstring).
 
     ``before()`` runs in the calling thread before each batch (raise to cancel), ``progress(done,
-    total)`` after it. Call inside a ``rasterio.Env``: its GDAL settings reach every thread.
+    total)`` after it. ``gdal``: GDAL configuration options each stage thread sets for itself
+    (rasterio keeps options thread-local outside the main thread, e.g. in a QGIS task).
     On any error or interruption no output is left behind.
     """
     done = 0
+    gdal = dict(gdal or {})
 
     def after(batch: Batch, _) -> None:
         nonlocal done
@@ -193,14 +196,18 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
         batch.sar = batch.optical = None  # the writer needs neither
         return batch, restored
 
+    def read() -> Iterator[Batch]:
+        with rasterio.Env(**gdal):
+            yield from _read_batches(scene, plan, backend.host_array, strip_step,
+                                     keep_strips=row_step is not None)
+
+    def write(results) -> None:
+        with rasterio.Env(**gdal):
+            _write_results(results, scene, plan, outputs, temporary, row_step)
+
     with raster.atomic_outputs([o.path for o in outputs]) as temporary:
-        run_pipeline(
-            lambda: _read_batches(scene, plan, backend.host_array, strip_step,
-                                  keep_strips=row_step is not None),
-            compute,
-            lambda results: _write_results(results, scene, plan, outputs, temporary, row_step),
-            depth=depth, before=(lambda _: before()) if before else None, after=after,
-        )
+        run_pipeline(read, compute, write, depth=depth,
+                     before=(lambda _: before()) if before else None, after=after)
 
 
 # --- reader thread --------------------------------------------------------------------------
@@ -229,54 +236,59 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
                 layers["source"] = raster.read_optical(optical, window, scene.source_bands)
             return layers
 
-        capacity = plan.rows[0][0].height + 2 * scene.context
         buffer = StripBuffer(prepare, scene.height, scene.width, plan.margin + scene.context,
-                             capacity)
-        flat = [(r, t) for r, row in enumerate(plan.rows) for t in row]
-        strip, strip_row = None, -1
-        for chunk in batches(flat, plan.batch_size):
-            valid, run, strips = [], [], {}
-            sar_batch = optical_batch = None
-            for i, (r, t) in enumerate(chunk):
-                if r != strip_row:
-                    strip_row = r
-                    strip = buffer.strip(t.row - scene.context, t.row + t.height + scene.context)
-                    if strip_step is not None:
-                        strip_step(strip)
-                    if keep_strips:  # the buffer is reused: the writer gets a copy
-                        strip = Strip(strip.top, strip.left,
-                                      {k: v.copy() for k, v in strip.layers.items()})
-                cut = strip.window(t.row, t.row + t.height, t.col, t.col + t.width)
-                row0, row1, col0, col1 = t.inside(scene.height, scene.width)
-                inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
-                valid.append(cut["valid"][inner].copy())
-                if cut["valid"].any():
-                    sar_tile, optical_tile = (_pad(_fill(cut[k], cut["valid"]), plan.tile)
-                                              for k in ("sar", "optical"))
-                    if sar_batch is None:  # copies now: the strip buffer moves on
-                        sar_batch = host_array((len(chunk),) + sar_tile.shape)
-                        optical_batch = host_array((len(chunk),) + optical_tile.shape)
-                    sar_batch[len(run)], optical_batch[len(run)] = sar_tile, optical_tile
-                    run.append(i)
-                if keep_strips and t is plan.rows[r][-1]:
-                    strips[r] = strip
-            if sar_batch is None:
-                sar_batch = optical_batch = np.empty((0,), np.float32)
-            yield Batch(chunk, valid, run, sar_batch[:len(run)], optical_batch[:len(run)],
-                        strips)
+                             plan.rows[0][0].height + 2 * scene.context)
+        batch = _BatchMaker(scene, plan, host_array)
+        for r, row in enumerate(plan.rows):
+            strip = buffer.strip(row[0].row - scene.context,
+                                 row[0].row + row[0].height + scene.context)
+            if strip_step is not None:
+                strip_step(strip)
+            for t in row:
+                batch.add(r, t, strip)  # copies the tile: the buffer moves on with the next row
+                if keep_strips and t is row[-1]:  # the row step runs later, in the writer
+                    batch.strips[r] = Strip(strip.top, strip.left,
+                                            {k: v.copy() for k, v in strip.layers.items()})
+                if len(batch.tiles) == plan.batch_size:
+                    yield batch.finish()
+        if batch.tiles:
+            yield batch.finish()
 
 
-def _stack(inputs, host_array) -> List[np.ndarray]:
-    """[(sar (2, T, T), optical (C, T, T)), ...] -> [sar (N, 2, T, T), optical (N, C, T, T)]."""
-    if not inputs:
-        return [np.empty((0,), np.float32)] * 2
-    stacked = []
-    for k in range(2):
-        batch = host_array((len(inputs),) + inputs[0][k].shape)
-        for j, item in enumerate(inputs):
-            batch[j] = item[k]
-        stacked.append(batch)
-    return stacked
+class _BatchMaker:
+    """Collects tiles cut from strips into the next :class:`Batch`."""
+
+    def __init__(self, scene: Scene, plan: Plan, host_array):
+        self.scene, self.plan, self.host_array = scene, plan, host_array
+        self._start()
+
+    def _start(self) -> None:
+        self.tiles, self.valid, self.run, self.strips = [], [], [], {}
+        self.sar = self.optical = None  # (batch_size, k, T, T), made for the first tile run
+
+    def add(self, r: int, t: Tile, strip: Strip) -> None:
+        cut = strip.window(t.row, t.row + t.height, t.col, t.col + t.width)
+        row0, row1, col0, col1 = t.inside(self.scene.height, self.scene.width)
+        inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
+        self.valid.append(cut["valid"][inner].copy())
+        if cut["valid"].any():  # else the network is skipped
+            sar, optical = (_pad(_fill(cut[k], cut["valid"]), self.plan.tile)
+                            for k in ("sar", "optical"))
+            if self.sar is None:
+                self.sar = self.host_array((self.plan.batch_size,) + sar.shape)
+                self.optical = self.host_array((self.plan.batch_size,) + optical.shape)
+            self.sar[len(self.run)], self.optical[len(self.run)] = sar, optical
+            self.run.append(len(self.tiles))
+        self.tiles.append((r, t))
+
+    def finish(self) -> Batch:
+        n = len(self.run)
+        empty = np.empty((0,), np.float32)
+        batch = Batch(self.tiles, self.valid, self.run,
+                      empty if self.sar is None else self.sar[:n],
+                      empty if self.optical is None else self.optical[:n], self.strips)
+        self._start()
+        return batch
 
 
 def _fill(data: np.ndarray, valid: np.ndarray) -> np.ndarray:

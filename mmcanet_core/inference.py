@@ -95,9 +95,6 @@ def predict_raster(
     model, metadata = _resolve_model(weights, model, metadata, torch_device)
     native = metadata.get("inference_tile") or metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native)
-    if half:
-        say("half precision: " + {"cuda": "float16", "cpu": "bfloat16"}.get(
-            torch_device.type, f"not available on {torch_device.type}; float32"))
 
     scene, output, coverage, cache = _inspect_inputs(
         sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
@@ -109,6 +106,7 @@ def predict_raster(
         f"{tile} px (overlap {overlap}), batch {batch_size}")
     backend = TorchBackend(model, torch_device, batch_size, half=half, compile=compile,
                            tile=tile)
+    say(f"network: {backend.describe()}")
     if compile:
         say(f"torch.compile: compiled in {backend.compile_seconds:.1f} s")
 
@@ -116,9 +114,9 @@ def predict_raster(
         if is_cancelled is not None and is_cancelled():
             raise InferenceCancelled("cancelled by the user; no output was written")
 
-    # GDAL settings made in this thread reach the engine's threads (rasterio takes bytes).
-    with rasterio.Env(GDAL_CACHEMAX=cache, GDAL_NUM_THREADS="ALL_CPUS"):
-        run_scene(scene, plan, backend, [output], before=before, progress=progress)
+    with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
+        run_scene(scene, plan, backend, [output], before=before, progress=progress,
+                  gdal={"GDAL_NUM_THREADS": "ALL_CPUS"})  # GDAL decodes/warps in threads
     seconds = time.perf_counter() - started
     say(f"wrote {output_path} in {seconds:.1f} s")
     return PredictResult(

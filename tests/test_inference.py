@@ -753,3 +753,26 @@ def test_compile_option_compiles_once_and_matches(sen12mscr, tmp_path, monkeypat
                           device="cpu", compile=True)
     assert len(compiled) == 1 and any("torch.compile: compiled in" in m for m in fast.log)
     assert np.array_equal(read(fast.output_path)[0], read(plain.output_path)[0])
+
+
+def test_gdal_settings_reach_the_stage_threads_from_a_task_thread(sen12mscr, tmp_path,
+                                                                   monkeypatch):
+    """QGIS runs predict_raster in a task thread, where rasterio keeps GDAL options per thread."""
+    import threading
+
+    from rasterio.env import get_gdal_config
+
+    sar, optical = pair(sen12mscr, 0)
+    seen, real = [], raster.read_optical
+
+    def spy(*args, **kwargs):
+        seen.append((threading.current_thread().name, get_gdal_config("GDAL_NUM_THREADS")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(raster, "read_optical", spy)
+    task = threading.Thread(target=predict_raster, args=(sar, optical, tmp_path / "o.tif"),
+                            kwargs=dict(model=LocalNet(), tile=128))
+    task.start()
+    task.join(120)
+    assert (tmp_path / "o.tif").is_file()
+    assert seen and set(seen) == {("mmcanet-read", "ALL_CPUS")}
