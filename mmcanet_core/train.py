@@ -447,13 +447,8 @@ def train(config: Dict[str, Any]) -> Dict[str, Any]:
                 break
             sar, cloudy, target = (batch[k].to(device, non_blocking=True)
                                    for k in ("sar", "cloudy", "target"))  # fmt: skip
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=use_amp):
-                stages = net(sar, cloudy)
-            loss = loss_fn([s.float() for s in stages], target)
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
+            loss = train_step(net, loss_fn, optimizer, scaler, (sar, cloudy, target), amp_dtype,
+                              use_amp)
             total += loss.item() * len(target)
             seen += len(target)
             bar.set_postfix(loss=f"{loss.item():.4f}")
@@ -489,6 +484,19 @@ def train(config: Dict[str, Any]) -> Dict[str, Any]:
     if world > 1:
         dist.destroy_process_group()
     return {"out": str(out), "best_psnr": best, "history": history}
+
+
+def train_step(net, loss_fn, optimizer, scaler, batch, amp_dtype, use_amp: bool):
+    """One optimisation step on ``batch`` = (sar, cloudy, target); returns the loss tensor."""
+    sar, cloudy, target = batch
+    with torch.autocast(sar.device.type, dtype=amp_dtype, enabled=use_amp):
+        stages = net(sar, cloudy)
+    loss = loss_fn([s.float() for s in stages], target)
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    return loss
 
 
 def amp_settings(device: torch.device, enabled: bool):

@@ -289,7 +289,7 @@ def train_seconds(name, options, amp: bool, batch: int, size: int, steps: int, d
                   repeat: int):
     """(precision label, fastest seconds of ``steps`` training steps)."""
     from mmcanet_core.losses import RestorationLoss
-    from mmcanet_core.train import StageOutputs, amp_settings
+    from mmcanet_core.train import StageOutputs, amp_settings, train_step
 
     torch_device, _ = resolve_device(device)
     torch.manual_seed(0)
@@ -297,26 +297,17 @@ def train_seconds(name, options, amp: bool, batch: int, size: int, steps: int, d
     net, loss_fn = StageOutputs(model), RestorationLoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
     dtype, scaler = amp_settings(torch_device, amp)
-    sar = torch.rand(batch, 2, size, size, device=torch_device)
-    cloudy, target = (torch.rand(batch, model.in_channels, size, size, device=torch_device)
-                      for _ in range(2))
+    inputs = (torch.rand(batch, 2, size, size, device=torch_device),
+              *(torch.rand(batch, model.in_channels, size, size, device=torch_device)
+                for _ in range(2)))  # sar, cloudy, target
 
-    def step():
-        with torch.autocast(torch_device.type, dtype=dtype, enabled=amp):
-            stages = net(sar, cloudy)
-        loss = loss_fn([s.float() for s in stages], target)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-
-    def run():
+    def run(steps=steps):
         for _ in range(steps):
-            step()
+            train_step(net, loss_fn, optimizer, scaler, inputs, dtype, amp)
         if torch_device.type == "cuda":
             torch.cuda.synchronize(torch_device)
 
-    step()  # warm-up
+    run(1)  # warm-up
     seconds, _ = best_time(repeat, run)
     if not amp:
         return "fp32", seconds
