@@ -223,7 +223,8 @@ def bench_goal(size: int, folder: Path, repeat: int, tile: int, batch: int):
 
 def network_seconds(backend: TorchBackend, sar_path, opt_path, tile: int, batch: int,
                     calls: int) -> float:
-    """Seconds per ``backend.predict`` call on a full batch of real tiles (after a warm-up)."""
+    """Fastest seconds of ``calls`` ``backend.predict`` calls on a full batch of real tiles,
+    after a warm-up call."""
     with rasterio.open(sar_path) as s, rasterio.open(opt_path) as o:
         window = Window(0, 0, min(tile, o.width), min(tile, o.height))
         sar = normalize_sar(np.nan_to_num(s.read(window=window), nan=-20.0))
@@ -232,10 +233,7 @@ def network_seconds(backend: TorchBackend, sar_path, opt_path, tile: int, batch:
         (batch, 3, tile, tile))
     sar_batch[:], opt_batch[:] = sar, opt  # every tile of the batch is the same real tile
     backend.predict(sar_batch, opt_batch)
-    start = time.perf_counter()
-    for _ in range(calls):
-        backend.predict(sar_batch, opt_batch)
-    return (time.perf_counter() - start) / calls
+    return best_time(calls, backend.predict, sar_batch, opt_batch)[0]
 
 
 def bench_throughput(names, options, size, configs, folder, repeat, device, compile_, naive):
@@ -260,7 +258,7 @@ def bench_throughput(names, options, size, configs, folder, repeat, device, comp
                                    tile=tile)
             tiles = sum(len(r) for r in plan_tile_rows(size, size, tile, tile // 4, tile // 8))
             per_call = network_seconds(backend, sar, opt, tile, batch, calls=max(2, repeat))
-            net = mpx / (-(-tiles // batch) * per_call)
+            net = mpx / (tiles * per_call / batch)  # as if every batch were full
             _, result = best_time(repeat, predict_raster, sar, opt, folder / "speed_out.tif",
                                   model=model, tile=tile, overlap=tile // 4, batch_size=batch,
                                   device=device, half=half, compile=compile_)
@@ -464,7 +462,7 @@ def main(argv=None) -> int:
         rows = bench_throughput(args.models.split(","), options, args.speed_size, configs,
                                 folder, args.repeat, args.device, args.compile, args.naive)
         print(f"Throughput on {device}: real {args.speed_size}^2 mosaic, overlap = tile/4; "
-              f"network alone = full batches of real tiles; fastest of {args.repeat}\n")
+              f"network alone = the scene's tiles in full batches; fastest of {args.repeat}\n")
         print_table(["model", "config", "tiles", "network Mpx/s", "end-to-end Mpx/s",
                      "end-to-end / network", "10980^2 s (end to end)", "10980^2 s (network)",
                      "compile s"], rows,
