@@ -1,7 +1,7 @@
 """Georeferenced, tiled cloud removal of a real scene: ``predict_raster`` and the ``predict`` CLI.
 
 The optical raster's grid is the reference: the SAR raster is resampled onto it (bilinear,
-through a WarpedVRT) when its CRS, resolution or extent differ. The scene is cut into overlapping
+with GDAL's warper) when its CRS, resolution or extent differ. The scene is cut into overlapping
 tiles (see :mod:`mmcanet_core.tiling`), the tiles go through the network in batches, and the
 predictions are cross-faded with a raised-cosine weight and written row by row to a tiled,
 compressed GeoTIFF under a temporary name, renamed into place only on success. Invalid pixels
