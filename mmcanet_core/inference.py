@@ -114,9 +114,13 @@ def predict_raster(
         if is_cancelled is not None and is_cancelled():
             raise InferenceCancelled("cancelled by the user; no output was written")
 
+    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
+    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
+    depth = 2 if torch_device.type == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         run_scene(scene, plan, backend, [output], before=before, progress=progress,
-                  gdal={"GDAL_NUM_THREADS": "ALL_CPUS"})  # GDAL decodes/warps in threads
+                  gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
+                  depth=max(2, depth))
     seconds = time.perf_counter() - started
     say(f"wrote {output_path} in {seconds:.1f} s")
     return PredictResult(
