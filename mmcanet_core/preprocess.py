@@ -26,21 +26,29 @@ def linear_to_db(power: np.ndarray) -> np.ndarray:
     return db
 
 
-def normalize_sar(db: np.ndarray, clips=(SAR_CLIP_DB["VV"], SAR_CLIP_DB["VH"])) -> np.ndarray:
-    """(2, H, W) SAR in dB -> float32 in [0, 1], one clip range per band; NaN stays NaN."""
+def normalize_sar(db: np.ndarray, clips=(SAR_CLIP_DB["VV"], SAR_CLIP_DB["VH"]),
+                  out=None) -> np.ndarray:
+    """(2, H, W) SAR in dB -> float32 in [0, 1], one clip range per band; NaN stays NaN.
+
+    ``out`` (float32, the shape of ``db``; may be ``db`` itself) receives the result."""
     db = np.asarray(db, dtype=np.float32)
     if db.shape[0] != len(clips):
         raise ValueError(f"SAR has {db.shape[0]} bands, expected {len(clips)} (VV, VH)")
-    out = np.empty_like(db)
+    out = np.empty_like(db) if out is None else out
     for band, (low, high) in enumerate(clips):
-        out[band] = (np.clip(db[band], low, high) - low) / (high - low)
+        normalize_optical(db[band], (low, high), out=out[band])
     return out
 
 
-def normalize_optical(dn: np.ndarray, clip=OPTICAL_CLIP_DN) -> np.ndarray:
-    """Optical digital numbers -> float32 in [0, 1]; NaN stays NaN."""
+def normalize_optical(dn: np.ndarray, clip=OPTICAL_CLIP_DN, out=None) -> np.ndarray:
+    """Optical digital numbers -> float32 in [0, 1]; NaN stays NaN.
+
+    ``out`` (float32, the shape of ``dn``; may be ``dn`` itself) receives the result."""
     low, high = clip
-    return (np.clip(np.asarray(dn, dtype=np.float32), low, high) - low) / (high - low)
+    out = np.clip(np.asarray(dn, dtype=np.float32), low, high, out=out)
+    out -= low
+    out /= high - low
+    return out
 
 
 def denormalize_optical(unit: np.ndarray, clip=OPTICAL_CLIP_DN) -> np.ndarray:

@@ -89,40 +89,54 @@ class StripBlender:
         self.top = 0  # scene row of strip row 0
         self.acc = np.zeros((channels, tile_height, width), dtype=np.float32)  # (C, T, W)
         self.weight = np.zeros((tile_height, width), dtype=np.float32)  # (T, W)
+        self._weights = {}  # (height, width) -> blend_weight, every tile of a plan shares a few
+        self._finished = 0  # rows handed out by finish_rows, dropped at the next call
 
     def add(self, tile: Tile, prediction: np.ndarray, valid: np.ndarray) -> None:
-        """Add the in-scene part of a tile: (C, h, w) prediction, (h, w) bool ``valid``.
+        """Add the in-scene part of a tile: (C, h, w) float32 prediction (used as scratch space),
+        (h, w) bool ``valid``.
 
         ``(h, w)`` is the shape of ``tile.inside(scene)``; the blending weight is cut the same way.
         """
+        self._drop_finished()
         _, h, w = prediction.shape
         row0, col0 = max(tile.row, 0), max(tile.col, 0)
         top, left = row0 - tile.row, col0 - tile.col
-        weight = blend_weight(tile.height, tile.width, self.overlap)[top:top + h, left:left + w]
-        weight = weight * valid  # (h, w)
+        key = (tile.height, tile.width)
+        if key not in self._weights:
+            self._weights[key] = blend_weight(tile.height, tile.width, self.overlap)
+        weight = self._weights[key][top:top + h, left:left + w] * valid  # (h, w)
         r = row0 - self.top
         window = (slice(r, r + h), slice(col0, col0 + w))
-        self.acc[(slice(None),) + window] += prediction * weight
+        self.acc[(slice(None),) + window] += np.multiply(prediction, weight, out=prediction)
         self.weight[window] += weight
 
-    def finish_rows(self, next_top: int) -> Tuple[np.ndarray, np.ndarray]:
-        """Rows ``[top, next_top)`` as ``(values (C, n, W), weight (n, W))``; the strip moves on.
+    def finish_rows(self, next_top: int) -> np.ndarray:
+        """Rows ``[top, next_top)`` as values (C, n, W); the strip moves on.
 
+        The values are normalised in place and returned as a view into the strip, which the
+        caller may use (and overwrite) until the next :meth:`add` or :meth:`finish_rows`.
         Pixels with weight 0 (no valid input) come back as NaN.
         """
+        self._drop_finished()
         n = next_top - self.top
         if not 0 < n <= self.weight.shape[0]:
             raise ValueError(f"cannot finish {n} rows of a strip of {self.weight.shape[0]}")
+        values = self.acc[:, :n]
         with np.errstate(invalid="ignore", divide="ignore"):
-            values = self.acc[:, :n] / self.weight[:n]
-        weight = self.weight[:n].copy()
-        keep = self.weight.shape[0] - n  # rows that carry over into the next strip
-        self.acc[:, :keep] = self.acc[:, n:].copy()
-        self.weight[:keep] = self.weight[n:].copy()
-        self.acc[:, keep:] = 0
-        self.weight[keep:] = 0
-        self.top = next_top
-        return values, weight
+            np.divide(values, self.weight[:n], out=values)
+        self.top, self._finished = next_top, n
+        return values
+
+    def _drop_finished(self) -> None:
+        """Shift the rows that carry over to the top of the strip and clear the rest."""
+        n, self._finished = self._finished, 0
+        if n:
+            keep = self.weight.shape[0] - n
+            self.acc[:, :keep] = self.acc[:, n:].copy()
+            self.weight[:keep] = self.weight[n:].copy()
+            self.acc[:, keep:] = 0
+            self.weight[keep:] = 0
 
 
 def batches(items: list, size: int) -> Iterator[list]:

@@ -13,7 +13,8 @@ resolved configuration is saved as ``config.json`` in the run folder. The run fo
 - ``log.csv`` (one row per epoch: loss, val loss/PSNR/SSIM/MAE/SAM, lr, seconds; row 0 is the
   untrained model), ``curves.png`` at the end, TensorBoard events if tensorboard is installed.
 
-Devices: CUDA when present (``--device``), ``--amp`` for mixed precision (torch.amp), several GPUs
+Devices: CUDA when present (``--device``), ``--amp`` for mixed precision (bfloat16 autocast; float16
+with a GradScaler on GPUs without bfloat16, see ``amp_settings``), several GPUs
 with ``torchrun --nproc_per_node N -m mmcanet_core train ...`` (DDP, DistributedSampler, process
 group initialised from the environment; rank 0 validates and writes).
 
@@ -569,8 +570,7 @@ def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> 
         optimizer, int(config["lr_step"]), gamma=float(config["lr_gamma"])
     )
     use_amp = bool(config["amp"])
-    amp_dtype = torch.float16 if device.type == "cuda" else torch.bfloat16
-    scaler = torch.amp.GradScaler(device.type, enabled=use_amp and device.type == "cuda")
+    amp_dtype, scaler = amp_settings(device, use_amp)
     loss_fn = RestorationLoss(ssim_weight=float(config["ssim_weight"]))
 
     start_epoch, best, history = 1, -math.inf, []
@@ -642,13 +642,8 @@ def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> 
                 break
             sar, cloudy, target = (batch[k].to(device, non_blocking=True)
                                    for k in ("sar", "cloudy", "target"))  # fmt: skip
-            with torch.autocast(device.type, dtype=amp_dtype, enabled=use_amp):
-                stages = net(sar, cloudy)
-            loss = loss_fn([s.float() for s in stages], target)
-            optimizer.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(optimizer)
-            scaler.update()
+            loss = train_step(net, loss_fn, optimizer, scaler, (sar, cloudy, target), amp_dtype,
+                              use_amp)
             total += loss.item() * len(target)
             seen += len(target)
             bar.set_postfix(loss=f"{loss.item():.4f}")
@@ -685,6 +680,31 @@ def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> 
     if world > 1:
         dist.destroy_process_group()
     return {"out": str(out), "best_psnr": best, "history": history}
+
+
+def train_step(net, loss_fn, optimizer, scaler, batch, amp_dtype, use_amp: bool):
+    """One optimisation step on ``batch`` = (sar, cloudy, target); returns the loss tensor."""
+    sar, cloudy, target = batch
+    with torch.autocast(sar.device.type, dtype=amp_dtype, enabled=use_amp):
+        stages = net(sar, cloudy)
+    loss = loss_fn([s.float() for s in stages], target)
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    return loss
+
+
+def amp_settings(device: torch.device, enabled: bool):
+    """(autocast dtype, GradScaler) of ``--amp`` on ``device``.
+
+    bfloat16 wherever the device has it (CPUs, CUDA GPUs from Ampere on): it has float32's
+    exponent range, so gradients need no scaling and the scaler stays disabled (its unscale and
+    inf checks would cost every step for nothing). float16 with a GradScaler on older GPUs.
+    """
+    half = device.type == "cuda" and not torch.cuda.is_bf16_supported()
+    dtype = torch.float16 if half else torch.bfloat16
+    return dtype, torch.amp.GradScaler(device.type, enabled=enabled and half)
 
 
 class StageOutputs(torch.nn.Module):

@@ -13,7 +13,7 @@ import torch.nn as nn
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 from rasterio.windows import Window
 
-from mmcanet_core import build_model, tiling
+from mmcanet_core import build_model, raster, tiling
 from mmcanet_core.cli import main
 from mmcanet_core.inference import (
     InferenceCancelled,
@@ -21,7 +21,7 @@ from mmcanet_core.inference import (
     predict_raster,
     resolve_device,
 )
-from mmcanet_core.preprocess import S2_BANDS
+from mmcanet_core.preprocess import S2_BANDS, normalize_optical, normalize_sar
 from mmcanet_core.weights import save_weights
 
 TINY = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1))
@@ -363,7 +363,7 @@ def test_cancel_leaves_no_file(sen12mscr, tmp_path):
     with pytest.raises(InferenceCancelled):
         predict_raster(sar, optical, tmp_path / "out.tif", model=LocalNet(), tile=64,
                        batch_size=2, is_cancelled=cancel_after_first_batch)
-    assert len(calls) == 2 and leftovers(tmp_path) == []
+    assert len(calls) == 2 and leftovers(tmp_path) == [] and stage_threads() == []
 
 
 # --- bad input: clear error before any work, nothing left behind ------------------------------
@@ -492,3 +492,287 @@ def test_weights_inference_tile_is_the_default_tile(sen12mscr, tmp_path):
         tiles[len(extra)] = predict_raster(sar, optical, out, weights=weights, device="cpu").tiles
     assert tiles[1] <= 4  # 256 px tiles (2 x 2 with the reflected scene border)
     assert tiles[0] >= 16  # 64 px tiles, from the training patch size
+
+
+# --- the pipelined engine ----------------------------------------------------------------------
+
+
+def serial_reference(sar_path, optical_path, model, tile, overlap, batch_size):
+    """The engine as it was before the pipeline (commit 12d7c66), as plainly as possible: one
+    thread; every tile read on its own window and reflect-padded, normalised, filled, in plan
+    order, ``batch_size`` tiles per network call; blended and converted like the engine.
+    (C, H, W) uint16."""
+    with rasterio.open(sar_path) as sar, rasterio.open(optical_path) as optical:
+        height, width = optical.height, optical.width
+
+        def read_tile(read, t):
+            row0, row1, col0, col1 = t.inside(height, width)
+            data = read(Window(col0, row0, col1 - col0, row1 - row0))
+            pads = ((0, 0), (row0 - t.row, t.row + t.height - row1),
+                    (col0 - t.col, t.col + t.width - col1))
+            return np.pad(data, pads, mode="reflect")
+
+        def fill(data, valid):
+            data = data.copy()
+            for band in data:
+                band[~valid] = band[valid].mean() if valid.any() else 0.5
+            return data
+
+        rows = tiling.plan_tile_rows(height, width, tile, overlap, overlap // 2)
+        blender = tiling.StripBlender(3, rows[0][0].height, width, overlap)
+        out = np.zeros((3, height, width), np.uint16)
+        flat = [(r, t) for r, row in enumerate(rows) for t in row]
+        for chunk in tiling.batches(flat, batch_size):
+            tiles = []
+            for _, t in chunk:
+                s = normalize_sar(read_tile(lambda w: raster.read_float(sar, w, (1, 2)), t))
+                o = normalize_optical(read_tile(
+                    lambda w: raster.read_optical(optical, w, (4, 3, 2)), t))
+                valid = np.isfinite(s).all(0) & np.isfinite(o).all(0)
+                tiles.append((fill(s, valid), fill(o, valid), valid))
+            run = [i for i, (_, _, valid) in enumerate(tiles) if valid.any()]
+            with torch.inference_mode():
+                restored = model(torch.from_numpy(np.stack([tiles[i][0] for i in run])),
+                                 torch.from_numpy(np.stack([tiles[i][1] for i in run])))
+                restored = restored.float().clamp_(0, 1).numpy()
+            dn = dict(zip(run, restored * 10000.0 + 0.0))
+            for i, (r, t) in enumerate(chunk):
+                row0, row1, col0, col1 = t.inside(height, width)
+                inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
+                pred = dn.get(i, np.zeros((3, t.height, t.width), np.float32))
+                blender.add(t, pred[(slice(None),) + inner], tiles[i][2][inner])
+                if t is rows[r][-1]:
+                    top = blender.top
+                    bottom = height if r + 1 == len(rows) else rows[r + 1][0].row
+                    values = blender.finish_rows(bottom)
+                    out[:, top:bottom] = raster.to_output_dtype(values, np.uint16, 0)
+    return out
+
+
+def stage_threads():
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith("mmcanet-")]
+
+
+@pytest.fixture(scope="module")
+def holey_scene(scene, tmp_path_factory):
+    """The 768 x 512 real scene with a SAR hole covering whole tiles and an optical nodata
+    block: the engine must fill, skip and blend exactly as before."""
+    folder = tmp_path_factory.mktemp("holes")
+    s1, s1_profile = read(scene[0])
+    s1[:, 0:200, 500:768] = np.nan
+    s2, s2_profile = read(scene[1])
+    s2[:, 300:340, 100:180] = 0
+    return (write(folder / "s1.tif", s1, s1_profile),
+            write(folder / "s2.tif", s2, s2_profile, nodata=0))
+
+
+@pytest.mark.parametrize("model_name, tile, batch", [("local", 128, 3), ("global", 64, 5)])
+def test_pipelined_engine_is_bit_identical_to_the_serial_engine(holey_scene, tmp_path,
+                                                                 model_name, tile, batch):
+    sar, optical = holey_scene
+    model = {"local": LocalNet, "global": GlobalNet}[model_name]().eval()
+    result = predict_raster(sar, optical, tmp_path / "out.tif", model=model, tile=tile,
+                            overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db")
+    got = read(result.output_path)[0]
+    expected = serial_reference(sar, optical, model, tile, tile // 4, batch)
+    assert (expected == 0).any() and (expected > 0).mean() > 0.8  # holes and real output
+    assert np.array_equal(got, expected)
+
+
+def tiled_copy(path, out, block):
+    """``path`` rewritten as a tiled DEFLATE GeoTIFF with ``block``-px blocks."""
+    data, profile = read(path)
+    return write(out, data, profile, tiled=True, blockxsize=block, blockysize=block,
+                 compress="deflate")
+
+
+def test_sample_windows_are_few_block_aligned_and_spread(scene, tmp_path):
+    big = np.tile(read(scene[0])[0], (1, 4, 3))  # (2, 2048, 2304) real SAR
+    path = write(tmp_path / "big.tif", big, read(scene[0])[1], tiled=True, blockxsize=256,
+                 blockysize=256, compress="deflate")
+    with rasterio.open(path) as ds:
+        windows = raster.sample_windows(ds)
+        assert len(windows) == 9 and len(set(map(tuple, map(Window.flatten, windows)))) == 9
+        for w in windows:
+            assert w.col_off % 256 == 0 and w.row_off % 256 == 0
+            assert (w.width, w.height) == (256, 256)
+            assert w.col_off + w.width <= ds.width and w.row_off + w.height <= ds.height
+        rows = {w.row_off for w in windows}
+        cols = {w.col_off for w in windows}
+        assert min(rows) < ds.height / 3 and max(rows) > ds.height / 2  # spread, not a corner
+        assert min(cols) < ds.width / 3 and max(cols) > ds.width / 2
+        sample = raster.read_sample(ds, (1, 2))
+        assert sample.shape == (2, 9 * 256 * 256)
+
+        class Counting:  # counts the pixels detect_sar_scale reads
+            pixels = 0
+
+            def __getattr__(self, name):
+                return getattr(ds, name)
+
+            def read(self, *args, window=None, **kwargs):
+                Counting.pixels += window.width * window.height
+                return ds.read(*args, window=window, **kwargs)
+
+        assert raster.detect_sar_scale(Counting()) == "db"
+        assert Counting.pixels <= 9 * 256 * 256 < 0.15 * ds.width * ds.height
+    with rasterio.open(scene[0]) as striped:  # blocks of a few whole rows
+        for w in raster.sample_windows(striped):
+            assert w.row_off % striped.block_shapes[0][0] == 0 and w.height >= 256
+
+
+def test_strip_buffer_reflects_like_numpy_pad():
+    from mmcanet_core.engine import StripBuffer
+
+    scene_rows = np.arange(2 * 37 * 11, dtype=np.float32).reshape(2, 37, 11)
+    calls = []
+
+    def read(window):
+        calls.append((window.row_off, window.height))
+        rows = slice(window.row_off, window.row_off + window.height)
+        return {"x": scene_rows[:, rows], "m": scene_rows[0, rows] > 100}
+
+    buffer = StripBuffer(read, 37, 11, pad=3, capacity=16, chunk=5)
+    expected = np.pad(scene_rows, ((0, 0), (8, 8), (3, 3)), mode="reflect")
+    for row0 in (-4, 2, 10, 18, 25):  # strips of 16 rows, overlapping, moving down
+        strip = buffer.strip(row0, row0 + 16)
+        assert np.array_equal(strip.layers["x"], expected[:, row0 + 8:row0 + 24])
+        assert np.array_equal(strip.layers["m"], expected[0, row0 + 8:row0 + 24] > 100)
+        assert np.array_equal(strip.window(row0 + 1, row0 + 3, 4, 9)["x"],
+                              expected[:, row0 + 9:row0 + 11, 7:12])
+    read_rows = [r for start, n in calls for r in range(start, start + n)]
+    assert read_rows == list(range(37))  # every scene row read once, in order
+    with pytest.raises(ValueError, match="move down"):
+        buffer.strip(0, 16)
+
+
+def test_warped_sar_strips_agree_with_one_whole_scene_warp(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 1)
+    warped = reproject_sar(sar, tmp_path / "sar_4326.tif", "EPSG:4326")
+    with rasterio.open(warped) as src, rasterio.open(optical) as grid:
+        reader = raster.sar_reader(src, grid)
+        whole = reader.read((1, 2))
+        strips = np.concatenate([reader.read((1, 2), window=Window(0, top, 256, 48))
+                                 for top in range(0, 256, 48)], axis=1)[:, :256]
+    assert np.isfinite(whole).mean() > 0.9
+    assert (np.isnan(whole) != np.isnan(strips)).mean() < 0.001  # a few rim pixels at most
+    assert np.nanmax(np.abs(whole - strips)) < 0.05  # dB
+
+
+@pytest.mark.parametrize("stage", ["read", "write"])
+def test_an_error_in_a_worker_thread_reaches_the_caller_and_leaves_nothing(
+        sen12mscr, tmp_path, monkeypatch, stage):
+    sar, optical = pair(sen12mscr, 0)
+    calls = []
+
+    def failing(original):
+        def wrapper(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError(f"simulated {stage} failure")
+            return original(*args, **kwargs)
+        return wrapper
+
+    if stage == "read":
+        monkeypatch.setattr(raster, "read_optical", failing(raster.read_optical))
+    else:
+        monkeypatch.setattr(raster.RowWriter, "add", failing(raster.RowWriter.add))
+    with pytest.raises(OSError, match=f"simulated {stage} failure"):
+        predict_raster(sar, optical, tmp_path / "out.tif", model=LocalNet(), tile=64,
+                       batch_size=2, sar_scale="db")
+    assert leftovers(tmp_path) == [] and stage_threads() == []
+
+
+def test_ctrl_c_stops_the_threads_and_leaves_nothing(sen12mscr, tmp_path):
+    sar, optical = pair(sen12mscr, 0)
+
+    def interrupt(done, total):
+        if done >= 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        predict_raster(sar, optical, tmp_path / "out.tif", model=LocalNet(), tile=64,
+                       batch_size=2, progress=interrupt)
+    assert leftovers(tmp_path) == [] and stage_threads() == []
+
+
+def test_engine_seams_carry_source_bands_strip_layers_and_a_second_output(scene, tmp_path):
+    """What the cloud-mask step will use: raw source bands in every strip, a strip step in the
+    reader thread, a row step in the writer thread, and a second output raster."""
+    from mmcanet_core.engine import Output, Plan, Scene, run_scene
+    from mmcanet_core.torch_backend import TorchBackend
+
+    sar, optical = scene
+    with rasterio.open(optical) as ds:
+        height, width = ds.height, ds.width
+        profile = raster.output_profile(ds, 3, 0)
+    spec = Scene(str(optical), str(sar), height, width, (4, 3, 2), "db",
+                 ((-25.0, 0.0), (-32.5, 0.0)), (0.0, 10000.0), source_bands=(2, 8), context=8)
+    plan = Plan(tiling.plan_tile_rows(height, width, 128, 32, 16), 128, 32, 16, 3)
+    backend = TorchBackend(LocalNet().eval(), torch.device("cpu"), 3)
+    seen_steps = []
+
+    def strip_step(strip):  # reader thread: a "mask" from the raw bands, with context
+        seen_steps.append(strip.top)
+        strip.layers["bright"] = (strip.layers["source"][0] > 1500).astype(np.float32)
+
+    def row_step(top, values, source):  # writer thread: composite + a second output
+        assert values["restored"].shape[1:] == source["valid"].shape
+        composite = np.where(source["bright"] > 0, values["restored"], source["source"][:1])
+        return {"restored": composite, "mask": source["bright"][None]}  # (3, n, W), (1, n, W)
+
+    mask_profile = dict(profile, count=1, dtype="uint8", nodata=255, predictor=1)
+    outputs = [Output("restored", str(tmp_path / "out.tif"), profile, ["a", "b", "c"]),
+               Output("mask", str(tmp_path / "mask.tif"), mask_profile, ["bright"])]
+    run_scene(spec, plan, backend, outputs, strip_step=strip_step, row_step=row_step)
+    assert seen_steps == [r[0].row - 8 for r in plan.rows]  # strips reach 8 px further
+    blue = read(optical)[0][1].astype(float)  # band 2 of the real scene
+    out, mask = read(tmp_path / "out.tif")[0], read(tmp_path / "mask.tif")[0][0]
+    assert np.array_equal(mask, (blue > 1500).astype(np.uint8))  # aligned with the scene
+    clear = mask == 0
+    assert 0.05 < clear.mean() < 0.95
+    assert np.array_equal(out[0][clear], blue[clear])  # the input kept where "clear"
+    assert leftovers(tmp_path) == ["mask.tif", "out.tif"]
+
+
+def test_compile_option_compiles_once_and_matches(sen12mscr, tmp_path, monkeypatch):
+    sar, optical = pair(sen12mscr, 0)
+    real_compile, compiled = torch.compile, []
+
+    def eager_compile(model, **kwargs):  # dynamo without code generation: fast enough here
+        compiled.append(model)
+        return real_compile(model, backend="eager", **kwargs)
+
+    monkeypatch.setattr(torch, "compile", eager_compile)
+    model = LocalNet().eval()
+    plain = predict_raster(sar, optical, tmp_path / "p.tif", model=model, tile=64, batch_size=3,
+                           device="cpu")
+    fast = predict_raster(sar, optical, tmp_path / "c.tif", model=model, tile=64, batch_size=3,
+                          device="cpu", compile=True)
+    assert len(compiled) == 1 and any("torch.compile: compiled in" in m for m in fast.log)
+    assert np.array_equal(read(fast.output_path)[0], read(plain.output_path)[0])
+
+
+def test_gdal_settings_reach_the_stage_threads_from_a_task_thread(sen12mscr, tmp_path,
+                                                                   monkeypatch):
+    """QGIS runs predict_raster in a task thread, where rasterio keeps GDAL options per thread."""
+    import threading
+
+    from rasterio.env import get_gdal_config
+
+    sar, optical = pair(sen12mscr, 0)
+    seen, real = [], raster.read_optical
+
+    def spy(*args, **kwargs):
+        seen.append((threading.current_thread().name, get_gdal_config("GDAL_NUM_THREADS")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(raster, "read_optical", spy)
+    task = threading.Thread(target=predict_raster, args=(sar, optical, tmp_path / "o.tif"),
+                            kwargs=dict(model=LocalNet(), tile=128))
+    task.start()
+    task.join(120)
+    assert (tmp_path / "o.tif").is_file()
+    assert seen and set(seen) == {("mmcanet-read", "ALL_CPUS")}

@@ -105,8 +105,11 @@ def kernel_basis_attention(x, coefficients, weight, bias):
     y = F.conv2d(x, w_all, padding=k // 2, groups=groups)  # (B, groups*N*G, H, W)
     y = y.view(b, groups, n, g, h, w)
     # Weighted sum over the bases, in this layout (no transposed copy of y; einsum would lower
-    # it to one tiny matrix product per pixel).
-    mixed = (y * coefficients.view(b, 1, n, 1, h, w)).sum(dim=2)  # (B, groups, G, H, W)
+    # it to one tiny matrix product per pixel): (B, groups, G, H, W).
+    # The explicit dtype keeps the sum in the features' dtype under CUDA autocast, which would
+    # otherwise run it in float32: that output, and the gradient the backward pass broadcasts
+    # back to the full (B, groups, N, G, H, W) product, the largest tensor here, cost extra casts.
+    mixed = (y * coefficients.view(b, 1, n, 1, h, w)).sum(dim=2, dtype=y.dtype)
     offset = F.conv2d(coefficients, bias.t().reshape(c, n, 1, 1))  # sum_n a_n(p) b_n
     return mixed.reshape(b, c, h, w) + offset
 

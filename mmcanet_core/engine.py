@@ -1,0 +1,357 @@
+"""The scene engine: every tile of a georeferenced scene through a network, the reading done
+ahead of the network and the writing behind it (:mod:`mmcanet_core.pipeline` runs the stages).
+
+1. **Read** (reader thread, its own dataset handles). The scene is read in horizontal strips,
+   one per row of tiles, by a :class:`StripBuffer`: every scene row is read (through the warper
+   when the SAR lies on another grid) and normalised once, although tiles overlap; rows and
+   columns beyond the scene are filled by reflection. Tiles are cut from the strip in memory and
+   stacked, in the plan's order, into batches of ``batch_size`` (:class:`Batch`). Invalid pixels
+   are filled with the tile's band means; tiles without a valid pixel skip the network.
+2. **Network** (calling thread): ``backend.predict(sar, optical)``, see
+   :mod:`mmcanet_core.backend`.
+3. **Write** (writer thread, its own dataset handles). Predictions are blended one row of tiles
+   at a time (:class:`~mmcanet_core.tiling.StripBlender`); the rows that row finishes go through
+   the optional row step, are converted to each output's type and written in whole blocks
+   (:class:`~mmcanet_core.raster.RowWriter`), GDAL compressing blocks in its own threads.
+   Outputs are written under temporary names and renamed together on success only.
+
+Seams for later steps (cloud mask and compositing):
+
+* ``Scene.source_bands``: raw optical bands (DN, NaN = invalid) read besides the network's
+  ``bands``, carried in every strip as the ``"source"`` layer (e.g. all 13 L1C bands).
+* ``Scene.context``: strips reach ``context`` px beyond their row of tiles on every side.
+* ``strip_step(strip)``: runs in the reader thread on each new :class:`Strip`; it may add layers
+  (say, a cloud mask computed with the strip's context) to ``strip.layers``.
+* ``row_step(top, values, source) -> values``: runs in the writer thread on the finished rows
+  ``top:top + n``. ``values`` maps output names to float arrays ``(k, n, width)`` (``"restored"``:
+  the blended network output in DN, NaN = invalid); ``source`` holds the strip's layers cut to the
+  same rows and the scene's columns. It returns one array per :class:`Output` name (e.g. the
+  composite as ``"restored"`` plus a ``"mask"`` written to a second raster).
+"""
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import rasterio
+from rasterio.windows import Window
+
+from . import raster
+from .pipeline import run_pipeline
+from .preprocess import normalize_optical, normalize_sar
+from .tiling import StripBlender, Tile
+
+Layers = Dict[str, np.ndarray]  # name -> (..., rows, cols)
+RowStep = Callable[[int, Layers, Layers], Layers]
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the reader reads and how it prepares it for the network."""
+
+    optical_path: str
+    sar_path: str
+    height: int
+    width: int
+    bands: Tuple[int, ...]  # 1-based optical bands fed to the network, in its order
+    sar_scale: str  # "db" or "linear"
+    sar_clips: Tuple[Tuple[float, float], ...]  # dB clip per SAR band
+    optical_clip: Tuple[float, float]  # DN clip
+    source_bands: Tuple[int, ...] = ()  # 1-based raw bands carried as the "source" layer
+    context: int = 0  # px read beyond each row of tiles, for strip steps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The tiles, grouped by row of tiles (:func:`mmcanet_core.tiling.plan_tile_rows`)."""
+
+    rows: List[List[Tile]]
+    tile: int
+    overlap: int
+    margin: int  # px of reflected scene beyond each edge
+    batch_size: int
+
+    @property
+    def total(self) -> int:
+        return sum(len(row) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One raster the writer produces on the optical grid."""
+
+    name: str  # key of its rows in the row step's result ("restored": the network's)
+    path: str
+    profile: dict  # rasterio profile (see raster.output_profile)
+    descriptions: Sequence[str] = ()
+    tags: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Strip:
+    """Prepared scene rows ``top:top + h`` and columns ``left:left + w`` as named layers
+    ``(..., h, w)`` (``"sar"``, ``"optical"``: network inputs in [0, 1], NaN = invalid; ``"valid"``;
+    ``"source"`` if asked). Parts beyond the scene are reflections of it."""
+
+    top: int
+    left: int
+    layers: Layers
+
+    def window(self, row0: int, row1: int, col0: int, col1: int) -> Layers:
+        """Views of scene rows ``row0:row1``, columns ``col0:col1``."""
+        rows = slice(row0 - self.top, row1 - self.top)
+        cols = slice(col0 - self.left, col1 - self.left)
+        return {name: layer[..., rows, cols] for name, layer in self.layers.items()}
+
+
+@dataclass
+class Batch:
+    """Tiles for one network call and what the writer needs to place them."""
+
+    tiles: List[Tuple[int, Tile]]  # (row of tiles, tile), in plan order
+    valid: List[np.ndarray]  # per tile: (h, w) bool of its in-scene part
+    run: List[int]  # indices of the tiles that go through the network
+    sar: np.ndarray  # (len(run), 2, T, T) in [0, 1], invalid pixels filled
+    optical: np.ndarray  # (len(run), C, T, T)
+    strips: Dict[int, Strip] = field(default_factory=dict)  # rows ending here (row steps)
+
+
+class StripBuffer:
+    """Scene rows read and prepared once, top to bottom; strips of them with reflection.
+
+    ``read(window)`` prepares a window of whole scene rows as named layers ``(..., h, width)``;
+    it is called on at most ``chunk`` rows at a time, so its temporaries stay small. Strips live
+    in one buffer of ``capacity`` rows (the tallest strip) and ``pad`` reflected columns each
+    side, reused for every strip: a strip's layers are views that the next call to
+    :meth:`strip` overwrites. Strips must move down the scene (their first row never decreases);
+    scene rows shared with the previous strip are kept, not read again.
+    """
+
+    def __init__(self, read: Callable[[Window], Layers], height: int, width: int, pad: int,
+                 capacity: int, chunk: int = 64):
+        self.read, self.height, self.width, self.pad = read, height, width, pad
+        self.capacity, self.chunk = capacity, chunk
+        self.mode = "reflect" if min(height, width) > 1 else "edge"
+        self.top = 0  # scene row of buffer row 0 (negative: reflected rows above the scene)
+        self.lo = self.hi = 0  # scene rows lo:hi are in the buffer
+        self.rows: Layers = {}  # name -> (..., capacity, pad + width + pad)
+
+    def strip(self, row0: int, row1: int) -> Strip:
+        """Rows ``row0:row1`` (they may reach beyond the scene), columns ``-pad:width + pad``."""
+        lo, hi = max(row0, 0), min(row1, self.height)
+        if lo < self.lo:
+            raise ValueError(f"strips must move down the scene: row {lo} is above row {self.lo}")
+        keep = max(0, min(self.hi, hi) - lo)  # scene rows lo:lo + keep are buffered already
+        for layer in self.rows.values():  # move them to their place in the new strip
+            layer[..., lo - row0:lo - row0 + keep, :] = layer[..., lo - self.top:
+                                                              lo - self.top + keep, :]
+        self.top, self.lo, self.hi = row0, lo, hi
+        for start in range(lo + keep, hi, self.chunk):
+            self._fill(start, min(start + self.chunk, hi))
+        # Rows beyond the scene: copies of the rows np.pad's reflection maps them to.
+        source = np.pad(np.arange(lo, hi), (lo - row0, row1 - hi), mode=self.mode) - row0
+        outside = [i for i in range(row1 - row0) if not lo <= row0 + i < hi]
+        for layer in self.rows.values():
+            layer[..., outside, :] = layer[..., source[outside], :]
+        layers = {name: layer[..., :row1 - row0, :] for name, layer in self.rows.items()}
+        return Strip(row0, -self.pad, layers)
+
+    def _fill(self, start: int, stop: int) -> None:
+        """Read and prepare scene rows ``start:stop`` into the buffer, reflecting the sides."""
+        rows = slice(start - self.top, stop - self.top)
+        pad, width = self.pad, self.width
+        for name, new in self.read(Window(0, start, width, stop - start)).items():
+            if name not in self.rows:
+                shape = new.shape[:-2] + (self.capacity, width + 2 * pad)
+                self.rows[name] = np.empty(shape, dtype=new.dtype)
+            self.rows[name][..., rows, :] = np.pad(
+                new, ((0, 0),) * (new.ndim - 2) + ((0, 0), (pad, pad)), mode=self.mode)
+
+
+def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
+              before: Optional[Callable[[], None]] = None,
+              progress: Optional[Callable[[int, int], None]] = None,
+              strip_step: Optional[Callable[[Strip], None]] = None,
+              row_step: Optional[RowStep] = None, gdal: Optional[Dict[str, str]] = None,
+              depth: int = 2) -> None:
+    """Run every tile of ``plan`` through ``backend`` and write ``outputs`` (module docstring).
+
+    ``before()`` runs in the calling thread before each batch (raise to cancel), ``progress(done,
+    total)`` after it. ``gdal``: GDAL configuration options each stage thread sets for itself
+    (rasterio keeps options thread-local outside the main thread, e.g. in a QGIS task).
+    On any error or interruption no output is left behind.
+    """
+    done = 0
+    gdal = dict(gdal or {})
+
+    def after(batch: Batch, _) -> None:
+        nonlocal done
+        done += len(batch.tiles)
+        if progress is not None:
+            progress(done, plan.total)
+
+    def compute(batch: Batch):
+        restored = backend.predict(batch.sar, batch.optical) if batch.run else None
+        batch.sar = batch.optical = None  # the writer needs neither
+        return batch, restored
+
+    def read() -> Iterator[Batch]:
+        with rasterio.Env(**gdal):
+            yield from _read_batches(scene, plan, backend.host_array, strip_step,
+                                     keep_strips=row_step is not None)
+
+    def write(results) -> None:
+        with rasterio.Env(**gdal):
+            _write_results(results, scene, plan, outputs, temporary, row_step)
+
+    with raster.atomic_outputs([o.path for o in outputs]) as temporary:
+        run_pipeline(read, compute, write, depth=depth,
+                     before=(lambda _: before()) if before else None, after=after)
+
+
+# --- reader thread --------------------------------------------------------------------------
+
+
+def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
+                  keep_strips: bool) -> Iterator[Batch]:
+    """Batches of prepared tiles, in plan order; opens (and closes) its own dataset handles."""
+    with ExitStack() as stack:
+        optical = stack.enter_context(rasterio.open(scene.optical_path))
+        sar = stack.enter_context(rasterio.open(scene.sar_path))
+        grid = raster.sar_reader(sar, optical)
+        if grid is not sar:
+            stack.enter_context(grid)
+
+        def prepare(window: Window) -> Layers:
+            sar_db = raster.sar_to_db(raster.read_float(grid, window, (1, 2)), scene.sar_scale)
+            dn = raster.read_optical(optical, window, scene.bands)
+            layers = {
+                "sar": normalize_sar(sar_db, scene.sar_clips, out=sar_db),  # (2, h, w)
+                "optical": normalize_optical(dn, scene.optical_clip, out=dn),  # (C, h, w)
+            }
+            layers["valid"] = (np.isfinite(layers["sar"]).all(axis=0)
+                               & np.isfinite(layers["optical"]).all(axis=0))  # (h, w)
+            if scene.source_bands:
+                layers["source"] = raster.read_optical(optical, window, scene.source_bands)
+            return layers
+
+        buffer = StripBuffer(prepare, scene.height, scene.width, plan.margin + scene.context,
+                             plan.rows[0][0].height + 2 * scene.context)
+        batch = _BatchMaker(scene, plan, host_array)
+        for r, row in enumerate(plan.rows):
+            strip = buffer.strip(row[0].row - scene.context,
+                                 row[0].row + row[0].height + scene.context)
+            if strip_step is not None:
+                strip_step(strip)
+            for t in row:
+                batch.add(r, t, strip)  # copies the tile: the buffer moves on with the next row
+                if keep_strips and t is row[-1]:  # the row step runs later, in the writer
+                    batch.strips[r] = Strip(strip.top, strip.left,
+                                            {k: v.copy() for k, v in strip.layers.items()})
+                if len(batch.tiles) == plan.batch_size:
+                    yield batch.finish()
+        if batch.tiles:
+            yield batch.finish()
+
+
+class _BatchMaker:
+    """Collects tiles cut from strips into the next :class:`Batch`."""
+
+    def __init__(self, scene: Scene, plan: Plan, host_array):
+        self.scene, self.plan, self.host_array = scene, plan, host_array
+        self._start()
+
+    def _start(self) -> None:
+        self.tiles, self.valid, self.run, self.strips = [], [], [], {}
+        self.sar = self.optical = None  # (batch_size, k, T, T), made for the first tile run
+
+    def add(self, r: int, t: Tile, strip: Strip) -> None:
+        cut = strip.window(t.row, t.row + t.height, t.col, t.col + t.width)
+        row0, row1, col0, col1 = t.inside(self.scene.height, self.scene.width)
+        inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
+        self.valid.append(cut["valid"][inner].copy())
+        if cut["valid"].any():  # else the network is skipped
+            sar, optical = (_pad(_fill(cut[k], cut["valid"]), self.plan.tile)
+                            for k in ("sar", "optical"))
+            if self.sar is None:
+                self.sar = self.host_array((self.plan.batch_size,) + sar.shape)
+                self.optical = self.host_array((self.plan.batch_size,) + optical.shape)
+            self.sar[len(self.run)], self.optical[len(self.run)] = sar, optical
+            self.run.append(len(self.tiles))
+        self.tiles.append((r, t))
+
+    def finish(self) -> Batch:
+        n = len(self.run)
+        empty = np.empty((0,), np.float32)
+        batch = Batch(self.tiles, self.valid, self.run,
+                      empty if self.sar is None else self.sar[:n],
+                      empty if self.optical is None else self.optical[:n], self.strips)
+        self._start()
+        return batch
+
+
+def _fill(data: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """(C, h, w) with invalid pixels set to each band's mean over valid pixels (0.5 if none)."""
+    if valid.all():
+        return data
+    data = data.copy()
+    for band in data:
+        band[~valid] = band[valid].mean() if valid.any() else 0.5
+    return data
+
+
+def _pad(data: np.ndarray, tile: int) -> np.ndarray:
+    """(C, h, w) reflect-padded at the bottom/right to (C, tile, tile) when smaller."""
+    _, h, w = data.shape
+    if h >= tile and w >= tile:
+        return data
+    mode = "reflect" if min(h, w) > 1 else "edge"
+    return np.pad(data, ((0, 0), (0, max(0, tile - h)), (0, max(0, tile - w))), mode=mode)
+
+
+# --- writer thread --------------------------------------------------------------------------
+
+
+def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
+                   temporary, row_step: Optional[RowStep]) -> None:
+    """Blend ``(batch, restored)`` results row of tiles by row of tiles and write the outputs."""
+    with ExitStack() as stack:
+        writers = {}
+        for output, path in zip(outputs, temporary):
+            dst = stack.enter_context(rasterio.open(path, "w", **output.profile))
+            for i, name in enumerate(output.descriptions, start=1):
+                dst.set_band_description(i, name)
+            dst.update_tags(**output.tags)
+            profile = output.profile
+            writers[output.name] = raster.RowWriter(dst, profile["dtype"], profile["nodata"],
+                                                    profile["blockysize"])
+        channels = len(scene.bands)
+        blender = StripBlender(channels, plan.rows[0][0].height, scene.width, plan.overlap)
+        low, high = scene.optical_clip
+        for batch, restored in results:
+            if restored is not None:  # DN, in place: (N, C, T, T)
+                np.multiply(restored, high - low, out=restored)
+                restored += low
+            dn = {} if restored is None else dict(zip(batch.run, restored))
+            for i, (r, t) in enumerate(batch.tiles):
+                row0, row1, col0, col1 = t.inside(scene.height, scene.width)
+                pred = dn.get(i)
+                if pred is None:  # no valid pixel: the network was skipped
+                    pred = np.zeros((channels, row1 - row0, col1 - col0), dtype=np.float32)
+                else:
+                    pred = pred[:, row0 - t.row:row1 - t.row, col0 - t.col:col1 - t.col]
+                blender.add(t, pred, batch.valid[i])
+                if t is plan.rows[r][-1]:  # the row of tiles is complete
+                    top = blender.top
+                    last = r + 1 == len(plan.rows)
+                    bottom = scene.height if last else min(max(plan.rows[r + 1][0].row, 0),
+                                                           scene.height)
+                    values = {"restored": blender.finish_rows(bottom)}  # (C, n, W)
+                    if row_step is not None:
+                        source = batch.strips[r].window(top, bottom, 0, scene.width)
+                        values = row_step(top, values, source)
+                    for name, writer in writers.items():
+                        writer.add(values[name])
+        for writer in writers.values():
+            writer.flush()
