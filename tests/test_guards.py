@@ -4,6 +4,8 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -98,16 +100,31 @@ def test_output_folder_problems(tmp_path, make, message):
         check_output(make(tmp_path), [])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
 def test_read_only_folder(tmp_path):
-    folder = tmp_path / "ro"
+    """As root (CI) every folder is writable, so the check runs as user nobody in a child."""
+    base = Path(tempfile.mkdtemp()) if os.geteuid() == 0 else tmp_path
+    folder = base / "ro"
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        with pytest.raises(OutputError, match="not writable"):
-            check_output(folder / "r.tif", [])
+        if os.geteuid() != 0:
+            with pytest.raises(OutputError, match="not writable"):
+                check_output(folder / "r.tif", [])
+            return
+        base.chmod(0o755)
+        code = ("from mmcanet_core.guards import check_output\n"
+                f"check_output({str(folder / 'r.tif')!r}, [])")
+        child = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True,
+            cwd=Path(guards.__file__).parents[1],
+            preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),
+        )
+        assert child.returncode != 0
+        assert "is not writable; choose another output" in child.stderr
     finally:
         folder.chmod(0o755)
+        if base != tmp_path:
+            shutil.rmtree(base)
 
 
 def test_preview_checks(tmp_path, scene):
