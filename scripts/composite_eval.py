@@ -16,6 +16,10 @@ calls clear whose output differs from the input in any band, pooled over the 14 
 Settings: the library defaults (cloud + shadow, dilate 1, feather 3), and for context only (not
 chosen on these masks) cloud only, and the mask alone (dilate 0, feather 0).
 
+``--cost`` also times ``predict_raster`` raw and composite with the same weights on a 1024^2
+mosaic of real SEN12MS-CR patches (``scripts/bench.py``'s scene: thick cumulus, haze and clear
+water), to see what the mask costs and what skipping clear tiles saves.
+
 ``--update-docs`` writes the tables between ``<!-- composite_eval:NAME -->`` markers in README.md
 and docs/cloud_mask.md, so that one command regenerates them after new weights land.
 """
@@ -207,6 +211,27 @@ def per_case_table(table, all_cases: List[Case]) -> str:
     return "\n".join(lines)
 
 
+def cost_table(weights: Path, size: int = 1024) -> str:
+    """Raw vs composite through the engine on bench.py's real mosaic: seconds, network tiles."""
+    from bench import make_scene
+
+    from mmcanet_core.inference import predict_raster
+
+    folder = Path(tempfile.gettempdir()) / "mmcanet-bench"
+    folder.mkdir(exist_ok=True)
+    sar, optical = make_scene(size, folder)
+    lines = ["| output | seconds | network tiles | cloud % | shadow % |",
+             "|---|---:|---:|---:|---:|"]
+    for name, options in (("raw", dict(raw=True)), ("composite (defaults)", {})):
+        result = predict_raster(sar, optical, folder / "cost_out.tif", weights=weights,
+                                device="cpu", **options)
+        cover = ("-", "-") if result.cloud_cover is None else (
+            f"{100 * result.cloud_cover:.1f}", f"{100 * result.shadow_cover:.1f}")
+        lines.append(f"| {name} | {result.seconds:.0f} | {result.network_tiles}/{result.tiles} | "
+                     f"{cover[0]} | {cover[1]} |")
+    return "\n".join(lines)
+
+
 def update_docs(blocks: Dict[str, str]) -> None:
     """Replace ``<!-- composite_eval:NAME -->`` ... ``<!-- /composite_eval:NAME -->`` blocks."""
     for path in (ROOT / "README.md", ROOT / "docs" / "cloud_mask.md"):
@@ -227,6 +252,8 @@ def main() -> None:
                         help="RGB weights (default: the shipped checkpoint)")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (1 is fastest on a loaded 2-core machine)")
+    parser.add_argument("--cost", action="store_true",
+                        help="also time raw vs composite on a 1024^2 real mosaic")
     parser.add_argument("--update-docs", action="store_true",
                         help="write the tables into README.md and docs/cloud_mask.md")
     args = parser.parse_args()
@@ -243,12 +270,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         all_cases = cases(args.data, Path(tmp))
         table = evaluate(all_cases, weights, Path(tmp))
-    command = ("`.venv/bin/python scripts/composite_eval.py --threads 1` (CPU; weights "
-               f"`{weights.name}`)")
+    command = ("`.venv/bin/python scripts/composite_eval.py --threads 1{}` (CPU, 2 shared cores; "
+               f"weights `{weights.name}`)")
     blocks = {
         "agreement": agreement,
         "summary": f"{summary_table(table, all_cases)}\n\n{goals(table, all_cases)}\n\n"
-                   f"Command: {command}.",
+                   f"Command: {command.format('')}.",
         "per_case": per_case_table(table, all_cases),
     }
     print("## Mask vs the 14 real cloud masks (pooled pixels, per cover bin)\n")
@@ -257,6 +284,10 @@ def main() -> None:
     print(blocks["summary"])
     print("\n## Per patch (default setting)\n")
     print(blocks["per_case"])
+    if args.cost:
+        blocks["cost"] = cost_table(weights) + f"\n\nCommand: {command.format(' --cost')}."
+        print("\n## Cost: raw vs composite, 1024^2 real mosaic\n")
+        print(blocks["cost"])
     if args.update_docs:
         update_docs(blocks)
 
