@@ -15,18 +15,24 @@ ahead of the network and the writing behind it (:mod:`mmcanet_core.pipeline` run
    (:class:`~mmcanet_core.raster.RowWriter`), GDAL compressing blocks in its own threads.
    Outputs are written under temporary names and renamed together on success only.
 
-Seams for later steps (cloud mask and compositing):
+Steps that run beside the network (the cloud mask and compositing use them,
+:mod:`mmcanet_core.masking`):
 
-* ``Scene.source_bands``: raw optical bands (DN, NaN = invalid) read besides the network's
-  ``bands``, carried in every strip as the ``"source"`` layer (e.g. all 13 L1C bands).
+* ``Scene.source_bands``: optical bands as stored (the file's own dtype; see
+  :func:`mmcanet_core.raster.optical_as_float` for NaN = invalid), carried in every strip as the
+  ``"source"`` layer (e.g. the network's bands, kept bit for bit, and the mask's bands).
 * ``Scene.context``: strips reach ``context`` px beyond their row of tiles on every side.
 * ``strip_step(strip)``: runs in the reader thread on each new :class:`Strip`; it may add layers
-  (say, a cloud mask computed with the strip's context) to ``strip.layers``.
+  (say, a cloud mask computed with the strip's context) to ``strip.layers``. A strip step that is
+  a context manager is entered and left in the reader thread (to open its own datasets there).
+  A ``"needed"`` layer ((h, w) bool: where the network's output will be used) lets tiles without
+  a needed pixel skip the network; their pixels then come out of the blend as NaN.
 * ``row_step(top, values, source) -> values``: runs in the writer thread on the finished rows
-  ``top:top + n``. ``values`` maps output names to float arrays ``(k, n, width)`` (``"restored"``:
-  the blended network output in DN, NaN = invalid); ``source`` holds the strip's layers cut to the
-  same rows and the scene's columns. It returns one array per :class:`Output` name (e.g. the
-  composite as ``"restored"`` plus a ``"mask"`` written to a second raster).
+  ``top:top + n``. ``values`` maps output names to arrays ``(k, n, width)`` (``"restored"``: the
+  blended network output in DN, float, NaN = invalid); ``source`` holds the strip's
+  ``row_layers`` cut to the same rows and the scene's columns. It returns one array per
+  :class:`Output` name (e.g. the composite as ``"restored"`` plus a ``"mask"`` written to a
+  second raster), float DN or already in the output's dtype (then written as it is).
 """
 
 from contextlib import ExitStack
@@ -58,7 +64,7 @@ class Scene:
     sar_scale: str  # "db" or "linear"
     sar_clips: Tuple[Tuple[float, float], ...]  # dB clip per SAR band
     optical_clip: Tuple[float, float]  # DN clip
-    source_bands: Tuple[int, ...] = ()  # 1-based raw bands carried as the "source" layer
+    source_bands: Tuple[int, ...] = ()  # 1-based bands carried as stored: the "source" layer
     context: int = 0  # px read beyond each row of tiles, for strip steps
 
 
@@ -76,6 +82,15 @@ class Plan:
     def total(self) -> int:
         return sum(len(row) for row in self.rows)
 
+    def finished_rows(self, r: int, height: int) -> Tuple[int, int]:
+        """Scene rows ``(top, bottom)`` that are final once row of tiles ``r`` is blended: from
+        where the previous row's end to where the next row of tiles starts."""
+        def start(i: int) -> int:
+            return min(max(self.rows[i][0].row, 0), height)
+
+        return (0 if r == 0 else start(r),
+                height if r + 1 == len(self.rows) else start(r + 1))
+
 
 @dataclass(frozen=True)
 class Output:
@@ -86,13 +101,14 @@ class Output:
     profile: dict  # rasterio profile (see raster.output_profile)
     descriptions: Sequence[str] = ()
     tags: Dict[str, str] = field(default_factory=dict)
+    colormap: Optional[Dict[int, Tuple[int, ...]]] = None  # band 1's colour table (classes)
 
 
 @dataclass
 class Strip:
     """Prepared scene rows ``top:top + h`` and columns ``left:left + w`` as named layers
     ``(..., h, w)`` (``"sar"``, ``"optical"``: network inputs in [0, 1], NaN = invalid; ``"valid"``;
-    ``"source"`` if asked). Parts beyond the scene are reflections of it."""
+    ``"source"``, as stored, if asked). Parts beyond the scene are reflections of it."""
 
     top: int
     left: int
@@ -114,7 +130,7 @@ class Batch:
     run: List[int]  # indices of the tiles that go through the network
     sar: np.ndarray  # (len(run), 2, T, T) in [0, 1], invalid pixels filled
     optical: np.ndarray  # (len(run), C, T, T)
-    strips: Dict[int, Strip] = field(default_factory=dict)  # rows ending here (row steps)
+    rows: Dict[int, Layers] = field(default_factory=dict)  # row of tiles -> its finished rows
 
 
 class StripBuffer:
@@ -173,21 +189,25 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
               before: Optional[Callable[[], None]] = None,
               progress: Optional[Callable[[int, int], None]] = None,
               strip_step: Optional[Callable[[Strip], None]] = None,
-              row_step: Optional[RowStep] = None, gdal: Optional[Dict[str, str]] = None,
-              depth: int = 2) -> None:
-    """Run every tile of ``plan`` through ``backend`` and write ``outputs`` (module docstring).
+              row_step: Optional[RowStep] = None, row_layers: Optional[Sequence[str]] = None,
+              gdal: Optional[Dict[str, str]] = None, depth: int = 2) -> int:
+    """Run the tiles of ``plan`` through ``backend`` and write ``outputs`` (module docstring);
+    return how many tiles went through the network.
 
     ``before()`` runs in the calling thread before each batch (raise to cancel), ``progress(done,
-    total)`` after it. ``gdal``: GDAL configuration options each stage thread sets for itself
-    (rasterio keeps options thread-local outside the main thread, e.g. in a QGIS task).
+    total)`` after it. ``row_layers``: the strip layers the row step reads (default: all).
+    ``gdal``: GDAL configuration options each stage thread sets for itself (rasterio keeps
+    options thread-local outside the main thread, e.g. in a QGIS task).
     On any error or interruption no output is left behind.
     """
-    done = 0
+    done = ran = 0
     gdal = dict(gdal or {})
+    keep = None if row_step is None else tuple(row_layers) if row_layers is not None else ()
 
     def after(batch: Batch, _) -> None:
-        nonlocal done
+        nonlocal done, ran
         done += len(batch.tiles)
+        ran += len(batch.run)
         if progress is not None:
             progress(done, plan.total)
 
@@ -198,8 +218,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
 
     def read() -> Iterator[Batch]:
         with rasterio.Env(**gdal):
-            yield from _read_batches(scene, plan, backend.host_array, strip_step,
-                                     keep_strips=row_step is not None)
+            yield from _read_batches(scene, plan, backend.host_array, strip_step, keep)
 
     def write(results) -> None:
         with rasterio.Env(**gdal):
@@ -208,20 +227,25 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
     with raster.atomic_outputs([o.path for o in outputs]) as temporary:
         run_pipeline(read, compute, write, depth=depth,
                      before=(lambda _: before()) if before else None, after=after)
+    return ran
 
 
 # --- reader thread --------------------------------------------------------------------------
 
 
 def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
-                  keep_strips: bool) -> Iterator[Batch]:
-    """Batches of prepared tiles, in plan order; opens (and closes) its own dataset handles."""
+                  keep: Optional[Tuple[str, ...]]) -> Iterator[Batch]:
+    """Batches of prepared tiles, in plan order; opens (and closes) its own dataset handles.
+
+    ``keep``: the layers the writer's row step reads (``()``: all; ``None``: no row step)."""
     with ExitStack() as stack:
         optical = stack.enter_context(rasterio.open(scene.optical_path))
         sar = stack.enter_context(rasterio.open(scene.sar_path))
         grid = raster.sar_reader(sar, optical)
         if grid is not sar:
             stack.enter_context(grid)
+        if hasattr(strip_step, "__enter__"):  # opens its own datasets in this thread
+            stack.enter_context(strip_step)
 
         def prepare(window: Window) -> Layers:
             sar_db = raster.sar_to_db(raster.read_float(grid, window, (1, 2)), scene.sar_scale)
@@ -232,8 +256,8 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
             }
             layers["valid"] = (np.isfinite(layers["sar"]).all(axis=0)
                                & np.isfinite(layers["optical"]).all(axis=0))  # (h, w)
-            if scene.source_bands:
-                layers["source"] = raster.read_optical(optical, window, scene.source_bands)
+            if scene.source_bands:  # as stored: (S, h, w) of the file's dtype
+                layers["source"] = optical.read(list(scene.source_bands), window=window)
             return layers
 
         buffer = StripBuffer(prepare, scene.height, scene.width, plan.margin + scene.context,
@@ -246,13 +270,20 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
                 strip_step(strip)
             for t in row:
                 batch.add(r, t, strip)  # copies the tile: the buffer moves on with the next row
-                if keep_strips and t is row[-1]:  # the row step runs later, in the writer
-                    batch.strips[r] = Strip(strip.top, strip.left,
-                                            {k: v.copy() for k, v in strip.layers.items()})
+                if keep is not None and t is row[-1]:  # the row step runs later, in the writer
+                    batch.rows[r] = _finished_layers(strip, plan, r, scene, keep)
                 if len(batch.tiles) == plan.batch_size:
                     yield batch.finish()
         if batch.tiles:
             yield batch.finish()
+
+
+def _finished_layers(strip: Strip, plan: Plan, r: int, scene: Scene,
+                     names: Tuple[str, ...]) -> Layers:
+    """Copies of ``names`` (all if empty) of the scene rows that row of tiles ``r`` finishes."""
+    top, bottom = plan.finished_rows(r, scene.height)
+    cut = strip.window(top, bottom, 0, scene.width)
+    return {name: layer.copy() for name, layer in cut.items() if not names or name in names}
 
 
 class _BatchMaker:
@@ -263,15 +294,18 @@ class _BatchMaker:
         self._start()
 
     def _start(self) -> None:
-        self.tiles, self.valid, self.run, self.strips = [], [], [], {}
+        self.tiles, self.valid, self.run, self.rows = [], [], [], {}
         self.sar = self.optical = None  # (batch_size, k, T, T), made for the first tile run
 
     def add(self, r: int, t: Tile, strip: Strip) -> None:
         cut = strip.window(t.row, t.row + t.height, t.col, t.col + t.width)
         row0, row1, col0, col1 = t.inside(self.scene.height, self.scene.width)
         inner = (slice(row0 - t.row, row1 - t.row), slice(col0 - t.col, col1 - t.col))
-        self.valid.append(cut["valid"][inner].copy())
-        if cut["valid"].any():  # else the network is skipped
+        needed = cut["needed"][inner].any() if "needed" in cut else True
+        valid = cut["valid"][inner].copy() if needed else np.zeros((row1 - row0, col1 - col0),
+                                                                      dtype=bool)
+        self.valid.append(valid)  # an unneeded tile adds nothing to the blend
+        if needed and cut["valid"].any():  # else the network is skipped
             sar, optical = (_pad(_fill(cut[k], cut["valid"]), self.plan.tile)
                             for k in ("sar", "optical"))
             if self.sar is None:
@@ -286,7 +320,7 @@ class _BatchMaker:
         empty = np.empty((0,), np.float32)
         batch = Batch(self.tiles, self.valid, self.run,
                       empty if self.sar is None else self.sar[:n],
-                      empty if self.optical is None else self.optical[:n], self.strips)
+                      empty if self.optical is None else self.optical[:n], self.rows)
         self._start()
         return batch
 
@@ -323,6 +357,8 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
             for i, name in enumerate(output.descriptions, start=1):
                 dst.set_band_description(i, name)
             dst.update_tags(**output.tags)
+            if output.colormap:
+                dst.write_colormap(1, output.colormap)
             profile = output.profile
             writers[output.name] = raster.RowWriter(dst, profile["dtype"], profile["nodata"],
                                                     profile["blockysize"])
@@ -343,14 +379,10 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
                     pred = pred[:, row0 - t.row:row1 - t.row, col0 - t.col:col1 - t.col]
                 blender.add(t, pred, batch.valid[i])
                 if t is plan.rows[r][-1]:  # the row of tiles is complete
-                    top = blender.top
-                    last = r + 1 == len(plan.rows)
-                    bottom = scene.height if last else min(max(plan.rows[r + 1][0].row, 0),
-                                                           scene.height)
+                    top, bottom = plan.finished_rows(r, scene.height)
                     values = {"restored": blender.finish_rows(bottom)}  # (C, n, W)
                     if row_step is not None:
-                        source = batch.strips[r].window(top, bottom, 0, scene.width)
-                        values = row_step(top, values, source)
+                        values = row_step(top, values, batch.rows[r])
                     for name, writer in writers.items():
                         writer.add(values[name])
         for writer in writers.values():

@@ -8,6 +8,10 @@ compressed GeoTIFF under a temporary name, renamed into place only on success. I
 (nodata / NaN in either input, or outside the SAR coverage) are filled before the network and
 written as nodata after it.
 
+By default the output is a composite: the input itself where a cloud mask says clear, the
+network where it says cloud or shadow, feathered across the edge (:mod:`mmcanet_core.masking`);
+``raw=True`` writes the network output everywhere. ``mask_output`` also writes the mask.
+
 This module checks the inputs and settles the options; :mod:`mmcanet_core.engine` does the work
 (reading ahead of the network and writing behind it, in threads), and
 :mod:`mmcanet_core.torch_backend` runs the network.
@@ -18,14 +22,15 @@ This module checks the inputs and settles the options; :mod:`mmcanet_core.engine
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import rasterio
 
-from . import raster
+from . import composite, raster
 from .engine import Output, Plan, Scene, run_scene
+from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
 from .preprocess import S2_BANDS
 from .raster import InferenceCancelled, InferenceError
 from .tiling import plan_tile_rows
@@ -61,12 +66,20 @@ class PredictResult:
     seconds: float
     log: List[str] = field(default_factory=list)
     compile_seconds: Optional[float] = None  # torch.compile time, included in ``seconds``
+    composited: bool = False  # input where clear, network where masked (else the raw output)
+    mask: Optional[str] = None  # the mask used: "l1c", "rgb" (automatic), "user", or None
+    mask_path: Optional[Path] = None  # the mask output, if written
+    cloud_cover: Optional[float] = None  # fraction of valid pixels masked as cloud (user: any)
+    shadow_cover: Optional[float] = None  # fraction of valid pixels masked as shadow
+    network_tiles: int = 0  # tiles that went through the network (clear ones are skipped)
 
 
 def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
-    half=False, compile=False, progress: Optional[Callable[[int, int], None]] = None,
+    half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
 ) -> PredictResult:
@@ -77,6 +90,14 @@ def predict_raster(
     :class:`InferenceCancelled` when ``is_cancelled()`` turns true; no output is left either way.
     ``compile=True`` runs the network through ``torch.compile`` (pays on long CUDA runs only).
     ``progress``, ``is_cancelled`` and ``log`` are called from the calling thread only.
+
+    Clouds (:mod:`mmcanet_core.masking`): by default the input is kept where clear and the
+    network written where the cloud mask says cloud or shadow (``shadows``), ``dilate`` px
+    beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
+    (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
+    preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
+    shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
+    (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
     """
     started = time.perf_counter()
     messages: List[str] = []
@@ -88,17 +109,19 @@ def predict_raster(
 
     _check_tiling(tile, overlap, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
+    options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
+                          bool(shadows)).check()
     output_path = Path(output_path)
-    _check_output(output_path, sar_path, optical_path)
+    _check_outputs(output_path, options, sar_path, optical_path, weights)
     torch_device, reason = resolve_device(device)
     say(f"device: {torch_device} ({reason})")
     model, metadata = _resolve_model(weights, model, metadata, torch_device)
     native = metadata.get("inference_tile") or metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native)
 
-    scene, output, coverage, cache = _inspect_inputs(
+    scene, outputs, coverage, cache, masking = _inspect_inputs(
         sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-        model.in_channels, say)
+        model.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
     plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
                 margin, int(batch_size))
@@ -117,25 +140,47 @@ def predict_raster(
     # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
     # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
     depth = 2 if torch_device.type == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    steps = {} if masking is None else dict(
+        strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
+        row_step=masking.row_step, row_layers=masking.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
-        run_scene(scene, plan, backend, [output], before=before, progress=progress,
-                  gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                  depth=max(2, depth))
+        ran = run_scene(scene, plan, backend, outputs, before=before, progress=progress,
+                        gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
+                        depth=max(2, depth), **steps)
     seconds = time.perf_counter() - started
-    say(f"wrote {output_path} in {seconds:.1f} s")
-    return PredictResult(
+    if ran < plan.total:
+        say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
+    if masking is not None:
+        say(masking.describe_cover())
+    say(f"wrote {', '.join(o.path for o in outputs)} in {seconds:.1f} s")
+    result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
-        bands=list(scene.bands), band_names=list(output.descriptions), tiles=plan.total,
+        bands=list(scene.bands), band_names=list(outputs[0].descriptions), tiles=plan.total,
         device=str(torch_device), batch_size=backend.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=messages,
-        compile_seconds=backend.compile_seconds,
+        compile_seconds=backend.compile_seconds, network_tiles=ran,
     )
+    return _with_mask(result, masking)
+
+
+def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResult:
+    """``result`` with what the mask step did."""
+    if masking is None:
+        return result
+    cover = masking.cover
+    valid = max(cover.valid, 1)
+    path = masking.options.mask_output
+    return replace(result, composited=masking.compositing, mask=masking.kind,
+                   mask_path=None if path is None else Path(path),
+                   cloud_cover=cover.cloud / valid, shadow_cover=cover.shadow / valid)
 
 
 def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-                    channels: int, say) -> Tuple[Scene, Output, float, int]:
-    """Open and check both rasters (in this thread; the engine opens its own handles) and settle
-    what to read and write: (scene, output, SAR coverage, GDAL block cache bytes)."""
+                    channels: int, options: MaskOptions, say
+                    ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
+    """Open and check both rasters and the mask (in this thread; the engine opens its own
+    handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
+    bytes, the mask's steps or None)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
         raster.check_sar_bands(sar)
@@ -155,10 +200,16 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
             tuple(norm["optical_dn_clip"]),
         )
         profile = raster.output_profile(optical, len(bands), raster.output_nodata(optical))
-        output = Output("restored", str(output_path), profile, _band_names(optical, bands),
-                        {"MMCANET_MODEL": metadata["model"]["name"], "MMCANET_SAR": str(sar_path)})
-        cache = raster.block_cache_bytes((optical, len(bands)), (sar, 2))
-    return scene, output, coverage, cache
+        outputs = [Output("restored", str(output_path), profile, _band_names(optical, bands),
+                          {"MMCANET_MODEL": metadata["model"]["name"],
+                           "MMCANET_SAR": str(sar_path)})]
+        masking = plan_masking(options, optical, bands, model_rgb(bands, metadata), say)
+        if masking is not None:
+            scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
+            outputs += [o for o in [masking.output(optical)] if o is not None]
+        read = len(set(bands) | set(scene.source_bands))
+        cache = raster.block_cache_bytes((optical, read), (sar, 2))
+    return scene, outputs, coverage, cache, masking
 
 
 # --- input checks -------------------------------------------------------------------------
@@ -196,6 +247,18 @@ def _check_sar_scale(sar_scale: str) -> str:
     if value not in ("auto", "db", "linear"):
         raise InferenceError(f"SAR scale {sar_scale!r} is not 'auto', 'db' or 'linear'.")
     return value
+
+
+def _check_outputs(output: Path, options: MaskOptions, sar_path, optical_path, weights) -> None:
+    """The output and the mask output (if any) are writable, distinct, and no input."""
+    inputs = [p for p in (sar_path, optical_path, weights, options.mask) if p is not None]
+    _check_output(output, *inputs)
+    if options.mask_output is not None:
+        mask_output = Path(options.mask_output)
+        _check_output(mask_output, *inputs)
+        if mask_output.resolve() == output.resolve():
+            raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
+                                 "its own file name, e.g. mask.tif.")
 
 
 def _check_output(output: Path, *inputs) -> None:
@@ -287,6 +350,18 @@ def add_arguments(parser) -> None:
                         help="torch.compile the network first (about a minute; pays on long "
                              "CUDA runs, rarely on the CPU)")
     parser.add_argument("--preview", help="also write a SAR / cloudy / restored PNG here")
+    clouds = parser.add_argument_group(
+        "clouds", "by default the input is kept where clear and the network written where the "
+        "cloud mask says cloud or shadow (automatic from 13 L1C bands or B4, B3, B2)")
+    clouds.add_argument("--raw", action="store_true",
+                        help="write the raw network output everywhere (no compositing)")
+    clouds.add_argument("--mask", help="a cloud mask raster on any grid, instead of the "
+                                       "automatic mask (e.g. an L2A SCL layer, Fmask, 0/1)")
+    clouds.add_argument("--mask-values", default="binary",
+                        help="values of --mask that mean cloud or shadow: scl (3,8,9,10), "
+                             "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
+    clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
+                                              "1 cloud, 2 shadow, 255 nodata)")
 
 
 def shipped_checkpoint() -> Optional[Path]:
@@ -351,7 +426,8 @@ def run(args) -> int:
                 args.sar, args.optical, args.output, weights=weights, model=model,
                 optical_bands=bands, sar_scale=args.sar_scale, device=args.device,
                 tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
-                compile=args.compile, progress=progress,
+                compile=args.compile, raw=args.raw, mask=args.mask,
+                mask_values=args.mask_values, mask_output=args.mask_output, progress=progress,
                 log=lambda m: tqdm.write(m, file=sys.stderr),
             )
         if args.preview:

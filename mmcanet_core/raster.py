@@ -194,10 +194,19 @@ def block_cache_bytes(*inputs) -> int:
 
 def read_float(ds, window: Window, bands: Sequence[int]) -> np.ndarray:
     """(len(bands), h, w) float32 of ``window``; nodata and non-finite values become NaN."""
-    data = ds.read(list(bands), window=window)
+    return as_float(ds.read(list(bands), window=window), ds.nodata)
+
+
+def read_optical(ds, window: Window, bands: Sequence[int]) -> np.ndarray:
+    """(C, h, w) float32 optical DN; NaN where invalid (declared nodata, NaN, or all-zero DN)."""
+    return optical_as_float(ds.read(list(bands), window=window), ds.nodata)
+
+
+def as_float(data: np.ndarray, nodata) -> np.ndarray:
+    """(B, h, w) values as stored -> float32 with NaN at ``nodata`` and non-finite values (a
+    float32 array is changed in place)."""
     integer = np.issubdtype(data.dtype, np.integer)
     data = data.astype(np.float32, copy=False)
-    nodata = ds.nodata
     if nodata is not None and not np.isnan(nodata):
         data[data == nodata] = np.nan
     if not integer:  # integers are always finite
@@ -205,11 +214,12 @@ def read_float(ds, window: Window, bands: Sequence[int]) -> np.ndarray:
     return data
 
 
-def read_optical(ds, window: Window, bands: Sequence[int]) -> np.ndarray:
-    """(C, h, w) float32 optical DN; NaN where invalid (declared nodata, NaN, or all-zero DN)."""
-    data = read_float(ds, window, bands)
-    if ds.nodata is None and np.issubdtype(np.dtype(ds.dtypes[0]), np.integer):
-        # L1C convention: DN 0 in every band means no data.
+def optical_as_float(data: np.ndarray, nodata) -> np.ndarray:
+    """(C, h, w) optical DN as stored -> float32, NaN where invalid: :func:`as_float`, and in
+    integer files without a declared nodata the L1C convention that DN 0 in every band is none."""
+    integer = np.issubdtype(data.dtype, np.integer)
+    data = as_float(data, nodata)
+    if nodata is None and integer:
         data[:, np.all(data == 0, axis=0)] = np.nan
     return data
 
@@ -334,12 +344,19 @@ class RowWriter:
         self.top = 0  # scene row of buffer row 0
 
     def add(self, values: np.ndarray) -> None:
-        """Queue (C, n, W) float DN (NaN = nodata; used as scratch) and write full blocks."""
+        """Queue (C, n, W) float DN (NaN = nodata; used as scratch) and write full blocks.
+
+        Rows already of an integer output's dtype (e.g. a composite, a class mask) are copied
+        as they are."""
         start = 0
         while start < values.shape[1]:
             take = min(self.buffer.shape[1] - self.filled, values.shape[1] - start, self.piece)
-            to_output_dtype(values[:, start:start + take], self.dtype, self.nodata,
-                            out=self.buffer[:, self.filled:self.filled + take])
+            rows, out = values[:, start:start + take], self.buffer[:, self.filled:
+                                                                   self.filled + take]
+            if rows.dtype == self.dtype and not np.issubdtype(self.dtype, np.floating):
+                out[:] = rows
+            else:
+                to_output_dtype(rows, self.dtype, self.nodata, out=out)
             self.filled += take
             start += take
             if self.filled == self.buffer.shape[1]:

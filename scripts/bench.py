@@ -20,6 +20,10 @@
    which measures the engine (IO, tiling, blending, writing), not the network; ``--rss-model
    mmcanet`` uses the real one at ``--width``. Goal: peak within 1.5x of the 1024^2 run.
 
+Every ``predict_raster`` run writes the raw network output (``raw=True``, what issue 11's goals
+measure); ``--composite`` runs the default instead: the cloud mask of the 13-band scene and the
+composite (7 more bands read, the mask computed, clear tiles skip the network).
+
 Examples::
 
     python scripts/bench.py --quick                 # tiny widths, 256^2 speed scene, 1024 + 4096
@@ -191,7 +195,7 @@ def raw_io(sar_path, opt_path, out_path) -> None:
                 dst.write(rgb)
 
 
-def bench_goal(size: int, folder: Path, repeat: int, tile: int, batch: int):
+def bench_goal(size: int, folder: Path, repeat: int, tile: int, batch: int, raw: bool):
     """Rows (SAR, torch threads, floor s, floor CPU s, predict s, predict CPU s, ratio, goal)."""
     aligned, optical = make_scene(size, folder)
     cases = [("aligned", aligned, 2.0), ("EPSG:4326", make_warped_sar(size, folder), 3.0)]
@@ -205,7 +209,7 @@ def bench_goal(size: int, folder: Path, repeat: int, tile: int, batch: int):
                 floor = timed(raw_io, sar, optical, folder / "goal_floor.tif")[:2]
                 run = timed(predict_raster, sar, optical, folder / "goal_out.tif",
                             model=ConvStandIn(), tile=tile, overlap=tile // 4,
-                            batch_size=batch, device="cpu")[:2]
+                            batch_size=batch, device="cpu", raw=raw)[:2]
                 for key, value in (((name, threads, "floor"), floor),
                                    ((name, threads, "predict"), run)):
                     best[key] = min(best.get(key, value), value)
@@ -236,7 +240,8 @@ def network_seconds(backend: TorchBackend, sar_path, opt_path, tile: int, batch:
     return best_time(calls, backend.predict, sar_batch, opt_batch)[0]
 
 
-def bench_throughput(names, options, size, configs, folder, repeat, device, compile_, naive):
+def bench_throughput(names, options, size, configs, folder, repeat, device, compile_, naive,
+                     raw):
     """Rows (model, config, tiles, network Mpx/s, end-to-end Mpx/s, ratio, 10980^2 s e2e, net)."""
     sar, opt = make_scene(size, folder)
     torch_device, _ = resolve_device(device)
@@ -261,7 +266,7 @@ def bench_throughput(names, options, size, configs, folder, repeat, device, comp
             net = mpx / (tiles * per_call / batch)  # as if every batch were full
             _, result = best_time(repeat, predict_raster, sar, opt, folder / "speed_out.tif",
                                   model=model, tile=tile, overlap=tile // 4, batch_size=batch,
-                                  device=device, half=half, compile=compile_)
+                                  device=device, half=half, compile=compile_, raw=raw)
             compile_s = result.compile_seconds or 0.0
             e2e = mpx / (result.seconds - compile_s)  # a long run compiles once
             rows.append((name, label, tiles, net, e2e, e2e / net,
@@ -340,7 +345,7 @@ def rss_child(args) -> int:
     start = time.perf_counter()
     predict_raster(sar, opt, Path(args.workdir) / f"rss_out_{args.child}.tif", model=model,
                    tile=args.tile, overlap=args.tile // 8, batch_size=args.batch_size,
-                   device="cpu")
+                   device="cpu", raw=not args.composite)
     seconds = time.perf_counter() - start
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"RESULT {baseline} {peak_rss_kb()} {maxrss} {seconds:.1f}")
@@ -356,6 +361,7 @@ def bench_rss(sizes, args):
     rows = []
     common = ["--workdir", args.workdir, "--rss-model", args.rss_model, "--width",
               str(args.width), "--tile", str(args.tile), "--batch-size", str(args.batch_size)]
+    common += ["--composite"] if args.composite else []
     for size in sizes:
         me = [sys.executable, __file__]
         subprocess.run(me + ["--make-scene", str(size)] + common, check=True)
@@ -407,6 +413,8 @@ def parse_args(argv=None):
     p.add_argument("--rss-model", default="conv", help="'conv' (engine only) or a model name")
     p.add_argument("--tile", type=int, default=256, help="tile of the memory runs")
     p.add_argument("--batch-size", type=int, default=4, help="batch of the memory + goal runs")
+    p.add_argument("--composite", action="store_true",
+                   help="run predict_raster's default compositing (cloud mask) instead of raw")
     p.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "mmcanet-bench"))
     p.add_argument("--child", type=int, help=argparse.SUPPRESS)
     p.add_argument("--make-scene", type=int, help=argparse.SUPPRESS)
@@ -441,13 +449,15 @@ def main(argv=None) -> int:
         net = ("1-conv stand-in (engine only)" if args.rss_model == "conv"
                else f"{args.rss_model} width {args.width}")
         print(f"Peak RSS, fresh process per scene; network: {net}; tile {args.tile}, "
-              f"batch {args.batch_size}, RGB of 13-band L1C + 2-band SAR; goal <= 1.5x\n")
+              f"batch {args.batch_size}, RGB of 13-band L1C + 2-band SAR, "
+              f"{'composite (cloud mask)' if args.composite else 'raw output'}; goal <= 1.5x\n")
         print_table(["scene", "Mpx", "RSS before predict (MB)", "peak RSS (MB)",
                      "peak vs first", "ru_maxrss (MB)", "seconds"],
                     [(f"{s}^2", s * s / 1e6, b, p, p / first, m, t) for s, b, p, m, t in rows],
                     ["{}", "{:.1f}", "{:.0f}", "{:.0f}", "{:.2f}x", "{:.0f}", "{:.0f}"])
     if not args.skip_goal:
-        rows = bench_goal(args.goal_size, folder, args.repeat, args.goal_tile, args.batch_size)
+        rows = bench_goal(args.goal_size, folder, args.repeat, args.goal_tile, args.batch_size,
+                          not args.composite)
         print(f"Engine vs raw IO on the CPU: {args.goal_size}^2 real mosaic (tiled DEFLATE), "
               f"1-conv stand-in network, tile {args.goal_tile}, batch {args.batch_size}; "
               f"fastest of {args.repeat} interleaved runs; floor = read SAR on the optical grid "
@@ -460,7 +470,8 @@ def main(argv=None) -> int:
     if not args.skip_speed:
         configs = [parse_config(c) for c in args.configs.split(",")]
         rows = bench_throughput(args.models.split(","), options, args.speed_size, configs,
-                                folder, args.repeat, args.device, args.compile, args.naive)
+                                folder, args.repeat, args.device, args.compile, args.naive,
+                                not args.composite)
         print(f"Throughput on {device}: real {args.speed_size}^2 mosaic, overlap = tile/4; "
               f"network alone = the scene's tiles in full batches; fastest of {args.repeat}\n")
         print_table(["model", "config", "tiles", "network Mpx/s", "end-to-end Mpx/s",

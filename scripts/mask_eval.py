@@ -1,6 +1,6 @@
 """Cloud mask against real SEN12MS-CR cloud masks; cover of a real time series; a Markdown report.
 
-    .venv/bin/python scripts/mask_eval.py [--data ../shared/data] [--weights W.safetensors]
+    .venv/bin/python scripts/mask_eval.py [--data ../shared/data]
 
 Data: ``sen12mscr_nogeo/`` (14 real triplets, each with a real per-pixel cloud mask, 0-100 %
 cover; the masks are cloud only: see docs/cloud_mask.md) and ``sen12mscrts_roi146/timeseries/``
@@ -17,10 +17,8 @@ when it can be imported, e.g. from a scratch venv put after the project's on the
 
 It also reports what compositing with the default feather changes: the share of the pixels the
 real masks call clear that get any network weight, and of real cloud pixels left below full
-network weight. With ``--weights`` (an RGB checkpoint, e.g. the shipped
-``mmcanet_core/checkpoints/mmcanet_demo_rgb.safetensors``) it runs the network on each whole
-256 x 256 triplet (its real SAR, bands 4, 3, 2; no tiling) and compares the cloudy input, the raw
-output and the composite with the clear reference (PSNR dB, SAM degrees, ``mmcanet_core.metrics``).
+network weight. The same measured through the engine with real weights, against the clear
+references, is ``scripts/composite_eval.py``.
 """
 
 import argparse
@@ -32,7 +30,7 @@ import numpy as np
 import rasterio
 
 from mmcanet_core import cloudmask
-from mmcanet_core.composite import DILATE, FEATHER, composite, feather_weight
+from mmcanet_core.composite import DILATE, FEATHER, feather_weight
 from mmcanet_core.data.cloud_cover import COVER_BINS, cover_bin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,49 +155,9 @@ def timeseries_table(folder: Path) -> str:
     return "\n".join(lines)
 
 
-def before_after_table(folder: Path, triplets, weights: Path) -> str:
-    import torch
-
-    from mmcanet_core.metrics import psnr, sam
-    from mmcanet_core.preprocess import normalize_optical, normalize_sar
-    from mmcanet_core.raster import to_output_dtype
-    from mmcanet_core.weights import load_weights
-
-    model, _ = load_weights(weights)
-
-    def scores(dn):  # (3, H, W) DN -> PSNR, SAM against the clear reference
-        pred = torch.from_numpy(normalize_optical(dn))[None]
-        return float(psnr(pred, reference)), float(sam(pred, reference))
-
-    lines = ["| id | real cloud % | input PSNR | raw PSNR | composite PSNR | input SAM | raw SAM | "
-             "composite SAM |", "|---|---|---|---|---|---|---|---|"]
-    totals = []
-    for key, dn, real in triplets:
-        rgb = read(folder / "s2_cloudy" / f"{key}_s2_cloudy.tif")[[3, 2, 1]]  # as stored
-        sar = read(folder / "s1" / f"{key}_s1.tif").astype(np.float32)
-        clear = read(folder / "s2" / f"{key}_s2.tif")[[3, 2, 1]]
-        reference = torch.from_numpy(normalize_optical(clear))[None]
-        with torch.inference_mode():
-            unit = model(torch.from_numpy(np.nan_to_num(normalize_sar(sar)))[None],
-                         torch.from_numpy(normalize_optical(rgb))[None])[0]
-        network = unit.clamp(0, 1).numpy() * 10000.0  # (3, H, W) float DN
-        mask = np.isin(cloudmask.classify_l1c(dn), (cloudmask.CLOUD, cloudmask.SHADOW))
-        out = composite(rgb, network, feather_weight(mask), nodata=0)
-        row = [*scores(rgb), *scores(to_output_dtype(network.copy(), rgb.dtype, 0)),
-               *scores(out)]
-        totals.append(row)
-        lines.append(f"| {key} | {100 * real.mean():.1f} | {row[0]:.2f} | {row[2]:.2f} | "
-                     f"{row[4]:.2f} | {row[1]:.2f} | {row[3]:.2f} | {row[5]:.2f} |")
-    m = np.mean(totals, axis=0)
-    lines.append(f"| mean | | {m[0]:.2f} | {m[2]:.2f} | {m[4]:.2f} | {m[1]:.2f} | {m[3]:.2f} | "
-                 f"{m[5]:.2f} |")
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--weights", type=Path, help="RGB weights for the before/after table")
     args = parser.parse_args()
     triplets = load_triplets(args.data / "sen12mscr_nogeo")
     found = detectors()
@@ -213,10 +171,6 @@ def main() -> None:
     print(compositing_table(triplets))
     print("\n## Real time series ROIs2017_146 patch 0 (no masks): predicted cover per date\n")
     print(timeseries_table(args.data / "sen12mscrts_roi146" / "timeseries"))
-    if args.weights is not None:
-        print(f"\n## Input, raw network, composite (cloud + shadow, dilate {DILATE}, feather "
-              f"{FEATHER}) against the clear reference; weights {args.weights.name}\n")
-        print(before_after_table(args.data / "sen12mscr_nogeo", triplets, args.weights))
 
 
 if __name__ == "__main__":

@@ -197,12 +197,12 @@ def test_blending_leaves_no_seam(scene, tmp_path, monkeypatch):
     sar, optical = scene
     model = GlobalNet()  # each tile gets its own brightness offset: a seam unless blended
     whole = read(predict_raster(sar, optical, tmp_path / "w.tif", model=model, tile=768,
-                                overlap=0).output_path)[0]
+                                overlap=0, raw=True).output_path)[0]
     blended = read(predict_raster(sar, optical, tmp_path / "b.tif", model=model, tile=128,
-                                  overlap=32).output_path)[0]
+                                  overlap=32, raw=True).output_path)[0]
     monkeypatch.setattr(tiling, "blend_weight", lambda h, w, overlap: np.ones((h, w), np.float32))
     boxed = read(predict_raster(sar, optical, tmp_path / "x.tif", model=model, tile=128,
-                                overlap=32).output_path)[0]
+                                overlap=32, raw=True).output_path)[0]
     seam_blended, seam_boxed = seam_profile(blended, whole), seam_profile(boxed, whole)
     assert seam_boxed.max() > 20  # the tiles really disagree: hard edges show up ...
     assert seam_blended.max() < seam_boxed.max() / 5  # ... and blending removes them
@@ -272,13 +272,14 @@ def test_linear_power_sar_is_detected(sen12mscr, tmp_path):
     sar, optical = pair(sen12mscr, 0)
     db, profile = read(sar)
     linear = write(tmp_path / "linear.tif", (10 ** (db / 10)).astype(np.float32), profile)
-    model = LocalNet()
-    ref = predict_raster(sar, optical, tmp_path / "db_out.tif", model=model)
-    got = predict_raster(linear, optical, tmp_path / "lin_out.tif", model=model)
+    model = LocalNet()  # raw outputs: p797 is clear, so a composite would be the input itself
+    ref = predict_raster(sar, optical, tmp_path / "db_out.tif", model=model, raw=True)
+    got = predict_raster(linear, optical, tmp_path / "lin_out.tif", model=model, raw=True)
     assert (ref.sar_scale, got.sar_scale) == ("db", "linear")
     diff = np.abs(read(got.output_path)[0].astype(int) - read(ref.output_path)[0])
     assert diff.max() <= 1
-    forced = predict_raster(linear, optical, tmp_path / "f.tif", model=model, sar_scale="db")
+    forced = predict_raster(linear, optical, tmp_path / "f.tif", model=model, sar_scale="db",
+                            raw=True)
     assert np.abs(read(forced.output_path)[0].astype(int) - read(ref.output_path)[0]).max() > 10
 
 
@@ -324,18 +325,19 @@ def grow(mask, k):
 def test_cuda_oom_retries_with_smaller_batch(sen12mscr, tmp_path):
     sar, optical = pair(sen12mscr, 0)
     ref = predict_raster(sar, optical, tmp_path / "r.tif", model=LocalNet(), tile=64,
-                         batch_size=1)
+                         batch_size=1, raw=True)
     got = predict_raster(sar, optical, tmp_path / "o.tif", model=BatchOneOnly(), tile=64,
-                         batch_size=8)
+                         batch_size=8, raw=True)
     assert got.batch_size == 1
     assert np.array_equal(read(got.output_path)[0], read(ref.output_path)[0])
 
 
 def test_half_on_cpu_is_bfloat16_and_close(sen12mscr, tmp_path):
     sar, optical = pair(sen12mscr, 0)
-    full = predict_raster(sar, optical, tmp_path / "f.tif", model=LocalNet(), device="cpu")
+    full = predict_raster(sar, optical, tmp_path / "f.tif", model=LocalNet(), device="cpu",
+                          raw=True)
     half = predict_raster(sar, optical, tmp_path / "h.tif", model=LocalNet(), device="cpu",
-                          half=True)
+                          half=True, raw=True)
     assert full.tiles == 9 and any("bfloat16" in m for m in half.log)  # default tile 128
     diff = np.abs(read(half.output_path)[0].astype(int) - read(full.output_path)[0])
     assert 0 < diff.max() and diff.mean() < 10  # DN; the scene's values are in the thousands
@@ -574,7 +576,8 @@ def test_pipelined_engine_is_bit_identical_to_the_serial_engine(holey_scene, tmp
     sar, optical = holey_scene
     model = {"local": LocalNet, "global": GlobalNet}[model_name]().eval()
     result = predict_raster(sar, optical, tmp_path / "out.tif", model=model, tile=tile,
-                            overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db")
+                            overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db",
+                            raw=True)  # the raw network output: as before compositing existed
     got = read(result.output_path)[0]
     expected = serial_reference(sar, optical, model, tile, tile // 4, batch)
     assert (expected == 0).any() and (expected > 0).mean() > 0.8  # holes and real output
