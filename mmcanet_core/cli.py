@@ -13,6 +13,7 @@ COMMANDS = {
     "train": ("mmcanet_core.train", "train a model on SEN12MS-CR (or simulated clouds)"),
     "evaluate": ("mmcanet_core.evaluate", "paper-style metric tables for one or more weights"),
     "models": ("mmcanet_core.models", "list the available architectures"),
+    "export": ("mmcanet_core.export", "export .safetensors weights to an ONNX model"),
 }
 
 
