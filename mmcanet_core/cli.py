@@ -16,6 +16,7 @@ COMMANDS = {
     "evaluate": ("mmcanet_core.evaluate", "paper-style metric tables for one or more weights"),
     "models": ("mmcanet_core.models", "list the available architectures"),
     "clean": ("mmcanet_core.partfiles", "remove the temporary .part files of killed runs"),
+    "export": ("mmcanet_core.export", "export .safetensors weights to an ONNX model"),
 }
 
 

@@ -26,7 +26,7 @@ CONTENT = [
     ("LICENSE", None),
     ("README.md", None),
     ("plugin", {".py"}),
-    ("mmcanet_core", {".py", ".safetensors", ".json"}),
+    ("mmcanet_core", {".py", ".safetensors", ".onnx", ".json"}),
     ("resources", {".svg", ".png"}),
     ("i18n", {".qm"}),
     ("examples", {".model3"}),

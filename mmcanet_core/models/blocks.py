@@ -33,8 +33,10 @@ def resize(x: torch.Tensor, size) -> torch.Tensor:
     """Bilinear (anti-aliased when shrinking) resize of a (B, C, H, W) image to ``size`` = (h, w).
 
     The one resampling used between MPIR stages and for the targets that supervise them.
+    ``size`` is used as given, never through ``int()``: that would freeze a symbolic size to a
+    constant when the network is exported to ONNX with a dynamic tile size.
     """
-    size = tuple(int(s) for s in size)
+    size = tuple(size)
     if tuple(x.shape[-2:]) == size:
         return x
     shrink = size[0] < x.shape[-2] or size[1] < x.shape[-1]

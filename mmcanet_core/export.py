@@ -1,0 +1,226 @@
+"""``python -m mmcanet_core export``: a ``.safetensors`` weights file as an ONNX model.
+
+Weights stay safetensors (training reads and writes them); the ONNX file is a derived artefact
+for inference without PyTorch (:mod:`mmcanet_core.backends`). It carries the weights' metadata
+and the sha256 of the file it came from (:mod:`mmcanet_core.onnx_weights`), so a stale copy is
+detectable.
+
+Exporter: ``torch.export`` (non-strict) with dynamic batch, height and width, then
+``torch.onnx.export`` of that program (the dynamo-based exporter, which needs onnxscript). The
+TorchScript exporter cannot export the kernel-basis attention (its kernel is computed from the
+bases) nor the MPIR stage sizes (``round(h * scale)``), and bakes every size into the graph.
+Height and width are multiples of ``tile_multiple`` (16, or 32 for three-stage MPIR whose first
+stage runs at 1/4 size), so the graph needs no padding branch; the export is then checked by
+``onnx.checker`` and against PyTorch at sizes other than the traced one before it is renamed
+into place.
+
+``python -m mmcanet_core export --weights W.safetensors --output W.onnx``
+"""
+
+import builtins
+import contextlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Dict
+
+import numpy as np
+
+from . import __version__
+from .onnx_weights import INPUTS, OUTPUT, is_onnx_path, open_session, sha256_file
+from .weights import METADATA_KEY, WeightsError, load_weights
+
+#: ONNX opset: 18 is the first with anti-aliased Resize (MPIR's down-sampling) and runs on
+#: onnxruntime 1.14 and later.
+OPSET = 18
+#: ONNX IR version written: that of opset 18 (onnx 1.13), so older onnxruntime builds load it.
+IR_VERSION = 8
+#: Largest height / width the exported graph is specified for (its guards), in pixels.
+MAX_SIDE = 8192
+#: Largest difference to PyTorch accepted by the post-export check (outputs are in [0, 1]).
+TOLERANCE = 1e-3
+
+
+class ExportError(RuntimeError):
+    """The export failed or its result disagrees with PyTorch; nothing was written."""
+
+
+def tile_multiple(model) -> int:
+    """Height / width multiple that keeps every stage of ``model`` free of padding.
+
+    MMCANet pads to a multiple of 8 (three 2x down-samplings); an MPIR stage at scale s sees
+    ``round(side * s)`` pixels, so sides must be multiples of ``8 / s``. At least 16, the
+    inference tile multiple.
+    """
+    from .models.mmcanet import STAGES
+
+    smallest = min(getattr(model, "scales", (1.0,)))
+    return max(16, int(round(2 ** (STAGES - 1) / smallest)))
+
+
+def export_onnx(weights, output=None, *, verify: bool = True) -> Path:
+    """Export ``weights`` (.safetensors) to ``output`` (.onnx, default: same stem); return it.
+
+    Refuses to write over the weights; writes a temporary file beside ``output`` and renames it
+    only after ``onnx.checker`` and (``verify``) the comparison with PyTorch passed.
+    """
+    weights = Path(weights)
+    output = Path(output) if output else weights.with_suffix(".onnx")
+    _check_paths(weights, output)
+    model, meta = load_weights(weights, device="cpu")
+    multiple = tile_multiple(model)
+    meta = dict(meta, onnx={
+        "source": weights.name, "source_sha256": sha256_file(weights),
+        "tile_multiple": multiple, "opset": OPSET, "exported_with": _torch_version(),
+    })
+    proto = _to_onnx(model, multiple)
+    _finish(proto, meta)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    os.close(fd)
+    try:
+        import onnx
+
+        onnx.save_model(proto, tmp, save_as_external_data=False)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the model from other users
+        if verify:
+            _verify(tmp, model, multiple)
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return output
+
+
+def _check_paths(weights: Path, output: Path) -> None:
+    if is_onnx_path(weights):
+        raise WeightsError(f"{weights} is already an ONNX model; pass the .safetensors weights "
+                           "it was exported from.")
+    if not is_onnx_path(output):
+        raise WeightsError(f"output {output} must end in .onnx (it would not be read as an ONNX "
+                           "model, and must never replace the weights).")
+    if not output.parent.is_dir():
+        raise WeightsError(f"output folder {output.parent} does not exist; create it first.")
+    if output.exists() and weights.exists() and output.samefile(weights):
+        raise WeightsError(f"output {output} is the weights file itself; choose another name.")
+
+
+def _torch_version() -> str:
+    import torch
+
+    return f"torch {torch.__version__}"
+
+
+def _to_onnx(model, multiple: int):
+    """``model`` -> ONNX ModelProto with dynamic batch, height and width (multiples of
+    ``multiple``)."""
+    import torch
+    from onnxscript import INT64
+    from onnxscript import opset18 as op
+
+    def python_round(x, ndigits=None):  # MPIR's stage sizes, round(side * scale)
+        return op.Cast(op.Round(x), to=INT64.dtype)  # half to even, as Python's round
+
+    channels = model.in_channels
+    side = 4 * multiple
+    example = (torch.rand(2, 2, side, side), torch.rand(2, channels, side, side))
+    batch = torch.export.Dim("batch", min=1, max=4096)
+    height = multiple * torch.export.Dim("height_blocks", min=1, max=MAX_SIDE // multiple)
+    width = multiple * torch.export.Dim("width_blocks", min=1, max=MAX_SIDE // multiple)
+    dims = {name: {0: batch, 2: height, 3: width} for name in INPUTS}
+    with _quiet(), torch.inference_mode(False), torch.no_grad():
+        try:
+            program = torch.export.export(model, example, dynamic_shapes=dims, strict=False)
+            onnx_program = torch.onnx.export(
+                program, (), dynamo=True, opset_version=OPSET, optimize=True, verbose=False,
+                output_names=[OUTPUT], custom_translation_table={builtins.round: python_round},
+            )
+        except Exception as exc:
+            raise ExportError(f"the ONNX export failed: {type(exc).__name__}: "
+                              f"{str(exc).strip().splitlines()[0][:500]}") from exc
+    return onnx_program.model_proto
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Silence the exporter's warnings and log lines (e.g. 'torchvision is not installed')."""
+    logger = logging.getLogger("torch.onnx")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _finish(proto, meta: Dict[str, Any]) -> None:
+    """Readable input/output dimension names, our metadata, the IR version; then check.
+
+    The exporter's annotations (Python stack traces with this checkout's paths, about a fifth of
+    the file, and numbered shape symbols) are dropped, so the file depends only on the weights
+    and the library versions.
+    """
+    import onnx
+
+    graph = proto.graph
+    for item in [graph, *graph.node, *graph.input, *graph.output, *graph.value_info,
+                 *graph.initializer]:
+        del item.metadata_props[:]
+    for value in [*graph.input, *graph.output]:
+        dims = value.type.tensor_type.shape.dim
+        for index, name in ((0, "batch"), (2, "height"), (3, "width")):
+            dims[index].dim_param = name
+    del proto.metadata_props[:]
+    proto.metadata_props.add(key=METADATA_KEY, value=json.dumps(meta))
+    proto.ir_version = IR_VERSION
+    proto.producer_name, proto.producer_version = "mmcanet_core", __version__
+    proto.doc_string = (f"MMCANet cloud removal ({meta['model']['name']}), exported from "
+                        f"{meta['onnx']['source']} by python -m mmcanet_core export")
+    try:
+        onnx.checker.check_model(proto, full_check=True)
+    except onnx.checker.ValidationError as exc:
+        raise ExportError(f"the exported graph fails onnx.checker: {exc}") from None
+
+
+def _verify(path, model, multiple: int) -> None:
+    """onnxruntime and PyTorch agree at sizes other than the traced one."""
+    import torch
+
+    session, _ = open_session(path, ["CPUExecutionProvider"])
+    generator = torch.Generator().manual_seed(0)
+    for n, h, w in ((1, 3 * multiple, 2 * multiple), (3, multiple, multiple)):
+        sar = torch.rand(n, 2, h, w, generator=generator)
+        optical = torch.rand(n, model.in_channels, h, w, generator=generator)
+        with torch.inference_mode():
+            expected = model(sar, optical).numpy()
+        got = session.run([OUTPUT], {"sar": sar.numpy(), "optical": optical.numpy()})[0]
+        diff = float(np.abs(got - expected).max()) if got.shape == expected.shape else np.inf
+        if not diff <= TOLERANCE:
+            raise ExportError(
+                f"the ONNX model disagrees with PyTorch on a ({n}, {h}, {w}) input (largest "
+                f"difference {diff:.3g}, shapes {got.shape} vs {expected.shape}); nothing was "
+                "written. This is a bug in the exporter or the model: please report it."
+            )
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--weights", required=True, help="weights .safetensors to export")
+    parser.add_argument("--output", help="ONNX file to write (default: the weights' name, .onnx)")
+
+
+def run(args) -> int:
+    try:
+        output = export_onnx(args.weights, args.output)
+    except (WeightsError, ExportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(output)
+    return 0
