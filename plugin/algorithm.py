@@ -240,7 +240,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         """In the dialog, a 2-band layer as SAR and a multi-band one as optical (instead of the
         active layer for both); only the GUI default, never a value for processing.run."""
         app = QgsApplication.instance()
-        if app is None or QThread.currentThread() is not app.thread():
+        if app is None or QThread.currentThread() != app.thread():
             return
         sar, optical = guess_inputs(_project_layers(), _active_layer())
         for name, layer in ((self.SAR, sar), (self.OPTICAL, optical)):

@@ -6,7 +6,8 @@ enables it there, starts QGIS under Xvfb with the venv's Python packages on PYTH
 ``scripts/screenshots_in_qgis.py`` inside it: the real SEN12MS-CR pair loaded (temporary
 copies), the panel opened from the plugin's toolbar, Decloud pressed with the shipped weights.
 Writes ``dock_before.png`` and ``dock_after.png`` (the QGIS window), ``dock_running.png`` and
-``dock.png`` (the panel during and after the run) into ``--out``. Needs ``xvfb-run``
+``dock.png`` (the panel during and after the run) into ``--out``, and prints when each stage
+and progress step reached the panel, in seconds from the click. Needs ``xvfb-run``
 (Debian: ``apt-get install xvfb xauth``).
 
     .venv/bin/python scripts/screenshots.py [--out docs/img] [--locale de]
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from package import PLUGIN_NAME, version  # noqa: E402
 
-SCREEN = "1440x900x24"
+SCREEN = "1680x1050x24"
 #: A fresh profile with the plugin enabled and QGIS's first-start questions answered.
 PROFILE_INI = """[PythonPlugins]
 {name}=true

@@ -78,7 +78,7 @@ def dock():
 
 def load_layers():
     window = iface.mainWindow()
-    window.setGeometry(0, 0, 1440, 900)
+    window.setGeometry(0, 0, 1680, 1050)
     sar, optical = sorted(DATA.glob("*_s1_*.tif"))[0], sorted(DATA.glob("*_s2_*.tif"))[0]
     iface.addRasterLayer(str(sar), "S1 VV VH")
     layer = iface.addRasterLayer(str(optical), "S2 cloudy")
@@ -104,6 +104,17 @@ def open_panel():
 def before():
     shoot(iface.mainWindow(), "dock_before.png")
     panel = dock()
+    clicked = time.monotonic()
+
+    def timeline(run):  # when each stage and progress step reached the GUI, from the click
+        def say(what):
+            return lambda value: print(f"screenshots: {time.monotonic() - clicked:5.1f} s "
+                                       f"{what} {value}", flush=True)
+        run.feedback.stage_reported.connect(say("stage"))
+        run.feedback.progressChanged.connect(say("progress"))
+        run.feedback.device_reported.connect(say("device"))
+
+    panel.run_created.connect(timeline)
     panel.decloud_button.click()
     seen = {"running": False}
 

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProject,
     QgsRasterLayer,
+    QgsSettings,
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QToolBar
@@ -21,6 +22,7 @@ from qgis.PyQt.QtWidgets import QToolBar
 from conftest import copies, wait_for
 
 ALG = "mmcanet:removeclouds"
+LAST_PATH = "Processing/LastInputPath"
 
 
 def rgb(layer):
@@ -223,6 +225,8 @@ def test_dock_and_dialog_guess_sar_and_optical(started, layers, qgis_iface, monk
     qgis_iface.setActiveLayer(optical)  # the toolbox used to preset both to the active layer
     browser = QgsBrowserGuiModel()
     monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
+    settings = QgsSettings()
+    remembered = settings.value(LAST_PATH)  # the file widgets write it; leave it as it was
     dialog = processing.createAlgorithmDialog(ALG)
     try:
         wrappers = dialog.mainWidget().wrappers
@@ -230,6 +234,10 @@ def test_dock_and_dialog_guess_sar_and_optical(started, layers, qgis_iface, monk
         assert wrappers["OPTICAL"].parameterValue() == optical.id()
     finally:
         dialog.deleteLater()
+        if remembered is None:
+            settings.remove(LAST_PATH)
+        else:
+            settings.setValue(LAST_PATH, remembered)
     # only the dialog's default: processing.run still needs the layers named
     alg = QgsApplication.processingRegistry().createAlgorithmById(ALG)
     assert alg.parameterDefinition("SAR").defaultValue() is None
