@@ -161,13 +161,20 @@ def central_extent(optical: Path):
                   f" [{layer.crs().authid()}]")
 
 
-def qgis_process_env(profile: Path) -> dict:
-    """qgis_process.bin headless with this plugin and the venv's packages (see the Makefile)."""
-    return dict(
+def qgis_process(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """``qgis_process.bin ARGS`` headless in a fresh process, with the venv's packages and this
+    plugin enabled in ``profile`` (see the Makefile)."""
+    env = dict(
         os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
         PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
     )
+    if not profile.is_dir():
+        enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert enable.returncode == 0, enable.stdout + enable.stderr
+    return subprocess.run(["qgis_process.bin", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
 
 
 def test_qgis_process_runs_the_example_model_with_defaults(plugin_path, sen12mscr, tmp_path):
@@ -176,14 +183,9 @@ def test_qgis_process_runs_the_example_model_with_defaults(plugin_path, sen12msc
     sar, optical = copies(sen12mscr, tmp_path / "data")
     part, extent = central_extent(optical)
     out = tmp_path / "model.tif"
-    env = qgis_process_env(tmp_path / "profile")
-    enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert enable.returncode == 0, enable.stdout + enable.stderr
-    run = subprocess.run(
-        ["qgis_process.bin", "run", str(MODEL), "--", f"sar={sar}", f"optical={optical}",
-         f"extent={extent}", f"remove_clouds:cloud_free={out}"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = qgis_process(tmp_path / "profile", "run", str(MODEL), "--", f"sar={sar}",
+                       f"optical={optical}", f"extent={extent}",
+                       f"remove_clouds:cloud_free={out}")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "demonstrator weights" in run.stdout
     assert run.stdout.count("Device: CPU (") == 1
@@ -196,14 +198,9 @@ def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tm
     """The headless command line, in a fresh process: plugin enable, then run on real data."""
     sar, optical = pair(sen12mscr)
     out = tmp_path / "cli.tif"
-    env = qgis_process_env(tmp_path / "profile")
-    enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert enable.returncode == 0, enable.stdout + enable.stderr
-    run = subprocess.run(
-        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
-         f"WEIGHTS={tiny_weights}", "DEVICE=0", f"OUTPUT={out}"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    profile = tmp_path / "profile"
+    run = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                       f"WEIGHTS={tiny_weights}", "DEVICE=0", f"OUTPUT={out}")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.count("Device: CPU (") == 1  # said once, before the model loads
     assert "device: cpu" not in run.stdout  # the engine's own line is not repeated
@@ -213,10 +210,9 @@ def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tm
     assert restored.crs() == source.crs() and restored.extent() == source.extent()
     assert (restored.width(), restored.height()) == (256, 256)
 
-    bad = subprocess.run(
-        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
-         f"WEIGHTS={tiny_weights}", "OPTICAL_BANDS=4,3,99", f"OUTPUT={tmp_path / 'bad.tif'}"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    bad = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                       f"WEIGHTS={tiny_weights}", "OPTICAL_BANDS=4,3,99",
+                       f"OUTPUT={tmp_path / 'bad.tif'}")
     assert bad.returncode != 0
     assert "99" in bad.stdout + bad.stderr
     assert not (tmp_path / "bad.tif").exists()
