@@ -1,11 +1,19 @@
 """``mmcanet:removeclouds``: the one algorithm that toolbox, batch, modeler, qgis_process and
-the dock all run. It checks its inputs, then hands the work to ``mmcanet_core.inference``."""
+the dock all run. It reads and checks its parameters (:class:`Settings`), then runs
+``mmcanet_core.inference`` in stages that it reports as progress (:class:`Stages`).
 
-import glob
+Adding a parameter: one definition in :meth:`RemoveCloudsAlgorithm.main_parameters` or
+:meth:`RemoveCloudsAlgorithm.advanced_parameters` (the "Advanced parameters" group), one field
+of :class:`Settings` read in :meth:`RemoveCloudsAlgorithm.settings`, and its use in
+:meth:`RemoveCloudsAlgorithm.processAlgorithm`.
+"""
+
 import os
+from dataclasses import dataclass
 from typing import List, Optional
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputString,
@@ -16,23 +24,27 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProject,
 )
+from qgis.PyQt.QtCore import QThread
 from qgis.PyQt.QtGui import QIcon
 
 from . import deps
 from .compat import ADVANCED, INTEGER
+from .demonstrator import (
+    MODEL_CARD_URL,
+    ROOT,
+    TRAINING_URL,
+    is_shipped,
+    log_notice,
+    shipped_weights,
+)
+from .engine_text import device_text, engine_line
 from .i18n import tr
+from .inputs import guess_inputs
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ICON = os.path.join(ROOT, "resources", "icon.svg")
-CHECKPOINTS = os.path.join(ROOT, "mmcanet_core", "checkpoints")
 DEVICES = ("auto", "cpu", "cuda")
-
-
-def shipped_weights(folder: str = CHECKPOINTS) -> Optional[str]:
-    """The checkpoint shipped with the plugin, if any (the first ``*.safetensors``, sorted)."""
-    found = sorted(glob.glob(os.path.join(folder, "*.safetensors")))
-    return found[0] if found else None
 
 
 def parse_bands(text: str) -> Optional[List[int]]:
@@ -52,6 +64,54 @@ def parse_bands(text: str) -> Optional[List[int]]:
     return bands
 
 
+@dataclass
+class Settings:
+    """Everything one run needs, read from the parameters and checked."""
+
+    sar: str
+    optical: str
+    weights: str
+    bands: Optional[List[int]]
+    device: str
+    tile: Optional[int]
+    overlap: Optional[int]
+    batch_size: int
+    half: bool
+    output: str
+
+
+class Stages:
+    """Progress from the first second: PyTorch, the weights, the rasters, then the tiles (per
+    batch, from the engine's ``progress(done, total)``), each with a progress text."""
+
+    #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
+    TILES_FROM = 5.0
+
+    def __init__(self, feedback):
+        self.feedback = feedback
+
+    def enter(self, percent: float, text: str) -> None:
+        self.feedback.setProgressText(text)
+        self.feedback.setProgress(percent)
+
+    def tiles(self, done: int, total: int) -> None:
+        self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
+        self.feedback.setProgress(self.TILES_FROM + (100.0 - self.TILES_FROM) * done
+                                  / max(total, 1))
+
+
+def _project_layers() -> list:
+    """The current project's layers in layer-tree order (top first)."""
+    return [node.layer() for node in QgsProject.instance().layerTreeRoot().findLayers()
+            if node.layer() is not None]
+
+
+def _active_layer():
+    from qgis.utils import iface
+
+    return iface.activeLayer() if iface is not None else None
+
+
 class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     SAR = "SAR"
     OPTICAL = "OPTICAL"
@@ -64,6 +124,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     HALF = "HALF"
     OUTPUT = "OUTPUT"
     DEVICE_USED = "DEVICE_USED"
+    BANDS_USED = "BANDS_USED"
 
     # -- identity ---------------------------------------------------------------------------
     def createInstance(self):
@@ -111,28 +172,40 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "size as the optical raster, same scale as its digital numbers).</p>"
             "<p><b>Device</b>: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the "
             "CPU a large scene can take a long time; the image is processed in overlapping "
-            "tiles (advanced parameters) and the run can be cancelled at any time.</p>")
+            "tiles (advanced parameters) and the run can be cancelled at any time.</p>"
+        ) + tr(
+            "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
+            "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
+            "BigEarthNet), RGB only. They show how the tool works; their results are not fit "
+            "for analysis. <a href=\"{0}\">Train your own weights</a> (what the demonstrator "
+            "was trained on and how well it does: <a href=\"{1}\">model card</a>).</p>"
+        ).format(TRAINING_URL, MODEL_CARD_URL)
 
     def helpUrl(self):
         return "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/plugin.md"
 
     # -- parameters -------------------------------------------------------------------------
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterRasterLayer(
-            self.SAR, tr("SAR raster (Sentinel-1, bands VV, VH)")))
-        self.addParameter(QgsProcessingParameterRasterLayer(
-            self.OPTICAL, tr("Cloudy optical raster (Sentinel-2 L1C)")))
+    def main_parameters(self) -> list:
         default = shipped_weights()
-        self.addParameter(QgsProcessingParameterFile(
-            self.WEIGHTS, tr("Model weights (.safetensors)"), extension="safetensors",
-            defaultValue=default, optional=default is not None))
-        self.addParameter(QgsProcessingParameterString(
-            self.OPTICAL_BANDS, tr("Optical bands, 1-based (empty: from the weights)"),
-            defaultValue="", optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.DEVICE, tr("Device"), options=[tr("auto (CUDA if available)"), tr("CPU"),
-                                                tr("CUDA GPU")], defaultValue=0))
-        advanced = [
+        return [
+            QgsProcessingParameterRasterLayer(
+                self.SAR, tr("SAR raster (Sentinel-1, bands VV, VH)")),
+            QgsProcessingParameterRasterLayer(
+                self.OPTICAL, tr("Cloudy optical raster (Sentinel-2 L1C)")),
+            QgsProcessingParameterFile(
+                self.WEIGHTS, tr("Model weights (.safetensors)"), extension="safetensors",
+                defaultValue=default, optional=default is not None),
+            QgsProcessingParameterString(
+                self.OPTICAL_BANDS, tr("Optical bands, 1-based (empty: from the weights)"),
+                defaultValue="", optional=True),
+            QgsProcessingParameterEnum(
+                self.DEVICE, tr("Device"), options=[tr("auto (CUDA if available)"), tr("CPU"),
+                                                    tr("CUDA GPU")], defaultValue=0),
+        ]
+
+    def advanced_parameters(self) -> list:
+        """Shown under "Advanced parameters" in the dialog."""
+        return [
             QgsProcessingParameterNumber(
                 self.TILE, tr("Tile size in pixels, a multiple of 16 (0: automatic)"),
                 INTEGER, defaultValue=0, minValue=0),
@@ -146,14 +219,35 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 self.HALF, tr("Half precision (CUDA only, faster, less memory)"),
                 defaultValue=False),
         ]
-        for parameter in advanced:
+
+    def output_parameters(self) -> list:
+        return [QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster"))]
+
+    def initAlgorithm(self, config=None):
+        for parameter in self.main_parameters():
+            self.addParameter(parameter)
+        for parameter in self.advanced_parameters():
             parameter.setFlags(parameter.flags() | ADVANCED)
             self.addParameter(parameter)
-        self.addParameter(QgsProcessingParameterRasterDestination(
-            self.OUTPUT, tr("Cloud-free raster")))
+        for parameter in self.output_parameters():
+            self.addParameter(parameter)
         self.addOutput(QgsProcessingOutputString(self.DEVICE_USED, tr("Device used")))
+        self.addOutput(QgsProcessingOutputString(
+            self.BANDS_USED, tr("Optical bands restored (1-based, output order)")))
+        self.guess_layers()
 
-    # -- run --------------------------------------------------------------------------------
+    def guess_layers(self) -> None:
+        """In the dialog, a 2-band layer as SAR and a multi-band one as optical (instead of the
+        active layer for both); only the GUI default, never a value for processing.run."""
+        app = QgsApplication.instance()
+        if app is None or QThread.currentThread() != app.thread():
+            return
+        sar, optical = guess_inputs(_project_layers(), _active_layer())
+        for name, layer in ((self.SAR, sar), (self.OPTICAL, optical)):
+            if layer is not None:
+                self.parameterDefinition(name).setGuiDefaultValueOverride(layer.id())
+
+    # -- reading the parameters ---------------------------------------------------------------
     def _raster_path(self, parameters, name, context) -> str:
         layer = self.parameterAsRasterLayer(parameters, name, context)
         if layer is None or not layer.isValid():
@@ -173,7 +267,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             }[name].format(layer.name()))
         return path
 
-    def processAlgorithm(self, parameters, context, feedback):
+    def settings(self, parameters, context) -> Settings:
+        """The run's settings, or a QgsProcessingException naming the problem and the fix."""
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
         # Optional when a checkpoint ships: left empty (as qgis_process does), it is the default.
@@ -182,58 +277,79 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr(
                 "Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors) in "
                 "the Weights parameter.").format(weights or ""))
-        bands = parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context))
-        device = DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)]
-        tile = self.parameterAsInt(parameters, self.TILE, context) or None
         overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
-        overlap = None if overlap < 0 else overlap
-        batch = self.parameterAsInt(parameters, self.BATCH_SIZE, context) or 4
-        half = self.parameterAsBool(parameters, self.HALF, context)
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         if os.path.splitext(output)[1].lower() not in (".tif", ".tiff"):
             raise QgsProcessingException(tr(
                 "The output '{0}' must be a GeoTIFF (.tif).").format(output))
+        return Settings(
+            sar=sar, optical=optical, weights=weights,
+            bands=parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context)),
+            device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            tile=self.parameterAsInt(parameters, self.TILE, context) or None,
+            overlap=None if overlap < 0 else overlap,
+            batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context) or 4,
+            half=self.parameterAsBool(parameters, self.HALF, context),
+            output=output,
+        )
 
+    # -- run --------------------------------------------------------------------------------
+    def processAlgorithm(self, parameters, context, feedback):
+        settings = self.settings(parameters, context)
+        stages = Stages(feedback)
+        stages.enter(1, tr("Starting PyTorch..."))
         missing = deps.missing_packages()
         if missing:
             raise QgsProcessingException(deps.missing_message(missing))
         from mmcanet_core import inference
-        from mmcanet_core.weights import WeightsError
+        from mmcanet_core.weights import WeightsError, load_weights
 
         try:
-            torch_device, reason = inference.resolve_device(device)
+            torch_device, reason = inference.resolve_device(settings.device)
         except Exception as error:  # noqa: BLE001 - e.g. CUDA requested but absent
             raise QgsProcessingException(tr("Device '{0}' cannot be used: {1}").format(
-                device, error)) from error
-        device_text = f"{str(torch_device).upper()} ({reason})"
-        feedback.pushInfo(tr("Running on {0}").format(device_text))
+                settings.device, error)) from error
+        device = device_text(torch_device, reason)
+        feedback.pushInfo(tr("Device: {0}").format(device))
         report = getattr(feedback, "device_reported", None)
         if report is not None:
-            report.emit(device_text)
+            report.emit(device)
 
-        def progress(done, total):
-            feedback.setProgress(100.0 * done / max(total, 1))
+        stages.enter(3, tr("Loading the model weights..."))
+        try:
+            model, metadata = load_weights(settings.weights, device=torch_device)
+        except WeightsError as error:
+            raise QgsProcessingException(str(error)) from error
+        if is_shipped(settings.weights):
+            feedback.pushWarning(log_notice(metadata))
+        stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
+
+        def log(message):
+            text, fields = engine_line(message)
+            if text is not None:
+                feedback.pushInfo(text)
+            if "tiles" in fields:  # planned: the tiles stage starts before the first batch
+                stages.tiles(0, int(fields["tiles"]))
 
         try:
-            inference.predict_raster(
-                sar, optical, output, weights=weights, optical_bands=bands,
-                device=device, tile=tile, overlap=overlap, batch_size=batch,
-                half=half, progress=progress, is_cancelled=feedback.isCanceled,
-                log=feedback.pushInfo)
+            result = inference.predict_raster(
+                settings.sar, settings.optical, settings.output, model=model,
+                metadata=metadata, optical_bands=settings.bands, device=settings.device,
+                tile=settings.tile, overlap=settings.overlap, batch_size=settings.batch_size,
+                half=settings.half, progress=stages.tiles, is_cancelled=feedback.isCanceled,
+                log=log)
         except inference.InferenceCancelled as error:
             raise QgsProcessingException(tr("Cancelled; no output was written.")) from error
-        except inference.InferenceError as error:
-            raise QgsProcessingException(str(error)) from error
-        except WeightsError as error:
+        except (inference.InferenceError, WeightsError) as error:
             raise QgsProcessingException(str(error)) from error
         except Exception as error:  # noqa: BLE001 - anything unexpected, with its type
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (output, output + ".aux.xml"):
+            for path in (settings.output, settings.output + ".aux.xml"):
                 if os.path.exists(path):
                     os.remove(path)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
-        feedback.pushInfo(tr("Restored raster written to {0}").format(output))
-        return {self.OUTPUT: output, self.DEVICE_USED: device_text}
-
+        return {self.OUTPUT: settings.output,
+                self.DEVICE_USED: f"{str(torch_device).upper()} ({reason})",
+                self.BANDS_USED: ",".join(str(band) for band in result.bands)}

@@ -18,6 +18,7 @@ from qgis.core import (
     QgsMapLayerProxyModel,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
+    QgsRasterMinMaxOrigin,
 )
 
 try:  # Qt6 (QGIS 4), and the qgis.PyQt of recent QGIS 3 releases
@@ -25,7 +26,8 @@ try:  # Qt6 (QGIS 4), and the qgis.PyQt of recent QGIS 3 releases
 except ImportError:  # Qt5 without that alias (QGIS 3.22)
     from qgis.PyQt.QtWidgets import QAction
 
-__all__ = ["QAction", "RASTER_LAYERS", "INTEGER", "ADVANCED", "first_spelling"]
+__all__ = ["QAction", "RASTER_LAYERS", "INTEGER", "ADVANCED", "MINMAX_USER_DEFINED",
+           "first_spelling"]
 
 
 def first_spelling(*spellings):
@@ -51,3 +53,6 @@ INTEGER = first_spelling((Qgis, "ProcessingNumberParameterType.Integer"),
 #: The "advanced" flag of a Processing parameter (``Qgis.ProcessingParameterFlag``: 3.36).
 ADVANCED = first_spelling((Qgis, "ProcessingParameterFlag.Advanced"),
                           (QgsProcessingParameterDefinition, "Flag.FlagAdvanced"))
+#: Raster min/max set by the user, never recomputed (``Qgis.RasterRangeLimit``: 3.42).
+MINMAX_USER_DEFINED = first_spelling((Qgis, "RasterRangeLimit.NotSet"),
+                                     (QgsRasterMinMaxOrigin, "Limits.None_"))

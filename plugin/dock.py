@@ -1,30 +1,72 @@
-"""The one-click dock: pick SAR and optical layers, press Decloud, get a new layer."""
+"""The one-click dock: pick SAR and optical layers, press Decloud, keep the result.
+
+What the dock passes to ``mmcanet:removeclouds`` is built in :meth:`DecloudDock.parameters`:
+the inputs, the weights, the output and :meth:`DecloudDock.advanced_values` (one entry per
+widget of the collapsed "Advanced" group, where new options go).
+"""
 
 import os
 
 from qgis.core import Qgis, QgsProject
-from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QElapsedTimer, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from . import deps
-from .algorithm import DEVICES, ICON, shipped_weights
+from .algorithm import DEVICES, ICON
 from .compat import RASTER_LAYERS
+from .demonstrator import dock_notice, is_shipped, shipped_weights
+from .device import DeviceProbe
 from .i18n import tr
-from .task import DecloudRun
+from .inputs import guess_inputs
+from .result import default_output
+from .task import DecloudRun, log
+
+TEMPORARY = "TEMPORARY_OUTPUT"
+
+
+def _form(group):
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def _wrapped_label(parent, text=""):
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setMinimumWidth(1)  # wraps to the panel's width instead of widening it
+    return label
+
+
+def _narrow(combo):
+    """A combo box that may be narrower than its longest item (the panel is narrow)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
+    return combo
+
+
+def breakable(text):
+    """``text`` with line-break chances after path separators and underscores: a long path
+    wraps in a label."""
+    for mark in ("/", "\\", "_"):
+        text = text.replace(mark, mark + "\u200b")
+    return text
 
 
 class DecloudDock(QDockWidget):
@@ -37,10 +79,21 @@ class DecloudDock(QDockWidget):
     def __init__(self, iface, parent=None):
         super().__init__(tr("MMCANet cloud removal"), parent)
         self.iface = iface
+        self.project = QgsProject.instance()
         self.run = None
+        self.missing = []
+        self.stage = ""
+        self.elapsed = QElapsedTimer()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._show_stage)
+        self.probe = DeviceProbe(self)
+        self.probe.resolved.connect(self._device_resolved)
         self.setObjectName("MMCANetDock")
         self.setWindowIcon(QIcon(ICON))
         self._build()
+        self.project.layersAdded.connect(self.guess_layers)
+        self.guess_layers()
         self.refresh_dependencies()
         self._set_running(False)
 
@@ -50,113 +103,204 @@ class DecloudDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(8)
-
-        intro = QLabel(tr("Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 "
-                          "SAR image of the same place."), body)
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-
-        inputs = QGroupBox(tr("Inputs"), body)
-        form = QFormLayout(inputs)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.sar_combo = self._raster_combo(inputs)
-        self.optical_combo = self._raster_combo(inputs)
-        form.addRow(tr("SAR (VV, VH)"), self.sar_combo)
-        form.addRow(tr("Cloudy optical"), self.optical_combo)
-        layout.addWidget(inputs)
-
-        model = QGroupBox(tr("Model"), body)
-        form = QFormLayout(model)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.weights_widget = QgsFileWidget(model)
-        self.weights_widget.setFilter(tr("MMCANet weights (*.safetensors)"))
-        self.weights_widget.setFilePath(shipped_weights() or "")
-        self.weights_widget.lineEdit().setPlaceholderText(tr("Choose a .safetensors file"))
-        self.device_combo = QComboBox(model)
-        for key, label in zip(DEVICES, (tr("Auto (CUDA if available)"), tr("CPU"),
-                                        tr("CUDA GPU"))):
-            self.device_combo.addItem(label, key)
-        self.output_widget = QgsFileWidget(model)
-        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
-        self.output_widget.setFilter(tr("GeoTIFF (*.tif)"))
-        self.output_widget.lineEdit().setPlaceholderText(tr("[Save to temporary file]"))
-        form.addRow(tr("Weights"), self.weights_widget)
-        form.addRow(tr("Device"), self.device_combo)
-        form.addRow(tr("Output"), self.output_widget)
-        layout.addWidget(model)
-
-        buttons = QHBoxLayout()
-        self.decloud_button = QPushButton(QIcon(ICON), tr("Decloud"), body)
-        self.decloud_button.setDefault(True)
-        self.decloud_button.setMinimumHeight(30)
-        self.cancel_button = QPushButton(tr("Cancel"), body)
-        self.cancel_button.setMinimumHeight(30)
-        buttons.addWidget(self.decloud_button, 2)
-        buttons.addWidget(self.cancel_button, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(_wrapped_label(body, tr(
+            "Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of "
+            "the same place.")))
+        layout.addWidget(self._inputs_group(body))
+        layout.addWidget(self._model_group(body))
+        layout.addWidget(self._output_group(body))
+        layout.addWidget(self._advanced_group(body))
+        layout.addLayout(self._buttons(body))
 
         self.progress_bar = QProgressBar(body)
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         layout.addWidget(self.progress_bar)
-
-        self.device_label = QLabel(body)
-        self.device_label.setWordWrap(True)
-        self.status_label = QLabel(body)
-        self.status_label.setWordWrap(True)
+        self.device_label = _wrapped_label(body)
+        self.status_label = _wrapped_label(body)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.device_label)
         layout.addWidget(self.status_label)
-
         self.install_button = QPushButton(tr("Install Python dependencies..."), body)
+        self.install_button.clicked.connect(self.install_requested)
         layout.addWidget(self.install_button)
         layout.addStretch(1)
-        self.setWidget(body)
+        scroll = QScrollArea(self)  # a short window scrolls the panel instead of squeezing it
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         self.setMinimumWidth(300)
 
+    def _inputs_group(self, parent):
+        group = QGroupBox(tr("Inputs"), parent)
+        form = _form(group)
+        self.sar_combo = self._raster_combo(group)
+        self.optical_combo = self._raster_combo(group)
+        self.optical_combo.layerChanged.connect(self._show_default_output)
+        form.addRow(tr("SAR (VV, VH)"), self.sar_combo)
+        form.addRow(tr("Cloudy optical"), self.optical_combo)
+        return group
+
+    def _model_group(self, parent):
+        group = QGroupBox(tr("Model"), parent)
+        form = _form(group)
+        self.weights_widget = QgsFileWidget(group)
+        self.weights_widget.setFilter(tr("MMCANet weights (*.safetensors)"))
+        self.weights_widget.lineEdit().setPlaceholderText(tr("Choose a .safetensors file"))
+        self.weights_widget.fileChanged.connect(self._show_weights_notice)
+        self.notice_label = _wrapped_label(group, dock_notice())
+        self.notice_label.setTextFormat(Qt.TextFormat.RichText)
+        self.notice_label.setOpenExternalLinks(True)
+        form.addRow(tr("Weights"), self.weights_widget)
+        form.addRow(self.notice_label)
+        self.weights_widget.setFilePath(shipped_weights() or "")
+        self._show_weights_notice()
+        return group
+
+    def _output_group(self, parent):
+        group = QGroupBox(tr("Result"), parent)
+        form = _form(group)
+        self.output_widget = QgsFileWidget(group)
+        self.output_widget.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
+        self.output_widget.setFilter(tr("GeoTIFF (*.tif)"))
+        self.output_hint = _wrapped_label(group, tr(
+            "Empty: saved next to the optical raster, named after it."))
+        self.output_hint.setEnabled(False)  # greyed: a hint
+        self.temporary_check = QCheckBox(tr("Temporary file"), group)
+        self.temporary_check.setToolTip(tr("Deleted when QGIS closes"))
+        self.temporary_check.toggled.connect(self.output_widget.setDisabled)
+        form.addRow(tr("Save to"), self.output_widget)
+        form.addRow(self.output_hint)
+        form.addRow(self.temporary_check)
+        self._show_default_output()
+        return group
+
+    def _advanced_group(self, parent):
+        """Options most users leave alone, collapsed; add new ones here and in
+        :meth:`advanced_values`."""
+        group = QgsCollapsibleGroupBox(tr("Advanced"), parent)
+        group.setObjectName("mmcanetAdvanced")
+        group.setCollapsed(True)
+        form = _form(group)
+        self.device_combo = _narrow(QComboBox(group))
+        for key, label in zip(DEVICES, (tr("Auto (CUDA if available)"), tr("CPU"),
+                                        tr("CUDA GPU"))):
+            self.device_combo.addItem(label, key)
+        self.device_combo.currentIndexChanged.connect(self._probe_device)
+        form.addRow(tr("Device"), self.device_combo)
+        return group
+
+    def _buttons(self, parent):
+        buttons = QHBoxLayout()
+        self.decloud_button = QPushButton(QIcon(ICON), tr("Decloud"), parent)
+        self.decloud_button.setDefault(True)
+        self.decloud_button.setMinimumHeight(30)
+        self.cancel_button = QPushButton(tr("Cancel"), parent)
+        self.cancel_button.setMinimumHeight(30)
+        buttons.addWidget(self.decloud_button, 2)
+        buttons.addWidget(self.cancel_button, 1)
         self.decloud_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
-        self.install_button.clicked.connect(self.install_requested)
-        self.device_combo.currentIndexChanged.connect(self._show_device_choice)
+        return buttons
 
     @staticmethod
     def _raster_combo(parent):
-        combo = QgsMapLayerComboBox(parent)
+        combo = _narrow(QgsMapLayerComboBox(parent))
         combo.setFilters(RASTER_LAYERS)
         combo.setAllowEmptyLayer(True)
         combo.setLayer(None)
         return combo
 
+    # -- defaults ---------------------------------------------------------------------------
+    def guess_layers(self, *_):
+        """Fill an empty SAR or optical picker with a 2-band / a multi-band project layer."""
+        layers = [node.layer() for node in self.project.layerTreeRoot().findLayers()
+                  if node.layer() is not None]
+        layers += [layer for layer in self.project.mapLayers().values() if layer not in layers]
+        active = self.iface.activeLayer() if self.iface is not None else None
+        sar, optical = guess_inputs(layers, active)
+        if self.sar_combo.currentLayer() is None and sar is not None:
+            self.sar_combo.setLayer(sar)
+        if self.optical_combo.currentLayer() is None and optical is not None:
+            self.optical_combo.setLayer(optical)
+
+    def default_output(self):
+        """Where the result goes when the user names no file: next to the optical raster."""
+        optical = self.optical_combo.currentLayer()
+        if optical is None:
+            return None
+        return default_output(optical.source().split("|")[0], self.project.homePath())
+
+    def _show_default_output(self, *_):
+        try:
+            path = self.default_output()
+        except OSError:
+            path = None
+        self.output_widget.lineEdit().setPlaceholderText(
+            os.path.basename(path) if path else tr("Next to the optical raster"))
+        self.output_widget.setToolTip(path or "")
+
+    def _show_weights_notice(self, *_):
+        self.notice_label.setVisible(is_shipped(self.weights_widget.filePath()))
+
     # -- state ------------------------------------------------------------------------------
     def refresh_dependencies(self):
+        """Decloud only with every Python package there; else one line, the install button,
+        and the details (the pip commands) in the MMCANet log tab."""
         missing = deps.missing_packages()
+        self.missing = missing
         self.install_button.setVisible(bool(missing))
         if missing:
-            self.set_status(tr("Missing Python packages: {0}. Install them first.").format(
-                ", ".join(missing)), error=True)
+            log(deps.missing_message(missing), warning=True)
+            self.set_status(tr("Missing Python packages: {0}. Install them with the button "
+                               "below (details in the MMCANet log tab).").format(
+                                   ", ".join(missing)), error=True)
+            self.device_label.setText(tr("Device: known once PyTorch is installed."))
         else:
-            self.set_status(tr("Ready. Choose the SAR and the cloudy optical layer."))
-        self._show_device_choice()
+            self.set_status(tr("Ready. Choose the SAR and the cloudy optical layer, then "
+                               "press Decloud."))
+            self._probe_device()
+        self._set_running(False)
 
-    def _show_device_choice(self, *_):
-        key = self.device_combo.currentData()
-        text = {"auto": tr("Device: CUDA if PyTorch finds a GPU, else CPU."),
-                "cpu": tr("Device: CPU (slow on large scenes)."),
-                "cuda": tr("Device: CUDA GPU.")}[key or "auto"]
-        self.device_label.setText(text)
+    def setVisible(self, visible):  # noqa: N802 (Qt's name)
+        """Shown: find out which device the chosen option means (once per session)."""
+        super().setVisible(visible)
+        if visible:
+            self._probe_device()
+
+    def _probe_device(self, *_):
+        """Name the device the chosen option means, found off the GUI thread."""
+        if self.missing or (self.run is not None and not self.run.done):
+            return
+        self.device_label.setText(tr("Device: checking..."))
+        if not self.isHidden():
+            self.probe.probe(self.device_combo.currentData() or "auto")
+
+    def _device_resolved(self, choice, text, usable):
+        if choice != (self.device_combo.currentData() or "auto"):
+            return
+        if self.run is not None and not self.run.done:
+            return
+        self.device_label.setText(tr("Device: {0}").format(text))
+        self.device_label.setStyleSheet("" if usable else "color: #b00020;")
 
     def set_status(self, text, error=False, success=False):
         color = "#b00020" if error else "#1b7f3b" if success else "palette(window-text)"
         self.status_label.setStyleSheet(f"color: {color};")
-        self.status_label.setText(text)
+        self.status_label.setText(breakable(text))
+        self.status_label.setToolTip(text)
 
     def _set_running(self, running):
-        self.decloud_button.setEnabled(not running)
+        self.decloud_button.setEnabled(not running and not self.missing)
         self.cancel_button.setEnabled(running)
         for widget in (self.sar_combo, self.optical_combo, self.weights_widget,
-                       self.device_combo, self.output_widget):
+                       self.device_combo, self.output_widget, self.temporary_check):
             widget.setEnabled(not running)
+        self.output_widget.setEnabled(not running and not self.temporary_check.isChecked())
 
     def _error(self, text):
         self.set_status(text, error=True)
@@ -164,6 +308,10 @@ class DecloudDock(QDockWidget):
                                             duration=0)
 
     # -- run --------------------------------------------------------------------------------
+    def advanced_values(self):
+        """Parameters from the Advanced group."""
+        return {"DEVICE": self.device_combo.currentIndex()}
+
     def parameters(self):
         """The algorithm parameters from the widgets, or raise ValueError naming the problem."""
         sar, optical = self.sar_combo.currentLayer(), self.optical_combo.currentLayer()
@@ -174,59 +322,89 @@ class DecloudDock(QDockWidget):
         weights = self.weights_widget.filePath()
         if not weights or not os.path.isfile(weights):
             raise ValueError(tr("Choose the model weights (.safetensors file)."))
-        output = self.output_widget.filePath() or "TEMPORARY_OUTPUT"
+        if self.temporary_check.isChecked():
+            output = TEMPORARY
+        else:
+            try:
+                output = self.output_widget.filePath() or self.default_output()
+            except OSError as error:
+                raise ValueError(tr("No folder to save the result in: {0}. Choose a file "
+                                    "under Save to.").format(error)) from error
         # Paths, not layer objects: the task reads them on its own thread.
         return {"SAR": sar.source(), "OPTICAL": optical.source(), "WEIGHTS": weights,
-                "DEVICE": self.device_combo.currentIndex(), "OUTPUT": output}
+                "OUTPUT": output, **self.advanced_values()}
 
     def start(self):
-        if self.run is not None and not self.run.done:
+        if self.missing or (self.run is not None and not self.run.done):
             return None
         try:
             parameters = self.parameters()
         except ValueError as error:
             self._error(str(error))
             return None
-        name = tr("{0} (cloud-free)").format(self.optical_combo.currentLayer().name())
-        self.run = DecloudRun(parameters, layer_name=name, project=QgsProject.instance(),
-                              parent=self)
+        optical = self.optical_combo.currentLayer()
+        name = tr("{0} (cloud-free)").format(optical.name())
+        self.run = DecloudRun(parameters, layer_name=name, project=self.project,
+                              source_layer_id=optical.id(), parent=self)
         self.run.feedback.progressChanged.connect(self._progress)
         self.run.feedback.device_reported.connect(self._device_reported)
+        self.run.feedback.stage_reported.connect(self._stage)
         self.run.finished.connect(self._finished)
         self.progress_bar.setValue(0)
         self._set_running(True)
-        self.set_status(tr("Removing clouds..."))
+        self.elapsed.start()
+        self._stage(tr("Starting..."))
+        self.ticker.start()
         self.run_created.emit(self.run)
         self.run.start()
         return self.run
 
     def cancel(self):
         if self.run is not None and not self.run.done:
-            self.set_status(tr("Cancelling..."))
+            self._stage(tr("Cancelling..."))
             self.run.cancel()
 
     def _progress(self, value):
         self.progress_bar.setValue(int(value))
 
+    def _stage(self, text):
+        if self.run is None or self.run.done:  # a late line after the end changes nothing
+            return
+        self.stage = text
+        self._show_stage()
+
+    def _show_stage(self):
+        seconds = self.elapsed.elapsed() // 1000 if self.elapsed.isValid() else 0
+        self.set_status(tr("{0} ({1} s)").format(self.stage, seconds))
+
     def _device_reported(self, text):
         self.device_label.setText(tr("Device: {0}").format(text))
+        self.device_label.setStyleSheet("")
 
     def _finished(self, ok, output, message):
+        self.ticker.stop()
         self._set_running(False)
         if ok:
             self.progress_bar.setValue(100)
             self.set_status(message, success=True)
             self.iface.messageBar().pushMessage(tr("MMCANet"), message,
-                                                level=Qgis.MessageLevel.Success, duration=5)
+                                                level=Qgis.MessageLevel.Success, duration=10)
         elif self.run.cancelled:
             self.progress_bar.setValue(0)
             self.set_status(message)
         else:
             self.progress_bar.setValue(0)
             self._error(message)
+        self._show_default_output()  # the next run's free name
         self.run_finished.emit(ok, message)
 
     def shutdown(self):
-        """Cancel a running task (plugin unload)."""
+        """Cancel a running task, wait for the device probe, let go of the project (unload)."""
+        self.ticker.stop()
+        try:
+            self.project.layersAdded.disconnect(self.guess_layers)
+        except TypeError:  # not connected
+            pass
         if self.run is not None and not self.run.done:
             self.run.shutdown()
+        self.probe.wait()

@@ -1,7 +1,8 @@
 """The plugin object QGIS creates: translation, Processing provider and, with a GUI, the
-dock, its toolbar/menu action and the dependency installer. :meth:`unload` removes it all."""
+dock, its own toolbar (visible in a fresh profile, unlike the Raster toolbar), the Raster menu
+entries and the dependency installer. :meth:`unload` removes it all."""
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
@@ -20,6 +21,7 @@ class MMCANetPlugin:
         self.provider = None
         self.dock = None
         self.actions = []
+        self.toolbar = None
         self.installer = None
         self.translation = Translation()
         self.translation.install()
@@ -58,12 +60,16 @@ class MMCANetPlugin:
         install.triggered.connect(self.install_dependencies)
         self.actions = [toggle, install]
 
-        self.iface.addRasterToolBarIcon(toggle)
+        self.toolbar = self.iface.addToolBar(tr("MMCANet cloud removal"))
+        self.toolbar.setObjectName("mmcanetToolBar")
+        self.toolbar.addAction(toggle)
         for action in self.actions:
             self.iface.addPluginToRasterMenu(self.menu, action)
-        if deps.missing_packages():
-            self.iface.messageBar().pushWarning(
-                tr("MMCANet"), deps.missing_message(deps.missing_packages()))
+        missing = deps.missing_packages()
+        if missing:  # one line; the dock and the MMCANet log tab say the rest
+            self.iface.messageBar().pushMessage(tr("MMCANet"), tr(
+                "Missing Python packages: {0}. Open the MMCANet panel to install them.").format(
+                    ", ".join(missing)), level=Qgis.MessageLevel.Warning, duration=10)
 
     def install_dependencies(self):
         if self.installer is not None and self.installer.offer() and self.dock is not None:
@@ -74,8 +80,12 @@ class MMCANetPlugin:
         return self.actions[0] if self.actions else None
 
     def unload(self):
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.setParent(None)
+            self.toolbar.deleteLater()
+            self.toolbar = None
         if self.actions:
-            self.iface.removeRasterToolBarIcon(self.actions[0])
             for action in self.actions:
                 self.iface.removePluginRasterMenu(self.menu, action)
                 action.setParent(None)

@@ -1,10 +1,13 @@
 """Runs ``mmcanet:removeclouds`` on a background QgsTask for the dock (the same algorithm
-class as the toolbox and qgis_process) and reports back on the main thread."""
+class as the toolbox and qgis_process) and reports back on the main thread: the result layer
+styled like its input and placed right above it, every log line in the MMCANet log tab."""
 
 import os
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
+    QgsMessageLog,
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProcessingFeedback,
@@ -14,15 +17,19 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from .i18n import tr
+from .result import add_next_to, style_like
 
 ALGORITHM_ID = "mmcanet:removeclouds"
+LOG_TAG = "MMCANet"
 
 
 class DecloudFeedback(QgsProcessingFeedback):
-    """Feedback that also remembers the last error and tells which device runs."""
+    """Feedback that also remembers the errors and passes device, stage and log lines on as
+    signals (emitted on the worker thread, received on the GUI thread)."""
 
     device_reported = pyqtSignal(str)
-    info_reported = pyqtSignal(str)
+    stage_reported = pyqtSignal(str)
+    info_reported = pyqtSignal(str, bool)  # (line, is a warning)
 
     def __init__(self):
         super().__init__()
@@ -33,8 +40,22 @@ class DecloudFeedback(QgsProcessingFeedback):
         super().reportError(error, fatalError)
 
     def pushInfo(self, info):  # noqa: N802 (QGIS's name)
-        self.info_reported.emit(info)
+        self.info_reported.emit(info, False)
         super().pushInfo(info)
+
+    def pushWarning(self, warning):  # noqa: N802 (QGIS's name)
+        self.info_reported.emit(warning, True)
+        super().pushWarning(warning)
+
+    def setProgressText(self, text):  # noqa: N802 (QGIS's name)
+        self.stage_reported.emit(text)
+        super().setProgressText(text)
+
+
+def log(line: str, warning: bool = False) -> None:
+    """One line into the MMCANet tab of QGIS's log panel."""
+    QgsMessageLog.logMessage(line, LOG_TAG, Qgis.MessageLevel.Warning if warning
+                             else Qgis.MessageLevel.Info)
 
 
 class DecloudRun(QObject):
@@ -44,19 +65,25 @@ class DecloudRun(QObject):
     finished = pyqtSignal(bool, str, str)
 
     def __init__(self, parameters: dict, layer_name: str = None, project: QgsProject = None,
-                 parent=None):
+                 source_layer_id: str = None, parent=None):
         super().__init__(parent)
         self.parameters = dict(parameters)
         self.layer_name = layer_name or tr("Cloud-free")
         self.project = project or QgsProject.instance()
+        self.source_layer_id = source_layer_id
         self.context = QgsProcessingContext()
         self.context.setProject(self.project)
         self.feedback = DecloudFeedback()
+        self.feedback.info_reported.connect(log)
         self.task = None
         self.layer = None
         self.done = False
         self.ok = False
         self.message = ""
+
+    @property
+    def temporary(self) -> bool:
+        return self.parameters.get("OUTPUT") == "TEMPORARY_OUTPUT"
 
     def start(self) -> QgsProcessingAlgRunnerTask:
         algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
@@ -89,25 +116,43 @@ class DecloudRun(QObject):
     def cancelled(self) -> bool:
         return self.feedback.isCanceled()
 
+    def _add_result(self, output: str, bands: str) -> None:
+        """The result layer, styled like its input and right above it, and the message."""
+        layer = QgsRasterLayer(output, self.layer_name, "gdal")
+        if not layer.isValid():
+            self.message = tr("The output {0} could not be opened.").format(output)
+            return
+        source = self.project.mapLayer(self.source_layer_id) if self.source_layer_id else None
+        restyled = None
+        if isinstance(source, QgsRasterLayer) and bands:
+            restyled = style_like(layer, source, [int(b) for b in bands.split(",")])
+        add_next_to(self.project, layer, source)
+        self.layer, self.ok = layer, True
+        if self.temporary:
+            self.message = tr("Done: added layer '{0}' from a temporary file, which QGIS deletes "
+                              "when it closes (Export > Save As... keeps it).").format(
+                                  self.layer_name)
+        else:
+            self.message = tr("Done: saved to {0} and added as layer '{1}' above its "
+                              "input.").format(output, self.layer_name)
+        if restyled:
+            self.message += " " + tr("The input layer now shows bands {0} as the result "
+                                     "does.").format(", ".join(map(str, restyled)))
+
     def _executed(self, ok, results):
         if self.done:
             return
         self.done = True
-        output = (results or {}).get("OUTPUT") or ""
+        results = results or {}
+        output = results.get("OUTPUT") or ""
         if ok and not self.cancelled and output and os.path.isfile(output):
-            layer = QgsRasterLayer(output, self.layer_name, "gdal")
-            if layer.isValid():
-                self.project.addMapLayer(layer)
-                self.layer = layer
-                self.ok = True
-                self.message = tr("Done: added layer '{0}'.").format(self.layer_name)
-            else:
-                self.message = tr("The output {0} could not be opened.").format(output)
+            self._add_result(output, results.get("BANDS_USED") or "")
         elif self.cancelled:
             self.message = tr("Cancelled; no output was written.")
         else:
             detail = self.feedback.errors[-1] if self.feedback.errors else tr("unknown error")
             self.message = tr("Cloud removal failed: {0}").format(detail)
+        log(self.message, warning=not self.ok)
         try:
             self.finished.emit(self.ok, output if self.ok else "", self.message)
         except RuntimeError:  # this object's dock was deleted meanwhile (unload mid-run)

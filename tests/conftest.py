@@ -1,7 +1,9 @@
 """Shared fixtures. pytest-qgis starts one real, offscreen QgsApplication for the session."""
 
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,80 @@ def tiny_weights(tmp_path_factory) -> Path:
     save_weights(path, build_model("mmcanet", **options), name="mmcanet", options=options,
                  optical_bands=(4, 3, 2), trained_on="untrained (tests)", patch_size=64)
     return path
+
+
+# -- the plugin's tests ----------------------------------------------------------------------
+#: The real SEN12MS-CR triplet the plugin tests run on (256 x 256 px).
+WINTER = ("ROIs2017_winter", 112, 797)
+
+
+def pair(root: Path, roi=WINTER):
+    """(SAR, cloudy optical) paths of one SEN12MS-CR triplet."""
+    name, scene, patch = roi
+    s1 = root / f"{name}_s1" / f"s1_{scene}" / f"{name}_s1_{scene}_p{patch}.tif"
+    s2 = (root / f"{name}_s2_cloudy" / f"s2_cloudy_{scene}"
+          / f"{name}_s2_cloudy_{scene}_p{patch}.tif")
+    assert s1.is_file() and s2.is_file(), (s1, s2)
+    return s1, s2
+
+
+def copies(root: Path, folder: Path):
+    """Temporary copies of the real SAR/optical pair: QGIS writes .aux.xml beside the rasters it
+    styles, and the dock writes its result beside the optical raster."""
+    folder.mkdir(exist_ok=True)
+    return [Path(shutil.copy(path, folder)) for path in pair(root)]
+
+
+def wait_for(predicate, limit_s=180.0):
+    """Process Qt events until ``predicate()`` holds; fail (not hang) after ``limit_s``."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < end, "the background task did not finish"
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+@pytest.fixture()
+def started(plugin_path, qgis_iface, qgis_processing, qgis_new_project):
+    """The plugin loaded and started as QGIS does it (dock, toolbar, provider)."""
+    import qgis.utils
+    from qgis.core import QgsProject
+
+    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
+    plugin = qgis.utils.plugins["mmcanet"]
+    yield plugin
+    assert qgis.utils.unloadPlugin("mmcanet")
+    QgsProject.instance().removeAllMapLayers()
+
+
+@pytest.fixture()
+def layers(sen12mscr, qgis_new_project, tmp_path):
+    """(SAR, optical) project layers on temporary copies of the real pair."""
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    sar_path, optical_path = copies(sen12mscr, tmp_path / "data")
+    sar = QgsRasterLayer(str(sar_path), "S1 VV VH")
+    optical = QgsRasterLayer(str(optical_path), "S2 cloudy")
+    assert sar.isValid() and optical.isValid()
+    QgsProject.instance().addMapLayers([sar, optical])
+    return sar, optical
+
+
+@pytest.fixture()
+def user_locale():
+    """Set QGIS's locale setting for one test; restored after."""
+    from qgis.core import QgsSettings
+
+    settings = QgsSettings()
+    previous = settings.value("locale/userLocale", None)
+
+    def set_locale(value):
+        settings.setValue("locale/userLocale", value)
+
+    yield set_locale
+    if previous is None:
+        settings.remove("locale/userLocale")
+    else:
+        settings.setValue("locale/userLocale", previous)

@@ -2,50 +2,19 @@
 screenshot to look at."""
 
 import threading
-import time
 from pathlib import Path
 
-import pytest
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer
+from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QAction, QDockWidget
-from test_plugin_processing import pair
 
-
-def wait_for(predicate, limit_s=180.0):
-    """Process Qt events until ``predicate()`` holds; fail (not hang) after ``limit_s``."""
-    end = time.monotonic() + limit_s
-    while not predicate():
-        assert time.monotonic() < end, "the background task did not finish"
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
+from conftest import wait_for
 
 
 def plugin_widgets(window):
     actions = [a for a in window.findChildren(QAction) if a.objectName().startswith("mmcanet")]
     docks = [d for d in window.findChildren(QDockWidget) if d.objectName() == "MMCANetDock"]
     return actions, docks
-
-
-@pytest.fixture()
-def started(plugin_path, qgis_iface, qgis_processing, qgis_new_project):
-    import qgis.utils
-
-    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
-    plugin = qgis.utils.plugins["mmcanet"]
-    yield plugin
-    assert qgis.utils.unloadPlugin("mmcanet")
-    QgsProject.instance().removeAllMapLayers()
-
-
-@pytest.fixture()
-def layers(sen12mscr, qgis_new_project):
-    sar_path, optical_path = pair(sen12mscr)
-    sar = QgsRasterLayer(str(sar_path), "S1 VV VH")
-    optical = QgsRasterLayer(str(optical_path), "S2 cloudy")
-    assert sar.isValid() and optical.isValid()
-    QgsProject.instance().addMapLayers([sar, optical])
-    return sar, optical
 
 
 def test_load_unload_twice_leaves_nothing_behind(plugin_path, qgis_iface, qgis_processing):
@@ -79,16 +48,15 @@ def test_dock_filters_raster_layers(started, layers):
     assert {"S1 VV VH", "S2 cloudy"} <= names and "points" not in names
 
 
-def test_dock_decloud_adds_layer_and_screenshot(started, layers, tiny_weights, artifacts,
-                                                tmp_path):
+def test_dock_decloud_adds_layer_and_screenshot(started, layers, tiny_weights, artifacts):
     sar, optical = layers
     dock = started.dock
-    dock.resize(380, 500)
+    dock.resize(380, 640)
     dock.sar_combo.setLayer(sar)
     dock.optical_combo.setLayer(optical)
     dock.weights_widget.setFilePath(str(tiny_weights))
     dock.device_combo.setCurrentIndex(1)  # CPU
-    dock.output_widget.setFilePath("")  # empty: a temporary GeoTIFF
+    dock.temporary_check.setChecked(True)
     before = set(QgsProject.instance().mapLayers())
     dock.decloud_button.click()
     assert not dock.decloud_button.isEnabled() and dock.cancel_button.isEnabled()
@@ -100,6 +68,8 @@ def test_dock_decloud_adds_layer_and_screenshot(started, layers, tiny_weights, a
     layer = added[0]
     assert layer.name() == "S2 cloudy (cloud-free)"
     assert layer.source().endswith(".tif") and Path(layer.source()).is_file()
+    assert Path(layer.source()).parent != Path(optical.source()).parent  # temporary, as asked
+    assert "temporary" in dock.status_label.text()
     assert layer.crs() == optical.crs() and layer.extent() == optical.extent()
     assert dock.progress_bar.value() == 100
     assert "CPU" in dock.device_label.text()
@@ -115,7 +85,8 @@ def test_dock_cancel_during_run_leaves_no_output(started, layers, tiny_weights,
     dock.sar_combo.setLayer(sar)
     dock.optical_combo.setLayer(optical)
     dock.weights_widget.setFilePath(str(tiny_weights))
-    output = tmp_path / "cancelled.tif"
+    (tmp_path / "out").mkdir()
+    output = tmp_path / "out" / "cancelled.tif"
     dock.output_widget.setFilePath(str(output))
     before = set(QgsProject.instance().mapLayers())
 
@@ -138,7 +109,7 @@ def test_dock_cancel_during_run_leaves_no_output(started, layers, tiny_weights,
     assert not run.ok and run.cancelled
     assert "Cancelled" in dock.status_label.text()
     assert set(QgsProject.instance().mapLayers()) == before
-    assert not output.exists() and list(tmp_path.iterdir()) == []
+    assert not output.exists() and list((tmp_path / "out").iterdir()) == []
 
 
 def test_dock_shows_errors_in_dock_and_message_bar(started, layers, tmp_path, qgis_iface):

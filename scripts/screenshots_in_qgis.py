@@ -1,0 +1,159 @@
+"""Runs inside QGIS (``qgis --code``), started by ``scripts/screenshots.py``: a first-time
+user's run of the dock, photographed, then QGIS quits.
+
+Steps, each after the GUI has settled: load the SAR and the optical raster, open the panel
+with the plugin's toolbar button, wait until it names the device, photograph (before), press
+Decloud, photograph the panel while it removes clouds, wait for the result, photograph (after).
+"""
+
+import os
+import time
+import traceback
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QToolBar
+from qgis.utils import iface
+
+OUT = Path(os.environ["MMCANET_SHOTS_OUT"])
+DATA = Path(os.environ["MMCANET_SHOTS_DATA"])
+LIMIT_S = 600
+
+
+def quit_qgis(code=0):
+    """Close QGIS the way its menu does (the project cleared first, no question asked)."""
+    def close():
+        QgsProject.instance().clear()
+        if code:
+            QgsApplication.exit(code)
+        else:
+            iface.actionExit().trigger()
+    QTimer.singleShot(500, close)
+
+
+def wait_until(predicate, then, limit_s=LIMIT_S, every=None):
+    """Poll ``predicate`` on the GUI loop; call ``then()`` once it holds."""
+    end = time.monotonic() + limit_s
+
+    def poll():
+        try:
+            if every is not None:
+                every()
+            if predicate():
+                QTimer.singleShot(1500, guarded(then))  # let the window repaint first
+            elif time.monotonic() > end:
+                print("screenshots: timed out", flush=True)
+                quit_qgis(1)
+            else:
+                QTimer.singleShot(200, poll)
+        except Exception:  # noqa: BLE001 - report and leave, never hang
+            traceback.print_exc()
+            quit_qgis(1)
+
+    poll()
+
+
+def guarded(step):
+    def run():
+        try:
+            step()
+        except Exception:  # noqa: BLE001
+            traceback.print_exc()
+            quit_qgis(1)
+    return run
+
+
+def shoot(widget, name):
+    path = OUT / name
+    widget.grab().save(str(path))
+    print(f"screenshots: {path}", flush=True)
+
+
+def dock():
+    import qgis.utils
+
+    return qgis.utils.plugins["mmcanet"].dock
+
+
+def load_layers():
+    window = iface.mainWindow()
+    window.setGeometry(0, 0, 1680, 1050)
+    sar, optical = sorted(DATA.glob("*_s1_*.tif"))[0], sorted(DATA.glob("*_s2_*.tif"))[0]
+    iface.addRasterLayer(str(sar), "S1 VV VH")
+    layer = iface.addRasterLayer(str(optical), "S2 cloudy")
+    iface.setActiveLayer(layer)
+    QTimer.singleShot(2000, guarded(open_panel))
+
+
+def open_panel():
+    toolbar = iface.mainWindow().findChild(QToolBar, "mmcanetToolBar")
+    if toolbar is None:
+        import qgis.utils
+
+        print(f"screenshots: the plugin is not running; active plugins "
+              f"{qgis.utils.active_plugins}, found {qgis.utils.available_plugins}", flush=True)
+        quit_qgis(1)
+        return
+    button = [a for a in toolbar.actions() if a.objectName() == "mmcanetToggleDock"][0]
+    button.trigger()
+    panel = dock()
+    wait_until(lambda: "..." not in panel.device_label.text(), before)
+
+
+def before():
+    shoot(iface.mainWindow(), "dock_before.png")
+    panel = dock()
+    clicked = time.monotonic()
+
+    def timeline(run):  # when each stage and progress step reached the GUI, from the click
+        def say(what):
+            return lambda value: print(f"screenshots: {time.monotonic() - clicked:5.1f} s "
+                                       f"{what} {value}", flush=True)
+        run.feedback.stage_reported.connect(say("stage"))
+        run.feedback.progressChanged.connect(say("progress"))
+        run.feedback.device_reported.connect(say("device"))
+
+    panel.run_created.connect(timeline)
+    panel.decloud_button.click()
+    seen = {"running": False}
+
+    def running():
+        if not seen["running"] and "/" in panel.status_label.text():
+            seen["running"] = True
+            shoot(panel, "dock_running.png")
+
+    wait_until(lambda: panel.run is not None and panel.run.done, after, every=running)
+
+
+def after():
+    panel = dock()
+    if not panel.run.ok:
+        print(f"screenshots: the run failed: {panel.status_label.text()}", flush=True)
+    canvas = iface.mapCanvas()
+    canvas.refreshAllLayers()
+    wait_until(lambda: not canvas.isDrawing(), lambda: finish(panel))
+
+
+def finish(panel):
+    shoot(iface.mainWindow(), "dock_after.png")
+    shoot(panel, "dock.png")
+    # before/after is one checkbox: hide the result, the input shows in the same colours
+    root = QgsProject.instance().layerTreeRoot()
+    root.findLayer(panel.run.layer.id()).setItemVisibilityChecked(False)
+    canvas = iface.mapCanvas()
+    canvas.refreshAllLayers()
+    wait_until(lambda: not canvas.isDrawing(), lambda: compared(panel))
+
+
+def compared(panel):
+    shoot(iface.mainWindow(), "dock_compare.png")
+    names = [n.name() for n in QgsProject.instance().layerTreeRoot().findLayers()]
+    print(f"screenshots: layers top to bottom: {names}", flush=True)
+    result = [layer for layer in QgsProject.instance().mapLayers().values()
+              if isinstance(layer, QgsRasterLayer) and layer.customProperty("mmcanet/result")]
+    print(f"screenshots: result file: {[r.source() for r in result]}", flush=True)
+    quit_qgis(0 if panel.run.ok else 1)
+
+
+QTimer.singleShot(3000, guarded(load_layers))
