@@ -57,12 +57,13 @@ def build_metadata(
 ) -> Dict[str, Any]:
     """The metadata document stored with the weights (see the module docstring)."""
     from . import __version__
+    from .models import record_options
 
     indices = [int(i) for i in optical_bands]
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "model": {"name": str(name), "options": _jsonable(options)},
+        "model": {"name": str(name), "options": _jsonable(record_options(name, options))},
         "optical_bands": {"indices": indices, "names": band_names(indices), "of": len(S2_BANDS)},
         "sar_bands": list(SAR_BANDS),
         "normalisation": {
@@ -132,10 +133,11 @@ def load_weights(path, device="cpu"):
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    from .models import build_model
+    from .models import build_model, restore_options
 
     meta = read_metadata(path)
-    name, options = meta["model"]["name"], _build_options(meta["model"].get("options", {}))
+    name = meta["model"]["name"]
+    options = restore_options(name, _build_options(meta["model"].get("options", {})))
     try:
         model = build_model(name, **options)
     except (ValueError, TypeError) as exc:

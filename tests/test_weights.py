@@ -55,7 +55,7 @@ def test_round_trip_same_tensors_and_outputs(tiny, sen12mscr):
     with torch.inference_mode():
         assert torch.equal(loaded(sar, optical), model(sar, optical))
     assert meta["model"] == {"name": "mmcanet", "options": {
-        "width": 8, "enc_blocks": [1, 1, 1, 1], "dec_blocks": [1, 1]}}
+        "width": 8, "enc_blocks": [1, 1, 1, 1], "dec_blocks": [1, 1], "fusion": "softmax"}}
 
 
 def test_metadata_describes_bands_scaling_and_training(tiny):
