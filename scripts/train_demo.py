@@ -72,7 +72,7 @@ MMCANET_OPTIONS = {"width": 16, "enc_blocks": [1, 1, 1, 2], "dec_blocks": [1, 1]
                    "num_bases": 8, "aspp_rates": [2, 4, 6], "fusion": "softmax"}  # fmt: skip
 DSEN2CR_OPTIONS = {"width": 64, "blocks": 8}
 OPTIONS = {"mmcanet": MMCANET_OPTIONS, "dsen2cr": DSEN2CR_OPTIONS}
-STEPS, BATCH, CROP, LR = 3000, 4, 96, 5e-4
+STEPS, BATCH, CROP, LR = 2000, 4, 96, 5e-4
 WARMUP = 20
 
 RGB = ("B4", "B3", "B2")  # bands 4, 3, 2 (1-based)
