@@ -3,6 +3,8 @@
     python -m mmcanet_core evaluate --weights A.safetensors [B.safetensors ...] \\
         --data SEN12MSCR_ROOT [--protocol paper --split test] [--out eval/]
 
+``--data`` is a SEN12MS-CR folder or a plain triplet folder (``s1/``, ``s2_cloudy/``, ``s2/``,
+optional ``cloudmask/``; :mod:`mmcanet_core.data.folders`, split by id, cover from the masks).
 For every test patch (SEN12MS-CR triplets of the chosen split, preprocessed as in training:
 Section IV-B, RGB or the weights' bands, 256 -> 128 area resize by default) it computes PSNR,
 SSIM, MAE and SAM (Section III-D, eqs. 17-20, :mod:`mmcanet_core.metrics`) of each model's output
@@ -30,6 +32,7 @@ from torch.utils.data import DataLoader
 
 from .cli import one_line_errors
 from .data.cloud_cover import bin_labels, cover_bin
+from .data.folders import TripletFolder, find_folder_triplets, is_triplet_folder, select_ids
 from .data.sen12mscr import SEASONS, SEN12MSCR, find_triplets
 from .data.splits import select
 
@@ -45,7 +48,8 @@ class EvaluateError(ValueError):
 def add_arguments(parser) -> None:
     a = parser.add_argument
     a("--weights", nargs="*", default=[], help="one or more .safetensors files")
-    a("--data", required=True, help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...)")
+    a("--data", required=True, help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or a "
+      "triplet folder (s1/, s2_cloudy/, s2/)")
     a("--protocol", default="paper", choices=["paper", "uncrtaints", "all"])
     a("--split", default="test", choices=["train", "val", "test", "all"])
     a("--bands", default=None, help="rgb or all; default: the weights' bands (else rgb)")
@@ -106,24 +110,28 @@ def evaluate(
     if not Path(root).is_dir():
         raise EvaluateError(
             f"data folder {root} {'is not a folder' if Path(root).exists() else 'does not exist'}"
-            "; pass --data pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...)."
+            "; pass --data pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or a "
+            "triplet folder (s1/, s2_cloudy/, s2/)."
         )
     if size is not None and (size < 16 or size % 16):
         raise EvaluateError(f"--size {size} must be a multiple of 16, e.g. 128 (the paper).")
     dev, _ = resolve_device(device)
     models = load_models(weights, dev)
-    triplets, _ = find_triplets(
-        root, require=("s1", "s2", "s2_cloudy") if models else ("s2", "s2_cloudy")
-    )
-    triplets = select(triplets, split, protocol)[:max_patches]
+    require = ("s1", "s2", "s2_cloudy") if models else ("s2", "s2_cloudy")
+    if is_triplet_folder(root):
+        triplets = select_ids(find_folder_triplets(root, require=require)[0], split, protocol)
+        kind = TripletFolder
+    else:
+        triplets, kind = select(find_triplets(root, require=require)[0], split, protocol), SEN12MSCR
+    triplets = triplets[:max_patches]
     if not triplets:
         raise EvaluateError(
             f"no patches in split {split!r} (protocol {protocol}) under {root}"
             f"{' with SAR' if models else ''}; check --data, --protocol and --split."
         )
     try:
-        dataset = SEN12MSCR(triplets=triplets, bands=_bands_of(models, bands), size=size,
-                            size_mode=size_mode, require_sar=bool(models))  # fmt: skip
+        dataset = kind(triplets=triplets, bands=_bands_of(models, bands), size=size,
+                       size_mode=size_mode, require_sar=bool(models))  # fmt: skip
     except ValueError as exc:
         raise EvaluateError(f"{exc}.") from None
     rows = []
@@ -200,7 +208,8 @@ def write_outputs(result, out: Path, description: str) -> str:
                                  *[v[k] for k in METRICS]])  # fmt: skip
     methods = result["methods"]
     text = (f"## Evaluation\n\n{description}\n\n"
-            + markdown_table(summary, methods, "season", list(SEASONS), "Per season (Tables I-IV)")
+            + markdown_table(summary, methods, "season", [*SEASONS, "unknown"],
+                             "Per season (Tables I-IV)")
             + "\n" + markdown_table(summary, methods, "cover", bin_labels(),
                                     "Per cloud(+shadow)-cover bin, % (Section V)")
             + "\n" + markdown_table(summary, methods, "all", ["all"], "All patches"))  # fmt: skip

@@ -49,7 +49,7 @@ from .weights import WeightsError
 DEFAULTS: Dict[str, Any] = {
     "model": "mmcanet",
     "model_options": {},
-    "data": "sen12mscr",  # or "synthetic": real clear pairs + SYNTHETIC clouds
+    "data": "sen12mscr",  # or "synthetic" (SYNTHETIC clouds) or "folders" (triplet folders)
     "root": None,
     "protocol": "paper",
     "train_split": "train",
@@ -78,6 +78,7 @@ DEFAULTS: Dict[str, Any] = {
 #: Files and folders a run writes into its folder (cleaned up if it fails before epoch 1 is saved).
 RUN_FILES = ("config.json", "log.csv", "tensorboard", "curves.png", "best.safetensors",
              "resume.safetensors")
+DATA_KINDS = ["sen12mscr", "synthetic", "folders"]
 CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
               "lr", "seconds"]  # fmt: skip
 
@@ -113,10 +114,11 @@ def add_arguments(parser) -> None:
     )
     a(
         "--data",
-        choices=["sen12mscr", "synthetic"],
-        help="real SEN12MS-CR triplets, or real clear s1+s2 pairs with SYNTHETIC clouds",
+        choices=DATA_KINDS,
+        help="real SEN12MS-CR triplets, real clear s1+s2 pairs with SYNTHETIC clouds, or plain "
+        "triplet folders (s1/, s2_cloudy/, s2/ with files <id>_<kind>.tif; split by id)",
     )
-    a("--root", help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...)")
+    a("--root", help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or triplet folder")
     a("--protocol", choices=["paper", "uncrtaints", "all"], help="ROI split protocol")
     a("--train-split", dest="train_split", choices=["train", "val", "test", "all"])
     a(
@@ -125,7 +127,7 @@ def add_arguments(parser) -> None:
         choices=["train", "val", "test", "all"],
         help="split used for validation (train only for smoke runs)",
     )
-    a("--val-data", dest="val_data", choices=["sen12mscr", "synthetic"])
+    a("--val-data", dest="val_data", choices=DATA_KINDS)
     a(
         "--bigearthnet",
         action="store_true",
@@ -298,7 +300,8 @@ def _limit(items: List, n: Optional[int], seed: int) -> List:
 
 
 def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool):
-    """The dataset of ``kind`` ('sen12mscr' or 'synthetic') restricted to the ROIs of ``split``."""
+    """The dataset of ``kind`` (see ``DATA_KINDS``) restricted to the ROIs (ids) of ``split``."""
+    from .data.folders import TripletFolder, find_folder_triplets, select_ids
     from .data.sen12mscr import SEN12MSCR, find_triplets
     from .data.splits import select
     from .data.synthetic import SyntheticCloudPairs
@@ -310,6 +313,10 @@ def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool):
         triplets, _ = find_triplets(config["root"])
         triplets = _limit(select(triplets, split, config["protocol"]), limit, config["seed"])
         return SEN12MSCR(triplets=triplets, with_cloud_cover=False, **common)
+    if kind == "folders":
+        triplets, _ = find_folder_triplets(config["root"])
+        triplets = _limit(select_ids(triplets, split, config["protocol"]), limit, config["seed"])
+        return TripletFolder(triplets=triplets, with_cloud_cover=False, **common)
     if kind == "synthetic":
         pairs, _ = find_triplets(config["root"], require=("s1", "s2"))
         pairs = _limit(select(pairs, split, config["protocol"]), limit, config["seed"])
@@ -738,6 +745,8 @@ def _trained_on(config: Dict[str, Any]) -> str:
     if config["data"] == "synthetic":
         extra = " + 6 BigEarthNet pairs" if config["bigearthnet"] else ""
         what = f"SYNTHETIC clouds on real SEN12MS-CR clear s1+s2 pairs{extra}"
+    elif config["data"] == "folders":
+        what = "real triplets of a triplet folder (split by id)"
     else:
         what = "real SEN12MS-CR triplets"
     where = f"protocol {config['protocol']}, split {config['train_split']}"

@@ -90,12 +90,13 @@ def build_metadata(
 ) -> Dict[str, Any]:
     """The metadata document stored with the weights (see the module docstring)."""
     from . import __version__
+    from .models import record_options
 
     indices = [int(i) for i in optical_bands]
     meta = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "model": {"name": str(name), "options": _jsonable(options)},
+        "model": {"name": str(name), "options": _jsonable(record_options(name, options))},
         "optical_bands": {"indices": indices, "names": band_names(indices), "of": len(S2_BANDS)},
         "sar_bands": list(SAR_BANDS),
         "normalisation": {
@@ -181,7 +182,8 @@ def load_weights(path, device="cpu"):
     header = _header_of(path, blob)
     meta = _metadata_of(path, header)
     check_metadata(path, meta)
-    name, options = meta["model"]["name"], _build_options(meta["model"].get("options", {}))
+    name = meta["model"]["name"]
+    options = _build_options(name, meta["model"].get("options", {}))
     expected = {k: tuple(v.shape) for k, v in _skeleton(path, meta).state_dict().items()}
     found = {k: tuple(v["shape"]) for k, v in header.items() if k != "__metadata__"}
     _check_shapes(path, expected, found)
@@ -544,7 +546,7 @@ def _meta_model(name: str, options_json: str):
     from .models import build_model
 
     with torch.device("meta"):
-        return build_model(name, **_build_options(json.loads(options_json)))
+        return build_model(name, **_build_options(name, json.loads(options_json)))
 
 
 def _check_shapes(path, expected, found) -> None:
@@ -597,6 +599,11 @@ def _jsonable(value):
     return value
 
 
-def _build_options(options: Dict[str, Any]) -> Dict[str, Any]:
-    """JSON lists back to tuples (model options such as ``enc_blocks`` are tuples)."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+def _build_options(name: str, options: Dict[str, Any]) -> Dict[str, Any]:
+    """The options that rebuild ``name`` from a file: JSON lists back to tuples (options such as
+    ``enc_blocks`` are tuples), and an option the file predates gets its older value
+    (:func:`mmcanet_core.models.restore_options`)."""
+    from .models import restore_options
+
+    return restore_options(name, {k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in options.items()})

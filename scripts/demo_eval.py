@@ -1,31 +1,35 @@
-"""The model card's held-out table: identity vs DSen2-CR vs MMCANet on patches never trained on.
+"""The model card's held-out table and SAR check: real clouds, real SAR, patches never trained on.
 
     python scripts/demo_eval.py                                   # shipped MMCANet + runs/demo
     python scripts/demo_eval.py --mmcanet A.safetensors --dsen2cr B.safetensors --out runs/eval
+    python scripts/demo_eval.py --validation --out runs/trial/eval  # recipe trials (never held out)
     python scripts/demo_eval.py --bench                           # + CPU time on a 1024^2 scene
 
-Held-out data (see ``scripts/train_demo.py`` for the training list), RGB = bands 4, 3, 2, each
-patch whole at its native 10 m resolution (no resize):
+Held-out set (``scripts/train_demo.py``: ``HELD_OUT``): the real triplets with REAL clouds and
+their own REAL Sentinel-1, each whole (256 x 256 px, 10 m, no resize), RGB = bands 4, 3, 2: the
+sen12mscr_nogeo ids 2729, 5254, 4065, 7264, 6780 and SEN12MS-CR ROIs2017_winter 112 p797. Input:
+s2_cloudy and s1; reference: s2 (taken on another day, so even a perfect cloud removal does not
+reach it exactly). Cover: the mean of the nogeo cloud mask; for p797 the
+:mod:`mmcanet_core.data.cloud_cover` estimate.
 
-(i)  SYNTHETIC clouds on real clear pairs: SEN12MS-CR ROIs1158_spring 101 p32 (256 px) and
-     BigEarthNet S2B_MSIL2A_20180204T94161_57_38 (120 px), ``EVAL_DRAWS`` fixed cloud draws each
-     (``numpy.random.default_rng([EVAL_SEED, pair, draw])``, thick-cloud fraction
-     0.95 (draw + 0.5) / EVAL_DRAWS, i.e. spread evenly over 0-95 %);
-(ii) REAL clouds: the complete SEN12MS-CR triplet ROIs2017_winter 112 p797 (s2_cloudy as input,
-     s2 as reference; the two were taken on different days, so even a perfect cloud removal
-     does not reach the reference exactly).
-(iii) REAL clouds, no SAR: the real cloudy/clear SEN12MS-CR pairs of the held-out ROIs
-     ``REAL_TEST_ROIS`` (one ROI per season, each a place never trained on). They have no SAR;
-     as in training, an UNRELATED real SAR image is given instead: ``UNRELATED_SAR``, the lone
-     s1 patch ROIs1158_spring 100 p102 (never trained on either).
+Methods (rows): the identity (the cloudy input itself), then each model's RAW output; a method is
+any ``f(sar, cloudy) -> restored`` on (1, C, H, W) tensors, so more rows (e.g. a composited output)
+are one more entry in ``methods()``.
+
+SAR check: each model again with ANOTHER PLACE's SAR, that of the next held-out patch in the list
+(a cyclic shift, so every patch gets a real SAR image of somewhere else); the mean PSNR difference
+own - other says how much the model uses its SAR.
 
 Metrics: ``mmcanet_core.metrics`` (the paper's eqs. 17-20: PSNR dB, SSIM, MAE, SAM degrees, on
 [0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). Writes ``results.md`` and
-``per_case.csv`` into ``--out`` and a picture of held-out patches to ``--img``.
+``per_case.csv`` into ``--out`` and a picture of held-out patches to ``--img``; ``--docs`` also
+rewrites the generated blocks (between ``<!-- demo_eval:NAME -->`` and ``<!-- /demo_eval -->``)
+of ``docs/model_card.md``, ``README.md`` and ``mmcanet_core/checkpoints/README.md``.
 """
 
 import argparse
 import csv
+import re
 import sys
 import tempfile
 import time
@@ -41,105 +45,136 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import train_demo as recipe  # noqa: E402
 
 IDENTITY = "identity (cloudy input)"
-UNRELATED_SAR = "ROIs1158_spring_s1/s1_100/ROIs1158_spring_s1_100_p102.tif"
+BASELINE = "DSen2-CR baseline"
+MMCANET = "MMCANet (ours)"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
+VALIDATION_DRAWS = 4  # SYNTHETIC cloud draws per validation pair (recipe trials only)
+VALIDATION_SEED = 20250
+
+
+def case(name, sar, cloudy, clear, cover, group="real"):
+    return dict(name=name, sar=sar, cloudy=cloudy, clear=clear, cover=float(cover), group=group)
+
+
+def cover_of(name: str) -> float:
+    """A nogeo id's cloud-mask cover; for p797 the :mod:`.cloud_cover` estimate (13 bands)."""
+    from mmcanet_core.data.cloud_cover import cloud_cover
+    from mmcanet_core.data.folders import read_mask
+    from mmcanet_core.data.sen12mscr import read_dn
+
+    if name.startswith("nogeo_"):
+        return float(read_mask(recipe.NOGEO / "cloudmask" / f"{name[6:]}_cloudmask.tif").mean())
+    _, s2, s2c = (recipe.DATA / p for p in recipe.HELD_OUT_SEN12MSCR)
+    return float(cloud_cover(read_dn(s2c), read_dn(s2)))
 
 
 def heldout_cases():
-    """[(group, name, sar, cloudy, clear, cover)], float32 arrays (C, H, W) in [0, 1]."""
-    from mmcanet_core.data.cloud_cover import cloud_cover
-    from mmcanet_core.data.clouds import simulate
-    from mmcanet_core.data.sen12mscr import read_dn, read_sar
+    """The held-out set: [case] with float32 arrays (C, H, W) in [0, 1]."""
+    return [case(n, s, c, t, cover_of(n)) for n, s, c, t in recipe.held_out_triplets()]
 
-    sources = [(Path(s2).stem, *recipe.load_sen12mscr_pair(s1, s2))
-               for s1, s2 in recipe.TEST_SEN12MSCR]  # fmt: skip
-    sources += [(n, *recipe.load_bigearthnet_pair(n)) for n in recipe.TEST_BIGEARTHNET]
+
+def validation_cases():
+    """Recipe trials only: the VALIDATION triplets (REAL clouds) and their clear image + SAR with
+    ``VALIDATION_DRAWS`` fixed SYNTHETIC cloud draws each (thick cover spread over 0-95 %)."""
+    from mmcanet_core.data.clouds import simulate
+
     cases = []
-    for i, (name, sar, clear) in enumerate(sources):
-        for k in range(recipe.EVAL_DRAWS):
-            rng = np.random.default_rng([recipe.EVAL_SEED, i, k])
-            # Thick-cloud fraction spread evenly over 0-95 % (the paper's cover bins); the
-            # rest (haze, shadows, texture) drawn from the fixed-seed generator.
-            thick = 0.95 * (k + 0.5) / recipe.EVAL_DRAWS
-            cloudy, info = simulate(clear, rng, bands=recipe.RGB, cover=thick)
-            cover = float(((info.alpha > 0.5) | (info.shadow > 0.25)).mean())
-            cases.append(("synthetic", f"{name} draw {k}", sar, cloudy.astype(np.float32),
-                          clear, cover))  # fmt: skip
-    s1, s2, s2c = (recipe.DATA / p for p in recipe.TEST_REAL_TRIPLET)
-    sar, clear = recipe.load_sen12mscr_pair(s1, s2)
-    _, cloudy = recipe.load_sen12mscr_pair(s1, s2c)
-    cover = float(cloud_cover(read_dn(s2c), read_dn(s2)))
-    cases.append(("real", "ROIs2017_winter_112_p797", sar, cloudy, clear, cover))
-    unrelated = read_sar(recipe.DATA / UNRELATED_SAR).astype(np.float32)
-    for name, cloudy, clear, triplet in recipe.load_real_cloud_pairs(recipe.REAL_TEST_ROIS):
-        cover = cloud_cover(read_dn(triplet.paths["s2_cloudy"]), read_dn(triplet.paths["s2"]))
-        cases.append(("real_nosar", name, unrelated, cloudy, clear, cover))
+    for i, (name, sar, cloudy, clear) in enumerate(recipe.nogeo_triplets(recipe.VALIDATION_NOGEO)):
+        cases.append(case(name, sar, cloudy, clear, cover_of(name)))
+        for k in range(VALIDATION_DRAWS):
+            rng = np.random.default_rng([VALIDATION_SEED, i, k])
+            thick = 0.95 * (k + 0.5) / VALIDATION_DRAWS
+            synthetic, info = simulate(clear, rng, bands=recipe.RGB, cover=thick)
+            cover = ((info.alpha > 0.5) | (info.shadow > 0.25)).mean()
+            cases.append(case(f"{name} draw {k}", sar, synthetic.astype(np.float32), clear,
+                              cover, "synthetic"))  # fmt: skip
     return cases
 
 
+def other_place_sar(cases):
+    """For case i, the SAR of the next case (cyclically) that comes from another place."""
+    place = [c["name"].split(" ")[0] for c in cases]
+    out = []
+    for i in range(len(cases)):
+        j = next(k % len(cases) for k in range(i + 1, i + len(cases) + 1)
+                 if place[k % len(cases)] != place[i])  # fmt: skip
+        out.append(cases[j]["sar"])
+    return out
+
+
+def methods(models):
+    """[(label, f(sar, cloudy) -> restored)]: the identity, then each model's raw output."""
+    rows = [(IDENTITY, lambda sar, cloudy: cloudy)]
+    return rows + [(label, model) for label, model in models]
+
+
 @torch.no_grad()
-def run_models(cases, models):
-    """{case index: {method: restored (3, H, W)}} and per-case metric rows."""
+def evaluate(cases, rows, sar_of=None):
+    """Per-case metric rows [{group, case, cover, method, PSNR, SSIM, MAE, SAM}] and outputs."""
     from mmcanet_core.metrics import all_metrics
 
-    outputs, rows = [], []
-    for group, name, sar, cloudy, clear, cover in cases:
-        s, c, t = (torch.from_numpy(x)[None] for x in (sar, cloudy, clear))
-        out = {IDENTITY: c}
-        for label, model in models:
-            out[label] = model(s, c).float().clamp(0, 1)
-        outputs.append({k: v[0].numpy() for k, v in out.items()})
-        for method, pred in out.items():
-            vals = all_metrics(pred.double(), t.double(), reduction="none")
-            row = {k: float(v[0]) for k, v in vals.items()}
-            row["PSNR"] = min(row["PSNR"], 100.0)
-            rows.append({"group": group, "case": name, "cover": cover, "method": method, **row})
-    return outputs, rows
+    results, outputs = [], []
+    for i, c in enumerate(cases):
+        sar = c["sar"] if sar_of is None else sar_of[i]
+        s, x, t = (torch.from_numpy(np.ascontiguousarray(a))[None]
+                   for a in (sar, c["cloudy"], c["clear"]))  # fmt: skip
+        outputs.append({})
+        for label, method in rows:
+            pred = method(s, x).float().clamp(0, 1)
+            outputs[-1][label] = pred[0].numpy()
+            vals = {k: float(v[0]) for k, v in all_metrics(pred.double(), t.double(),
+                                                            reduction="none").items()}
+            vals["PSNR"] = min(vals["PSNR"], 100.0)
+            results.append(dict(group=c["group"], case=c["name"], cover=c["cover"],
+                                method=label, **vals))  # fmt: skip
+    return results, outputs
 
 
-@torch.no_grad()
-def sar_check(cases, models) -> str:
-    """Does the network use the SAR? Set (ii) with its own SAR and with ``UNRELATED_SAR``."""
-    from mmcanet_core.metrics import psnr
-
-    _, name, sar, cloudy, clear, _ = next(c for c in cases if c[0] == "real")
-    unrelated = next(c for c in cases if c[0] == "real_nosar")[2]  # set (iii)'s UNRELATED_SAR
-    c, t = (torch.from_numpy(x)[None] for x in (cloudy, clear))
-    lines = [f"SAR check on {name} (PSNR dB): own SAR vs unrelated SAR (ROIs1158_spring 100 p102)"]
-    for label, model in models:
-        own, other = (float(psnr(model(torch.from_numpy(s)[None], c).clamp(0, 1).double(),
-                                 t.double())) for s in (sar, unrelated))  # fmt: skip
-        lines.append(f"  {label}: {own:.2f} vs {other:.2f}")
-    return "\n".join(lines)
+def mean_row(results, method, group=None):
+    sel = [r for r in results if r["method"] == method and (group is None or r["group"] == group)]
+    return {k: float(np.mean([r[k] for r in sel])) for k in (*METRICS, "cover")}, len(sel)
 
 
-def table(rows, methods) -> str:
-    groups = [("synthetic", None, "(i) held-out clear pairs + SYNTHETIC clouds, all"),
-              ("synthetic", "ROIs1158", "(i-a) SEN12MS-CR ROIs1158_spring_101_p32"),
-              ("synthetic", "S2B_", "(i-b) BigEarthNet S2B_MSIL2A_20180204T94161_57_38"),
-              ("real", None, "(ii) REAL clouds: ROIs2017_winter_112_p797"),
-              ("real_nosar", None, "(iii) REAL clouds, unrelated SAR: 4 held-out ROIs, all"),
-              ("real_nosar", "ROIs1158", "(iii-a) spring ROI 39"),
-              ("real_nosar", "ROIs1868", "(iii-b) summer ROI 101"),
-              ("real_nosar", "ROIs1970", "(iii-c) fall ROI 148"),
-              ("real_nosar", "ROIs2017", "(iii-d) winter ROI 102")]  # fmt: skip
-    lines = ["| held-out set | n | mean cover | method | PSNR (dB) ↑ | SSIM ↑ | MAE ↓ "
-             "| SAM (°) ↓ |",
+def table(results, labels, groups) -> str:
+    lines = ["| set | n | mean cover | method | PSNR (dB) ↑ | SSIM ↑ | MAE ↓ | SAM (°) ↓ |",
              "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    for group, prefix, title in groups:
-        for m in methods:
-            sel = [r for r in rows if r["group"] == group and r["method"] == m
-                   and (prefix is None or r["case"].startswith(prefix))]  # fmt: skip
-            if not sel:
-                continue
-            mean = {k: float(np.mean([r[k] for r in sel])) for k in (*METRICS, "cover")}
-            lines.append(f"| {title} | {len(sel)} | {mean['cover']:.0%} | {m} | "
-                         f"{mean['PSNR']:.2f} | {mean['SSIM']:.4f} | {mean['MAE']:.4f} | "
-                         f"{mean['SAM']:.2f} |")  # fmt: skip
+    for group, title in groups:
+        for label in labels:
+            m, n = mean_row(results, label, group)
+            if n:
+                lines.append(f"| {title} | {n} | {m['cover']:.0%} | {label} | {m['PSNR']:.2f} | "
+                             f"{m['SSIM']:.4f} | {m['MAE']:.4f} | {m['SAM']:.2f} |")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
-def picture(cases, outputs, methods, path: Path, picks) -> None:
+def per_case_table(results, labels) -> str:
+    cases = list(dict.fromkeys(r["case"] for r in results))
+    cover = {r["case"]: r["cover"] for r in results}
+    psnr = {(r["case"], r["method"]): r["PSNR"] for r in results}
+    lines = ["| patch | cover | " + " | ".join(f"{label} PSNR" for label in labels) + " |",
+             "|---|---|" + "---|" * len(labels)]  # fmt: skip
+    for c in cases:
+        cells = [f"{psnr[(c, label)]:.2f}" for label in labels]
+        lines.append(f"| {c} | {cover[c]:.0%} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def sar_check(own, other, labels) -> str:
+    """Mean PSNR with the own SAR vs another place's SAR, per model, and the per-case gaps."""
+    lines = ["| model | PSNR own SAR (dB) | PSNR other place's SAR (dB) | own - other (dB) "
+             "| per patch own - other (dB) |", "|---|---|---|---|---|"]  # fmt: skip
+    for label in labels:
+        a = [r["PSNR"] for r in own if r["method"] == label]
+        b = [r["PSNR"] for r in other if r["method"] == label]
+        gaps = ", ".join(f"{x - y:+.2f}" for x, y in zip(a, b))
+        lines.append(f"| {label} | {np.mean(a):.2f} | {np.mean(b):.2f} | "
+                     f"{np.mean(a) - np.mean(b):+.2f} | {gaps} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def picture(cases, outputs, others, labels, path: Path, picks) -> None:
+    """Rows: picked cases; columns: SAR, cloudy, each model, MMCANet with another place's SAR,
+    clear reference; one 2-98 % stretch per row (cloudy input and reference together)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -147,39 +182,69 @@ def picture(cases, outputs, methods, path: Path, picks) -> None:
 
     from mmcanet_core.preview import percentiles, stretch
 
-    cols = ["SAR VV", "cloudy input"] + [m for m in methods if m != IDENTITY] + ["clear reference"]
-    fig, axes = plt.subplots(len(picks), len(cols), figsize=(2.4 * len(cols), 2.6 * len(picks)),
+    models = [label for label in labels if label != IDENTITY]
+    cols = ["SAR VV", "cloudy input", *models, f"{MMCANET},\nanother place's SAR",
+            "clear reference (other day)"]  # fmt: skip
+    fig, axes = plt.subplots(len(picks), len(cols), figsize=(2.3 * len(cols), 2.5 * len(picks)),
                              squeeze=False)  # fmt: skip
     for r, i in enumerate(picks):
-        group, name, sar, cloudy, clear, cover = cases[i]
-        low, high = percentiles(np.concatenate([clear, cloudy], axis=2))  # shared stretch
-        images = [sar[0]] + [outputs[i][m] for m in methods] + [clear]
-        for c, img in enumerate(images):
-            ax = axes[r, c]
-            if c == 0:
+        c = cases[i]
+        low, high = percentiles(np.concatenate([c["clear"], c["cloudy"]], axis=2))
+        images = [c["sar"][0], c["cloudy"], *(outputs[i][m] for m in models),
+                  others[i].get(MMCANET), c["clear"]]  # fmt: skip
+        for k, img in enumerate(images):
+            ax = axes[r, k]
+            ax.set_axis_off()
+            if img is None:
+                continue
+            if k == 0:
                 ax.imshow(img, cmap="gray", vmin=np.percentile(img, 2), vmax=np.percentile(img, 98))
             else:
                 ax.imshow(stretch(img, low, high))
-            ax.set_title(cols[c] if r == 0 else "", fontsize=8)
-            ax.set_axis_off()
-        tag = "SYNTHETIC clouds" if group == "synthetic" else "REAL clouds"
-        tag += ", unrelated SAR" if group == "real_nosar" else ""
-        axes[r, 0].text(0, -0.04, f"{name}\n({tag}, {cover:.0%} cover)", fontsize=7,
-                        transform=axes[r, 0].transAxes, va="top")  # fmt: skip
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.06, wspace=0.05, hspace=0.3)
+            ax.set_title(cols[k] if r == 0 else "", fontsize=7)
+        axes[r, 0].text(0, -0.04, f"{c['name']} (REAL clouds, {c['cover']:.0%} cover)",
+                        fontsize=7, transform=axes[r, 0].transAxes, va="top")  # fmt: skip
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.05, wspace=0.04, hspace=0.25)
     fig.savefig(path, dpi=90)
     plt.close(fig)
+
+
+def summary(results, other) -> str:
+    """One paragraph with the held-out means and the SAR check, for the READMEs."""
+    mean = {label: mean_row(results, label)[0] for label in (IDENTITY, BASELINE, MMCANET)}
+    gap = {label: mean_row(results, label)[0]["PSNR"] - mean_row(other, label)[0]["PSNR"]
+           for label in (BASELINE, MMCANET)}  # fmt: skip
+    n = mean_row(results, IDENTITY)[1]
+    return (
+        f"On the {n} held-out real triplets (REAL clouds, each with its own Sentinel-1; never "
+        f"trained on; `python scripts/demo_eval.py`, CPU), PSNR / SAM: cloudy input "
+        f"{mean[IDENTITY]['PSNR']:.2f} dB / {mean[IDENTITY]['SAM']:.2f}°, DSen2-CR-style baseline "
+        f"{mean[BASELINE]['PSNR']:.2f} dB / {mean[BASELINE]['SAM']:.2f}°, MMCANet "
+        f"{mean[MMCANET]['PSNR']:.2f} dB / {mean[MMCANET]['SAM']:.2f}° (both trained the same "
+        f"way, raw network output). SAR check: PSNR with each patch's own SAR minus PSNR with "
+        f"another place's SAR is {gap[MMCANET]:+.2f} dB for MMCANet, {gap[BASELINE]:+.2f} dB for "
+        "the baseline."
+    )
+
+
+def update_block(path: Path, name: str, text: str) -> None:
+    """Replace the text between ``<!-- demo_eval:name -->`` and ``<!-- /demo_eval -->``."""
+    source = path.read_text()
+    pattern = re.compile(rf"(<!-- demo_eval:{name} -->\n).*?(<!-- /demo_eval -->)", re.S)
+    if not pattern.search(source):
+        raise ValueError(f"{path} has no <!-- demo_eval:{name} --> block")
+    path.write_text(pattern.sub(lambda m: m.group(1) + text.rstrip() + "\n" + m.group(2),
+                                source))  # fmt: skip
 
 
 def bench_1024(weights: str, threads: int = 2) -> float:
     """Seconds for predict_raster on a 1024 x 1024 scene (the real p797 pair mirrored 4 x 4)."""
     import rasterio
-    from rasterio.transform import Affine
 
     from mmcanet_core.inference import predict_raster
 
     torch.set_num_threads(threads)
-    s1, _, s2c = (recipe.DATA / p for p in recipe.TEST_REAL_TRIPLET)
+    s1, _, s2c = (recipe.DATA / p for p in recipe.HELD_OUT_SEN12MSCR)
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for src_path, name in ((s1, "sar.tif"), (s2c, "optical.tif")):
@@ -187,9 +252,7 @@ def bench_1024(weights: str, threads: int = 2) -> float:
                 data = src.read()
                 profile = src.profile
             data = np.pad(data, ((0, 0), (0, 768), (0, 768)), mode="reflect")[:, :1024, :1024]
-            t = profile["transform"]
-            profile.update(width=1024, height=1024, tiled=True, blockxsize=256, blockysize=256,
-                           transform=Affine(t.a, t.b, t.c, t.d, t.e, t.f))  # fmt: skip
+            profile.update(width=1024, height=1024, tiled=True, blockxsize=256, blockysize=256)
             out = Path(tmp) / name
             with rasterio.open(out, "w", **profile) as dst:
                 dst.write(data)
@@ -200,20 +263,11 @@ def bench_1024(weights: str, threads: int = 2) -> float:
         return time.perf_counter() - started
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--mmcanet", default=str(recipe.SHIPPED))
-    p.add_argument("--dsen2cr", default=str(ROOT / "runs/demo/dsen2cr/last.safetensors"))
-    p.add_argument("--out", default=str(ROOT / "runs" / "demo" / "eval"))
-    p.add_argument("--img", default=str(ROOT / "docs" / "img" / "model_heldout.png"))
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--bench", action="store_true", help="also time MMCANet on a 1024^2 scene")
-    args = p.parse_args(argv)
-    torch.set_num_threads(args.threads)
+def load_models(paths):
     from mmcanet_core.weights import load_weights
 
     models = []
-    for label, path in (("DSen2-CR baseline", args.dsen2cr), ("MMCANet (ours)", args.mmcanet)):
+    for label, path in paths:
         if path and Path(path).is_file():
             model, meta = load_weights(path)
             n = sum(t.numel() for t in model.parameters())
@@ -222,27 +276,56 @@ def main(argv=None) -> int:
                   f"{meta.get('train_seconds')} s)")  # fmt: skip
         else:
             print(f"{label}: no weights at {path}; skipped")
-    cases = heldout_cases()
-    outputs, rows = run_models(cases, models)
-    methods = [IDENTITY] + [label for label, _ in models]
-    text = table(rows, methods)
+    return models
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--mmcanet", default=str(recipe.SHIPPED))
+    p.add_argument("--dsen2cr", default=str(ROOT / "runs/demo/dsen2cr/last.safetensors"))
+    p.add_argument("--out", default=str(ROOT / "runs" / "demo" / "eval"))
+    p.add_argument("--img", default=str(ROOT / "docs" / "img" / "model_heldout.png"))
+    p.add_argument("--validation", action="store_true",
+                   help="evaluate on the recipe's VALIDATION data instead (recipe trials)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bench", action="store_true", help="also time MMCANet on a 1024^2 scene")
+    p.add_argument("--docs", action="store_true",
+                   help="rewrite the generated blocks of the model card and the READMEs")
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    models = load_models([(BASELINE, args.dsen2cr), (MMCANET, args.mmcanet)])
+    cases = validation_cases() if args.validation else heldout_cases()
+    rows = methods(models)
+    labels = [label for label, _ in rows]
+    results, outputs = evaluate(cases, rows)
+    other, other_outputs = evaluate(cases, rows[1:], other_place_sar(cases))
+    groups = [("real", "REAL clouds, own SAR"), ("synthetic", "SYNTHETIC clouds, own SAR")]
+    text = (table(results, labels, groups) + "\n" + per_case_table(results, labels)
+            + "\nSAR check (PSNR with each patch's own SAR vs the next patch's SAR):\n\n"
+            + sar_check(results, other, labels[1:]))  # fmt: skip
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)
     with open(out / "per_case.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=["group", "case", "cover", "method", *METRICS])
+        fields = ["sar", "group", "case", "cover", "method", *METRICS]
+        writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({"sar": "own", **r} for r in results)
+        writer.writerows({"sar": "other place", **r} for r in other)
     print(text)
-    check = sar_check(cases, models)
-    (out / "sar_check.txt").write_text(check + "\n")
-    print(check)
-    # One draw of each clear pair, the real triplet and the cloudiest real no-SAR pair.
-    real = [i for i, c in enumerate(cases) if c[0] == "real"]
-    nosar = [i for i, c in enumerate(cases) if c[0] == "real_nosar"]
-    picks = [0, recipe.EVAL_DRAWS, *real, max(nosar, key=lambda i: cases[i][5])]
-    picture(cases, outputs, methods, Path(args.img), picks)
-    print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}, {args.img}")
+    if not args.validation:
+        real = sorted(range(len(cases)), key=lambda i: cases[i]["cover"])
+        picks = [real[len(real) // 2], real[-2], real[-1]]  # a middle, and the two cloudiest
+        picture(cases, outputs, other_outputs, labels, Path(args.img), picks)
+        print(f"wrote {args.img}")
+    if args.docs and not args.validation and len(models) == 2:
+        update_block(ROOT / "docs" / "model_card.md", "results", text)
+        paragraph = summary(results, other)
+        print(paragraph)
+        for path in (ROOT / "README.md", ROOT / "mmcanet_core" / "checkpoints" / "README.md"):
+            update_block(path, "summary", paragraph)
+        print("rewrote the generated blocks of docs/model_card.md and the READMEs")
+    print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}")
     if args.bench and Path(args.mmcanet).is_file():
         seconds = bench_1024(args.mmcanet, args.threads)
         print(f"MMCANet on a 1024 x 1024 scene (CPU, {args.threads} threads, default tiling): "

@@ -59,7 +59,7 @@ def test_round_trip_same_tensors_and_outputs(tiny, sen12mscr):
     with torch.inference_mode():
         assert torch.equal(loaded(sar, optical), model(sar, optical))
     assert meta["model"] == {"name": "mmcanet", "options": {
-        "width": 8, "enc_blocks": [1, 1, 1, 1], "dec_blocks": [1, 1]}}
+        "width": 8, "enc_blocks": [1, 1, 1, 1], "dec_blocks": [1, 1], "fusion": "softmax"}}
 
 
 def test_metadata_describes_bands_scaling_and_training(tiny):
@@ -305,11 +305,13 @@ def test_bad_metadata_is_refused_when_read(tiny, tmp_path, case):
 
 
 def test_check_metadata_without_size_check_for_onnx():
+    from mmcanet_core.models import record_options
     from mmcanet_core.weights import check_metadata, model_parameters
 
     check_metadata("m.onnx", edited(model__options=dict(TINY, width=1024, num_bases=1024)),
                    check_size=False)
-    assert model_parameters({"name": "mmcanet", "options": TINY}) == sum(
+    # A file records every option (record_options); one without "fusion" predates it.
+    assert model_parameters({"name": "mmcanet", "options": record_options("mmcanet", TINY)}) == sum(
         p.numel() for p in build_model("mmcanet", **TINY).parameters())
 
 

@@ -53,6 +53,11 @@ class Triplet:
     def key(self) -> str:
         return f"{self.scene}_{self.roi}_p{self.patch}"
 
+    def info(self) -> dict:
+        """What a dataset item says about its patch."""
+        return dict(season=self.season, scene=self.scene, roi=self.roi, patch=self.patch,
+                    key=self.key)  # fmt: skip
+
 
 def find_triplets(
     root: Union[str, Path],
@@ -205,14 +210,20 @@ class SEN12MSCR(Dataset):
         """The patch's cloud (+ shadow) cover fraction, computed once and cached."""
         if index not in self._cover:
             t = self.triplets[index]
-            self._cover[index] = cloud_cover(read_dn(t.paths["s2_cloudy"]), read_dn(t.paths["s2"]))
+            self._cover[index] = self.patch_cloud_cover(
+                t, read_dn(t.paths["s2_cloudy"]), read_dn(t.paths["s2"])
+            )
         return self._cover[index]
+
+    def patch_cloud_cover(self, triplet, cloudy_dn: np.ndarray, clear_dn: np.ndarray) -> float:
+        """Cloud (+ shadow) fraction of one full-size patch: the :mod:`.cloud_cover` estimate."""
+        return float(cloud_cover(cloudy_dn, clear_dn))
 
     def __getitem__(self, index: int) -> dict:
         t = self.triplets[index]
         cloudy_dn, clear_dn = read_dn(t.paths["s2_cloudy"]), read_dn(t.paths["s2"])
         if self.with_cloud_cover and index not in self._cover:
-            self._cover[index] = cloud_cover(cloudy_dn, clear_dn)
+            self._cover[index] = self.patch_cloud_cover(t, cloudy_dn, clear_dn)
         has_sar = "s1" in t.paths
         h, w = clear_dn.shape[-2:]
         sar = read_sar(t.paths["s1"]) if has_sar else np.zeros((2, h, w), np.float32)
@@ -228,11 +239,7 @@ class SEN12MSCR(Dataset):
             "sar": sar_t.contiguous(),
             "cloudy": cloudy_t.contiguous(),
             "target": target_t.contiguous(),
-            "season": t.season,
-            "scene": t.scene,
-            "roi": t.roi,
-            "patch": t.patch,
-            "key": t.key,
+            **t.info(),
             "cloud_cover": float(self._cover.get(index, float("nan"))),
             "has_sar": has_sar,
         }

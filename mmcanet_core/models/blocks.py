@@ -19,7 +19,11 @@ Choices where the paper is silent (each an option of :class:`MFFBlock`):
   ``kba_kernel`` sizes ("distinct kernel sizes for the optical and SAR modalities").
 * The gated feed-forward network of KBNet's MFF block is kept (``ffn_expand=2``; 0 removes it):
   the paper adopts KBNet's block and describes only its attention half.
-* ``beta`` and ``gamma`` start at zero (KBNet, NAFNet), so every block starts as the identity.
+* ``beta`` and ``gamma``, the scales of the two residual branches, start at ``BLOCK_SCALE_INIT``
+  = 1e-2 as in KBNet (NAFNet starts them at 0): every block starts close to the identity, yet
+  gradients reach every layer inside it from the first step (at 0 only the scales themselves get
+  a gradient at first). Until this was settled they started at 0; the start value is not stored
+  in weights files and does not change the maths of trained weights.
 """
 
 import math
@@ -27,6 +31,9 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+#: Initial value of the MFF blocks' residual scales ``beta`` and ``gamma`` (KBNet's).
+BLOCK_SCALE_INIT = 1e-2
 
 
 def resize(x: torch.Tensor, size) -> torch.Tensor:
@@ -181,12 +188,12 @@ class MFFBlock(nn.Module):
         self.channel_attention = ChannelAttention(channels)  # branch 2: channel modulation
         self.kba = KernelBasisAttention(channels, kba_kernel, num_bases, group_channels)  # 3
         self.fuse = nn.Conv2d(channels, channels, 1)
-        self.beta = nn.Parameter(torch.zeros(1, channels, 1, 1))
+        self.beta = nn.Parameter(torch.full((1, channels, 1, 1), BLOCK_SCALE_INIT))
         self.ffn = None
         if ffn_expand:
             self.ffn_norm = LayerNorm2d(channels)
             self.ffn = GatedFFN(channels, ffn_expand)
-            self.gamma = nn.Parameter(torch.zeros(1, channels, 1, 1))
+            self.gamma = nn.Parameter(torch.full((1, channels, 1, 1), BLOCK_SCALE_INIT))
 
     def forward(self, x):  # (B, C, H, W) -> (B, C, H, W)
         y = self.norm(x)

@@ -16,8 +16,13 @@ Data flow for a cloudy optical image (B, C, H, W) and its SAR image (B, 2, H, W)
 Choices where the paper is silent (all options of :class:`MMCANet`):
 
 * Widths double per encoder stage from ``width`` = 32 (32, 64, 128, 256); stages are separated by
-  a 2x2 stride-2 convolution (KBNet). ``enc_blocks`` = (2, 2, 2, 2) MFF blocks per stage,
-  ``dec_blocks`` = (2, 2) at the low-level and at full resolution.
+  a 2x2 stride-2 convolution (KBNet). Fig. 1 says each encoder stage "stacks a different number of
+  MFF blocks" k but the text gives no k, so ``enc_blocks`` = (2, 2, 4, 8) is KBNet's own encoder
+  (KBNet-s, ``enc_blk_nums``), the block the paper adopts [26]: few blocks at full resolution
+  where they are costly, more where the map is small. ``dec_blocks`` = (2, 2) at the low-level
+  and at full resolution (KBNet's decoder has 2 per level). Until this was settled the default
+  was (2, 2, 2, 2); a weights file that does not name its ``enc_blocks`` predates the change and
+  is rebuilt with (2, 2, 2, 2) (``models.LEGACY_OPTIONS``).
 * "Low-level" features are those of encoder stage 2 (stride 2), "high-level" those of stage 4
   (stride 8): the high/low pairing of DeepLabv3+ [14], [15] whose ASPP + decoder the fusion
   follows, with the high-level map up-sampled by bilinear interpolation before eq. (12).
@@ -27,6 +32,8 @@ Choices where the paper is silent (all options of :class:`MMCANet`):
   support averages speckle. The depth-wise branch is 3x3 (``dw_kernel``), 5x5 for MMCANet_L.
 * The restored image is the optical input plus a predicted residual (global skip, as in KBNet and
   MPRNet), so cloud-free pixels need no reconstruction.
+* ``fusion``: the cross-attention's form (``"softmax"``, default, or ``"literal"``, the printed
+  equations, which are numerically inert; see ``attention``).
 * Ablations of Table V: ``use_sar=False`` keeps only the optical stream and ignores the SAR input;
   ``dual_stream=False`` feeds channel-concatenated SAR + optical into a single stream (the early
   fusion the paper uses for its single-stream row and DSen2-CR uses); both turn cross-attention
@@ -116,7 +123,7 @@ class MMCANet(nn.Module):
         kba_kernel_opt, kba_kernel_sar: KBA kernel-basis size in the optical / SAR stream.
         num_bases, group_channels, ffn_expand: MFF block details (see ``blocks``).
         use_sar, dual_stream, cross_attention, aspp: the ablation switches of Table V.
-        attention_heads, attend: cross-attention details (see ``attention``).
+        attention_heads, attend, fusion: cross-attention details (see ``attention``).
         aspp_rates: atrous rates of eq. (11).
         low_level_stage: encoder stage whose output is "low-level" (1-3).
         extra_input_channels: further channels concatenated to the optical input (MPIR feeds the
@@ -124,11 +131,11 @@ class MMCANet(nn.Module):
         inject_channels: channels of a feature map merged into the optical stem features (MPIR1).
     """
 
-    def __init__(self, in_channels=3, sar_channels=2, width=32, enc_blocks=(2, 2, 2, 2),
+    def __init__(self, in_channels=3, sar_channels=2, width=32, enc_blocks=(2, 2, 4, 8),
                  dec_blocks=(2, 2), dw_kernel=3, kba_kernel_opt=3, kba_kernel_sar=5,
                  num_bases=32, group_channels=4, ffn_expand=2, use_sar=True, dual_stream=True,
-                 cross_attention=None, attention_heads=1, attend="channels", aspp=True,
-                 aspp_rates=(6, 12, 18), low_level_stage=2, extra_input_channels=0,
+                 cross_attention=None, attention_heads=1, attend="channels", fusion="softmax",
+                 aspp=True, aspp_rates=(6, 12, 18), low_level_stage=2, extra_input_channels=0,
                  inject_channels=0):
         super().__init__()
         two_streams = use_sar and dual_stream
@@ -160,8 +167,8 @@ class MMCANet(nn.Module):
         low_c, high_c = width * 2**self.low, width * 2 ** (STAGES - 1)
         self.cross_low = self.cross_high = None
         if cross_attention:
-            self.cross_low = MultimodalCrossAttention(low_c, attention_heads, attend)
-            self.cross_high = MultimodalCrossAttention(high_c, attention_heads, attend)
+            self.cross_low = MultimodalCrossAttention(low_c, attention_heads, attend, fusion)
+            self.cross_high = MultimodalCrossAttention(high_c, attention_heads, attend, fusion)
         parts = streams + (1 if cross_attention else 0)  # eqs. (9)-(10): SAR, Opt, AP
         self.aspp = (ASPP(parts * high_c, low_c, aspp_rates) if aspp
                      else nn.Conv2d(parts * high_c, low_c, 1))
