@@ -209,11 +209,12 @@ def check_config(config: Dict[str, Any]) -> None:
     if not root.is_dir():
         raise ConfigError(
             f"data folder {root} {'is not a folder' if root.exists() else 'does not exist'}; "
-            "pass --root pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...)."
+            "pass --root pointing at a SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or a "
+            "triplet folder (s1/, s2_cloudy/, s2/)."
         )
     for key in ("data", "val_data"):
-        if config.get(key) not in (None, "sen12mscr", "synthetic"):
-            raise ConfigError(f"{key} {config[key]!r} is not 'sen12mscr' or 'synthetic'.")
+        if config.get(key) not in (None, *DATA_KINDS):
+            raise ConfigError(f"{key} {config[key]!r} is not one of {', '.join(DATA_KINDS)}.")
     _check_numbers(config)
     _check_model_config(config)
     _check_device(str(config["device"]))

@@ -90,7 +90,8 @@ def test_bad_model_options(capsys, tmp_path, sen12mscr):
                           "--model-options", '{"width": 1024, "num_bases": 1024}', "--model",
                           "mmcanet")  # fmt: skip
     assert status == 2 and "M parameters" in one_line_error(err)
-    assert time.perf_counter() - started < 10  # refused before allocating
+    # Refused before allocating (160 GB would take minutes or be killed); loose for a busy CI.
+    assert time.perf_counter() - started < 60
     status, err = run_cli(capsys, "train", "--root", sen12mscr, "--out", tmp_path / "run",
                           "--model", "mmcanet", "--model-options", '{"colour": 1}')  # fmt: skip
     assert status == 2 and "cannot build model 'mmcanet'" in one_line_error(err)

@@ -301,7 +301,7 @@ def test_bad_metadata_is_refused_when_read(tiny, tmp_path, case):
     started = time.perf_counter()
     with pytest.raises(WeightsError, match=f"bad.safetensors: .*{message}"):
         read_metadata(path)
-    assert time.perf_counter() - started < 5  # refused without building anything
+    assert time.perf_counter() - started < 30  # refused without building anything (loose bound)
 
 
 def test_check_metadata_without_size_check_for_onnx():
