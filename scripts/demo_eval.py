@@ -227,6 +227,30 @@ def summary(results, other) -> str:
     )
 
 
+def goals(results, other) -> str:
+    """Issue 10's three goals on the held-out set, met or not, with the numbers."""
+    mean = {label: mean_row(results, label)[0] for label in (IDENTITY, BASELINE, MMCANET)}
+    ours, inp, base = mean[MMCANET], mean[IDENTITY], mean[BASELINE]
+    gap = ours["PSNR"] - mean_row(other, MMCANET)[0]["PSNR"]
+    beats_base = ours["PSNR"] > base["PSNR"] and ours["SAM"] < base["SAM"]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    return "\n".join([
+        "Goals (issue 10), on these held-out triplets:",
+        "",
+        f"- MMCANet beats the cloudy input in PSNR ({ours['PSNR']:.2f} vs {inp['PSNR']:.2f} dB) "
+        f"and SAM ({ours['SAM']:.2f} vs {inp['SAM']:.2f}°): "
+        f"{verdict(ours['PSNR'] > inp['PSNR'] and ours['SAM'] < inp['SAM'])}.",
+        f"- Own SAR minus another place's SAR: {gap:+.2f} dB (goal >= +0.5 dB): "
+        f"{verdict(gap >= 0.5)}.",
+        f"- MMCANet beats the DSen2-CR-style baseline trained the same way in PSNR "
+        f"({ours['PSNR']:.2f} vs {base['PSNR']:.2f} dB) and SAM ({ours['SAM']:.2f} vs "
+        f"{base['SAM']:.2f}°): {verdict(beats_base)}.",
+    ]) + "\n"
+
+
 def update_block(path: Path, name: str, text: str) -> None:
     """Replace the text between ``<!-- demo_eval:name -->`` and ``<!-- /demo_eval -->``."""
     source = path.read_text()
@@ -303,6 +327,8 @@ def main(argv=None) -> int:
     text = (table(results, labels, groups) + "\n" + per_case_table(results, labels)
             + "\nSAR check (PSNR with each patch's own SAR vs the next patch's SAR):\n\n"
             + sar_check(results, other, labels[1:]))  # fmt: skip
+    if len(models) == 2:
+        text += "\n" + goals(results, other)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)
