@@ -3,7 +3,7 @@
 Both networks are trained for the same number of optimizer STEPS (``STEPS``), with the same batch,
 crop, data, schedule and seed, so the result does not depend on how loaded the machine is. By
 default the two run side by side (one process and one thread each, ``nice``); on a quiet 2-core
-CPU that takes about an hour (the model card has the measured times).
+CPU that takes about 35 minutes (the model card has the measured times).
 
 - ``mmcanet``: MMCANet at a reduced size, ``MMCANET_OPTIONS``;
 - ``dsen2cr``: the DSen2-CR-style baseline at a reduced size, ``DSEN2CR_OPTIONS``.
@@ -72,7 +72,7 @@ MMCANET_OPTIONS = {"width": 16, "enc_blocks": [1, 1, 1, 2], "dec_blocks": [1, 1]
                    "num_bases": 8, "aspp_rates": [2, 4, 6], "fusion": "softmax"}  # fmt: skip
 DSEN2CR_OPTIONS = {"width": 64, "blocks": 8}
 OPTIONS = {"mmcanet": MMCANET_OPTIONS, "dsen2cr": DSEN2CR_OPTIONS}
-STEPS, BATCH, CROP, LR = 2000, 4, 96, 5e-4
+STEPS, BATCH, CROP, LR = 1000, 4, 96, 5e-4
 WARMUP = 20
 
 RGB = ("B4", "B3", "B2")  # bands 4, 3, 2 (1-based)
