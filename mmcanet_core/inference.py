@@ -19,7 +19,6 @@ This module checks the inputs and settles the options; :mod:`mmcanet_core.engine
 ``python -m mmcanet_core predict --sar S1.tif --optical S2.tif --output OUT.tif --weights W``
 """
 
-import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -30,17 +29,26 @@ import rasterio
 
 from . import composite, raster
 from .engine import Output, Plan, Scene, run_scene
+from .guards import check_output
 from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from .optical_scale import CHOICES as OPTICAL_SCALES
+from .optical_scale import parse_scale
 from .preprocess import S2_BANDS
 from .raster import InferenceCancelled, InferenceError
 from .tiling import plan_tile_rows
 from .torch_backend import TorchBackend, resolve_device
+from .usermask import PRESETS, parse_mask_values
 from .weights import WeightsError, build_metadata, default_optical_bands, load_weights
 
 __all__ = [
     "InferenceCancelled", "InferenceError", "PredictResult", "predict_raster", "resolve_device",
-    "add_arguments", "run",
+    "add_arguments", "run", "BACKENDS", "OPTICAL_SCALES", "MASK_PRESETS",
 ]
+
+#: Choices of ``predict_raster(backend=...)`` / ``--backend``.
+BACKENDS = ("auto", "torch", "onnxruntime")
+#: Presets of ``mask_values`` / ``--mask-values`` (besides a list of integers such as "3,8,9,10").
+MASK_PRESETS = tuple(PRESETS)
 
 #: Tile size when neither the caller nor the weights' ``patch_size`` says otherwise.
 DEFAULT_TILE = 128
@@ -78,14 +86,21 @@ def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
-    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
+    optical_scale="auto", overwrite=False,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
 ) -> PredictResult:
     """Remove clouds from ``optical_path`` with ``sar_path``; write ``output_path`` (GeoTIFF).
 
-    Give ``weights`` (a .safetensors path) or a ready ``model`` (+ its ``metadata``). All input
+    Give ``weights`` (a .safetensors or .onnx path) or a ready PyTorch ``model`` (+ its
+    ``metadata``). ``backend`` (:data:`BACKENDS`): ``"torch"``, ``"onnxruntime"`` or ``"auto"``
+    (an .onnx file runs on onnxruntime, .safetensors on torch if it imports, else on the .onnx
+    exported beside them). ``optical_scale`` (:data:`OPTICAL_SCALES`): the optical values'
+    scale, detected from a sample when ``"auto"`` (:mod:`mmcanet_core.optical_scale`); the
+    output keeps the input's scale and dtype. ``overwrite``: an existing output (or mask output)
+    may be replaced; a file the run reads (inputs, weights, mask) never is. All input
     checks run before any tile is processed: :class:`InferenceError` then, or
     :class:`InferenceCancelled` when ``is_cancelled()`` turns true; no output is left either way.
     ``compile=True`` runs the network through ``torch.compile`` (pays on long CUDA runs only).
@@ -109,10 +124,17 @@ def predict_raster(
 
     _check_tiling(tile, overlap, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
+    backend = check_backend(backend)
+    optical_scale = parse_scale(optical_scale)
+    parse_mask_values(mask_values)
+    if backend == "onnxruntime" or (weights is not None and str(weights).lower().endswith(".onnx")):
+        raise InferenceError("the onnxruntime backend is not wired into predict_raster yet; "
+                             "use backend 'torch' with .safetensors weights.")
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, sar_path, optical_path, weights)
+    _check_outputs(output_path, options, [sar_path, optical_path, weights, mask],
+                   bool(overwrite))
     torch_device, reason = resolve_device(device)
     say(f"device: {torch_device} ({reason})")
     model, metadata = _resolve_model(weights, model, metadata, torch_device)
@@ -249,30 +271,24 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-def _check_outputs(output: Path, options: MaskOptions, sar_path, optical_path, weights) -> None:
-    """The output and the mask output (if any) are writable, distinct, and no input."""
-    inputs = [p for p in (sar_path, optical_path, weights, options.mask) if p is not None]
-    _check_output(output, *inputs)
+def check_backend(backend) -> str:
+    """``backend`` as one of :data:`BACKENDS`, or :class:`InferenceError` naming them."""
+    value = str(backend or "auto").strip().lower()
+    if value not in BACKENDS:
+        raise InferenceError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}; e.g. "
+                             "--backend onnxruntime to run without PyTorch.")
+    return value
+
+
+def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
+    """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
+    no file the run reads, and existing only with ``overwrite``."""
+    check_output(output, reads, overwrite=overwrite)
     if options.mask_output is not None:
-        mask_output = Path(options.mask_output)
-        _check_output(mask_output, *inputs)
+        mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
-
-
-def _check_output(output: Path, *inputs) -> None:
-    """The output folder exists and is writable, and the output overwrites no input."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InferenceError(f"output folder {folder} does not exist; create it first.")
-    if not os.access(folder, os.W_OK):
-        raise InferenceError(f"output folder {folder} is not writable; choose another output.")
-    if output.is_dir():
-        raise InferenceError(f"output {output} is a folder; give a file name such as out.tif.")
-    for path in inputs:
-        if Path(path).exists() and output.exists() and output.samefile(path):
-            raise InferenceError(f"output {output} is an input; choose another output name.")
 
 
 def _resolve_model(weights, model, metadata, device):

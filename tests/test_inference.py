@@ -396,12 +396,21 @@ def bad_inputs(sen12mscr, tmp_path):
         "overlap": (dict(overlap=200), "overlap 200"),
         "sar scale": (dict(sar_scale="amplitude"), "'db' or 'linear'"),
         "no folder": (dict(output_path=tmp_path / "missing" / "out.tif"), "does not exist"),
+        "backend": (dict(backend="tensorflow"), "'tensorflow' is not one of auto, torch, "
+                    "onnxruntime"),
+        "optical scale": (dict(optical_scale="percent"), "'percent' is not one of auto, dn"),
+        "mask values": (dict(mask_values="clouds"), "neither a preset"),
+        "output exists": (dict(output_path=tmp_path / "in_junk.tif"),
+                          "already exists; pass --overwrite"),
+        "output is an input": (dict(output_path=pair(sen12mscr, 0)[1], overwrite=True),
+                               "a file this run reads"),
     }
 
 
 @pytest.mark.parametrize("case", [
     "missing SAR", "missing optical", "not a raster", "1-band SAR", "no overlap", "band 14",
     "two bands", "foreign weights", "no model", "tile", "overlap", "sar scale", "no folder",
+    "backend", "optical scale", "mask values", "output exists", "output is an input",
 ])
 def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case):
     changes, message = bad_inputs(sen12mscr, tmp_path)[case]
@@ -413,6 +422,22 @@ def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case
     with pytest.raises(InferenceError, match=message):
         predict_raster(**kwargs)
     assert leftovers(tmp_path) == before
+
+
+def test_choices_for_callers_and_overwrite_replaces_only_with_permission(sen12mscr, tmp_path):
+    from mmcanet_core.inference import BACKENDS, MASK_PRESETS, OPTICAL_SCALES
+
+    assert BACKENDS == ("auto", "torch", "onnxruntime")
+    assert OPTICAL_SCALES == ("auto", "dn", "offset", "reflectance")
+    assert set(MASK_PRESETS) == {"scl", "fmask", "binary"}
+    sar, optical = pair(sen12mscr, 0)
+    out = tmp_path / "out.tif"
+    out.write_text("an older result")
+    with pytest.raises(InferenceError, match="already exists; pass --overwrite"):
+        predict_raster(sar, optical, out, model=LocalNet(), tile=128)
+    assert out.read_text() == "an older result"
+    predict_raster(sar, optical, out, model=LocalNet(), tile=128, overwrite=True)
+    assert read(out)[0].shape == (3, 256, 256)
 
 
 def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
