@@ -249,7 +249,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         ]
 
     def advanced_parameters(self) -> list:
-        """Shown under "Advanced parameters" in the dialog."""
+        """Shown under "Advanced parameters" in the dialog. Parameters added after the first
+        release are optional (with their default), so that saved models stay valid."""
         return [
             QgsProcessingParameterNumber(
                 self.TILE, tr("Tile size in pixels, a multiple of 16 (0: automatic)"),
@@ -265,17 +266,17 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 defaultValue=False),
             QgsProcessingParameterBoolean(
                 self.RAW, tr("Raw network output (rewrite every pixel, also clear ones)"),
-                defaultValue=False),
+                defaultValue=False, optional=True),
             QgsProcessingParameterEnum(
                 self.OPTICAL_SCALE, tr("Optical value scale"), options=[
                     tr("auto (detect from the values)"),
                     tr("dn: digital numbers, reflectance x 10000"),
                     tr("offset: digital numbers + 1000 (baseline 04.00 and later)"),
-                    tr("reflectance: 0..1")], defaultValue=0),
+                    tr("reflectance: 0..1")], defaultValue=0, optional=True),
             QgsProcessingParameterEnum(
                 self.BACKEND, tr("Backend"), options=[
                     tr("auto (.onnx: onnxruntime; else PyTorch when installed)"),
-                    tr("PyTorch"), tr("onnxruntime")], defaultValue=0),
+                    tr("PyTorch"), tr("onnxruntime")], defaultValue=0, optional=True),
         ]
 
     def output_parameters(self) -> list:

@@ -40,11 +40,17 @@ def test_algorithm_listed_with_parameters(plugin):
     assert alg is not None
     names = [p.name() for p in alg.parameterDefinitions()]
     for name in ("SAR", "OPTICAL", "WEIGHTS", "OPTICAL_BANDS", "DEVICE", "TILE", "OVERLAP",
-                 "BATCH_SIZE", "HALF", "OUTPUT"):
+                 "BATCH_SIZE", "HALF", "OUTPUT", "MASK", "MASK_VALUES", "RAW", "MASK_OUTPUT",
+                 "OPTICAL_SCALE", "BACKEND"):
         assert name in names
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & p.FlagAdvanced}
-    assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF"}
+    assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF", "RAW", "OPTICAL_SCALE",
+                        "BACKEND"}
+    optional = {p.name() for p in alg.parameterDefinitions() if p.flags() & p.FlagOptional}
+    assert {"MASK", "MASK_VALUES", "MASK_OUTPUT"} <= optional
+    assert {o.name() for o in alg.outputDefinitions()} >= {"CLOUD_COVER", "SHADOW_COVER",
+                                                            "MASK_OUTPUT", "DEVICE_USED"}
     help_text = alg.shortHelpString()
     assert "co-registered" in help_text and "VV" in help_text and "CPU" in help_text
 
