@@ -441,18 +441,22 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         if is_shipped(settings.weights):
             feedback.pushWarning(log_notice(shipped_metadata()))
-        device = {}
+        state = {}  # the device text, once said; whether the rasters are being read
 
         def log(message):
             text, fields = engine_line(message)
             if "device" in fields:  # said once, by the plugin, before the model loads
-                device["text"] = device_text(fields["device"], fields["reason"])
-                feedback.pushInfo(tr("Device: {0}").format(device["text"]))
+                state["device"] = device_text(fields["device"], fields["reason"])
+                feedback.pushInfo(tr("Device: {0}").format(state["device"]))
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
-                    report.emit(device["text"])
+                    report.emit(state["device"])
                 stages.enter(3, tr("Loading the model weights..."))
-            elif text is not None:
+                return
+            if not state.get("reading"):  # the engine's next line: the model is loaded
+                state["reading"] = True
+                stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
+            if text is not None:
                 feedback.pushInfo(text)
             if "tiles" in fields:  # planned: the tiles stage starts before the first batch
                 stages.tiles(0, int(fields["tiles"]))
@@ -474,7 +478,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                     if os.path.exists(leftover):
                         os.remove(leftover)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
-        return self._results(settings, result, device.get("text") or result.device)
+        return self._results(settings, result, state.get("device") or result.device)
 
     def _results(self, settings: Settings, result, device: str) -> dict:
         """The algorithm's outputs."""

@@ -230,6 +230,15 @@ def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = ins
     return plan
 
 
+def install_plans(target: Optional[str] = None, find: Callable[[str], bool] = installed,
+                  **platform_) -> Dict[str, InstallPlan]:
+    """The install plan of each set in :data:`SETS` (light first) that has something to
+    install; empty when everything is there."""
+    plans = {name: plan_install(target, find, required=required, **platform_)
+             for name, required in SETS.items()}
+    return {name: plan for name, plan in plans.items() if not plan.empty}
+
+
 # -- QGIS's own Python interpreter -------------------------------------------------------------
 def interpreter_candidates(system: str, executable: str, base_executable: str,
                            exec_prefix: str, base_exec_prefix: str,

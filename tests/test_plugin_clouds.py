@@ -162,9 +162,9 @@ def test_bad_option_stops_before_any_output(plugin, sen12mscr, tiny_weights, tmp
 def test_enum_values_are_the_engines(plugin):
     """The algorithm's option lists are the engine's names, in a fixed order (models and
     scripts store the numbers)."""
-    from mmcanet_core import inference, usermask
-
     from mmcanet.plugin import algorithm
+
+    from mmcanet_core import inference, usermask
 
     assert algorithm.BACKENDS == inference.BACKENDS
     assert algorithm.OPTICAL_SCALES == inference.OPTICAL_SCALES
