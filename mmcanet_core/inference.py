@@ -14,13 +14,15 @@ network where it says cloud or shadow, feathered across the edge (:mod:`mmcanet_
 
 This module checks the inputs and settles the options; :mod:`mmcanet_core.engine` does the work
 (reading ahead of the network and writing behind it, in threads), and
-:mod:`mmcanet_core.torch_backend` runs the network.
+:mod:`mmcanet_core.backend` runs the network (PyTorch or onnxruntime).
 
 ``python -m mmcanet_core predict --sar S1.tif --optical S2.tif --output OUT.tif --weights W``
 """
 
+import math
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -28,6 +30,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import rasterio
 
 from . import composite, raster
+from .backend import BACKENDS, Backend, check_backend, open_backend
 from .engine import Output, Plan, Scene, run_scene
 from .guards import check_output
 from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
@@ -36,17 +39,14 @@ from .optical_scale import parse_scale
 from .preprocess import S2_BANDS
 from .raster import InferenceCancelled, InferenceError
 from .tiling import plan_tile_rows
-from .torch_backend import TorchBackend, resolve_device
 from .usermask import PRESETS, parse_mask_values
-from .weights import WeightsError, build_metadata, default_optical_bands, load_weights
+from .weights import WeightsError, WeightsWarning
 
 __all__ = [
     "InferenceCancelled", "InferenceError", "PredictResult", "predict_raster", "resolve_device",
     "add_arguments", "run", "BACKENDS", "OPTICAL_SCALES", "MASK_PRESETS",
 ]
 
-#: Choices of ``predict_raster(backend=...)`` / ``--backend``.
-BACKENDS = ("auto", "torch", "onnxruntime")
 #: Presets of ``mask_values`` / ``--mask-values`` (besides a list of integers such as "3,8,9,10").
 MASK_PRESETS = tuple(PRESETS)
 
@@ -127,33 +127,28 @@ def predict_raster(
     backend = check_backend(backend)
     optical_scale = parse_scale(optical_scale)
     parse_mask_values(mask_values)
-    if backend == "onnxruntime" or (weights is not None and str(weights).lower().endswith(".onnx")):
-        raise InferenceError("the onnxruntime backend is not wired into predict_raster yet; "
-                             "use backend 'torch' with .safetensors weights.")
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
     _check_outputs(output_path, options, [sar_path, optical_path, weights, mask],
                    bool(overwrite))
-    torch_device, reason = resolve_device(device)
-    say(f"device: {torch_device} ({reason})")
-    model, metadata = _resolve_model(weights, model, metadata, torch_device)
-    native = metadata.get("inference_tile") or metadata.get("patch_size")
-    tile, overlap = _check_tiling(tile, overlap, batch_size, native)
+    net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
+    native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
+    tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
 
     scene, outputs, coverage, cache, masking = _inspect_inputs(
-        sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-        model.in_channels, options, say)
+        sar_path, optical_path, output_path, optical_bands, sar_scale, net.metadata,
+        net.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
     plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
                 margin, int(batch_size))
     say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
         f"{tile} px (overlap {overlap}), batch {batch_size}")
-    backend = TorchBackend(model, torch_device, batch_size, half=half, compile=compile,
-                           tile=tile)
-    say(f"network: {backend.describe()}")
     if compile:
-        say(f"torch.compile: compiled in {backend.compile_seconds:.1f} s")
+        net.compile(tile)
+    say(f"network: {net.describe()}")
+    if compile:
+        say(f"torch.compile: compiled in {net.compile_seconds:.1f} s")
 
     def before() -> None:
         if is_cancelled is not None and is_cancelled():
@@ -161,12 +156,12 @@ def predict_raster(
 
     # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
     # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
-    depth = 2 if torch_device.type == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
     steps = {} if masking is None else dict(
         strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
         row_step=masking.row_step, row_layers=masking.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
-        ran = run_scene(scene, plan, backend, outputs, before=before, progress=progress,
+        ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
                         depth=max(2, depth), **steps)
     seconds = time.perf_counter() - started
@@ -178,9 +173,9 @@ def predict_raster(
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
         bands=list(scene.bands), band_names=list(outputs[0].descriptions), tiles=plan.total,
-        device=str(torch_device), batch_size=backend.batch_size, sar_scale=scene.sar_scale,
+        device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=messages,
-        compile_seconds=backend.compile_seconds, network_tiles=ran,
+        compile_seconds=net.compile_seconds, network_tiles=ran,
     )
     return _with_mask(result, masking)
 
@@ -237,21 +232,24 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
 # --- input checks -------------------------------------------------------------------------
 
 
-def _check_tiling(tile, overlap, batch_size, native=None) -> Tuple[int, int]:
+def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> Tuple[int, int]:
     """Defaults and sanity of tile size, overlap and batch size.
 
     Default tile: the weights' ``inference_tile`` if they name one (the tile size their quality
-    was measured at), else their training ``patch_size`` (rounded up to a multiple of 16);
-    default overlap: a quarter of the tile.
+    was measured at), else their training ``patch_size``, rounded up to a multiple of 16 (and of
+    an ONNX graph's ``graph_multiple``); default overlap: a quarter of the tile.
     """
+    multiple = math.lcm(TILE_MULTIPLE, int(graph_multiple))
     if tile is None:
         native = int(native or DEFAULT_TILE)
-        tile = max(TILE_MULTIPLE, -(-native // TILE_MULTIPLE) * TILE_MULTIPLE)
+        tile = max(multiple, -(-native // multiple) * multiple)
     tile = int(tile)
-    if tile < TILE_MULTIPLE or tile % TILE_MULTIPLE:
+    if tile < multiple or tile % multiple:
+        why = ("the network downsamples by 16" if multiple == TILE_MULTIPLE
+               else f"this ONNX graph takes multiples of {graph_multiple}")
         raise InferenceError(
-            f"tile size {tile} must be a multiple of {TILE_MULTIPLE} and at least "
-            f"{TILE_MULTIPLE} (the network downsamples by 16); e.g. --tile 256."
+            f"tile size {tile} must be a multiple of {multiple} and at least {multiple} ({why}); "
+            f"e.g. --tile {max(256 // multiple, 1) * multiple}."
         )
     overlap = tile // 4 if overlap is None else int(overlap)
     if not 0 <= overlap <= tile // 2:
@@ -271,15 +269,6 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-def check_backend(backend) -> str:
-    """``backend`` as one of :data:`BACKENDS`, or :class:`InferenceError` naming them."""
-    value = str(backend or "auto").strip().lower()
-    if value not in BACKENDS:
-        raise InferenceError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}; e.g. "
-                             "--backend onnxruntime to run without PyTorch.")
-    return value
-
-
 def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
     """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
     no file the run reads, and existing only with ``overwrite``."""
@@ -291,25 +280,31 @@ def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -
                                  "its own file name, e.g. mask.tif.")
 
 
-def _resolve_model(weights, model, metadata, device):
-    """(model on device in eval mode, metadata) from a weights file or a given model."""
-    if weights is not None:
+def _open_network(weights, model, metadata, backend, device, half, batch_size, say) -> Backend:
+    """The backend that runs the network (:func:`mmcanet_core.backend.open_backend`); the
+    weights' warnings (e.g. no checksum) go to the log."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", WeightsWarning)
         try:
-            model, metadata = load_weights(weights, device=device)
+            net = open_backend(weights, backend=backend, device=device, model=model,
+                               metadata=metadata, half=half, batch_size=batch_size)
         except WeightsError as exc:
             raise InferenceError(str(exc)) from exc
-    elif model is None:
-        raise InferenceError(
-            "no model: pass weights (a .safetensors file saved by mmcanet_core) or a model."
-        )
-    else:
-        model = model.to(device).eval()
-    if metadata is None:
-        metadata = build_metadata(
-            name=type(model).__name__.lower(), options={},
-            optical_bands=default_optical_bands(model.in_channels), trained_on="unknown",
-        )
-    return model, metadata
+    for warning in caught:
+        if issubclass(warning.category, WeightsWarning):
+            say(f"warning: {warning.message}")
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+    say(f"device: {net.device} ({net.reason})")
+    return net
+
+
+def resolve_device(requested: str = "auto"):
+    """``(torch.device, reason)`` for a device choice (PyTorch; imported only when called)."""
+    from .torch_backend import resolve_device as resolve
+
+    return resolve(requested)
 
 
 def _resolve_bands(optical, requested, metadata, needed: int) -> List[int]:

@@ -739,7 +739,7 @@ def test_engine_seams_carry_source_bands_strip_layers_and_a_second_output(scene,
     spec = Scene(str(optical), str(sar), height, width, (4, 3, 2), "db",
                  ((-25.0, 0.0), (-32.5, 0.0)), (0.0, 10000.0), source_bands=(2, 8), context=8)
     plan = Plan(tiling.plan_tile_rows(height, width, 128, 32, 16), 128, 32, 16, 3)
-    backend = TorchBackend(LocalNet().eval(), torch.device("cpu"), 3)
+    backend = TorchBackend(LocalNet().eval(), None, torch.device("cpu"), batch_size=3)
     seen_steps = []
 
     def strip_step(strip):  # reader thread: a "mask" from the raw bands, with context
