@@ -441,22 +441,21 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         if is_shipped(settings.weights):
             feedback.pushWarning(log_notice(shipped_metadata()))
-        state = {}  # the device text, once said; whether the rasters are being read
+        stages.enter(3, tr("Loading the model weights..."))
+        state = {}  # the device, once the engine said it
 
         def log(message):
             text, fields = engine_line(message)
-            if "device" in fields:  # said once, by the plugin, before the model loads
+            if "device" in fields:  # the model is loaded: the plugin says the device, once
                 state["device"] = device_text(fields["device"], fields["reason"])
                 feedback.pushInfo(tr("Device: {0}").format(state["device"]))
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
                     report.emit(state["device"])
-                stages.enter(3, tr("Loading the model weights..."))
-                return
-            if not state.get("reading"):  # the engine's next line: the model is loaded
-                state["reading"] = True
                 stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
-            if text is not None:
+            elif "warning" in fields:
+                feedback.pushWarning(text)
+            elif text is not None:
                 feedback.pushInfo(text)
             if "tiles" in fields:  # planned: the tiles stage starts before the first batch
                 stages.tiles(0, int(fields["tiles"]))

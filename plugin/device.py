@@ -28,7 +28,7 @@ def _torch_device(device: str) -> str:
 def _onnx_provider(device: str) -> str:
     import onnxruntime
 
-    from mmcanet_core.backends import onnx_providers
+    from mmcanet_core.backend import onnx_providers
 
     provider = onnx_providers(device, onnxruntime.get_available_providers())[0]
     name = provider[0] if isinstance(provider, tuple) else provider

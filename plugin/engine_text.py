@@ -21,6 +21,7 @@ def _engine_lines() -> Table:
     return [
         # The plugin says the device itself, once, before the model loads.
         (r"device: (?P<device>\S+) \((?P<reason>.*)\)", None),
+        (r"warning: (?P<warning>.+)", tr("Warning: {warning}")),
         (r"SAR covers (?P<percent>\d+%) of the optical scene; the rest will be nodata",
          tr("The SAR raster covers {percent} of the optical scene; the rest will be nodata.")),
         (r"SAR values look like dB", tr("SAR values look like dB.")),
