@@ -50,10 +50,18 @@ def is_shipped(weights: Optional[str], folder: str = CHECKPOINTS) -> bool:
 
 
 def shipped_metadata(folder: str = CHECKPOINTS) -> Dict[str, Any]:
-    """The shipped checkpoint's metadata, read from the ``.safetensors`` header (no PyTorch)."""
+    """The shipped checkpoint's metadata; from its ONNX copy where PyTorch is missing (checking
+    a ``.safetensors`` header builds the model's shapes with PyTorch). Empty when unreadable:
+    the run itself then says what is wrong with the file."""
+    from mmcanet_core.onnx_weights import read_onnx_metadata
     from mmcanet_core.weights import read_metadata
 
-    return read_metadata(_shipped(folder, "safetensors"))
+    try:
+        if deps.installed("torch"):
+            return read_metadata(_shipped(folder, "safetensors"))
+        return read_onnx_metadata(_shipped(folder, "onnx"))
+    except Exception:  # noqa: BLE001 - a notice, never the reason a run fails
+        return {}
 
 
 def dock_notice() -> str:

@@ -167,13 +167,15 @@ def central_extent(optical: Path):
                   f" [{layer.crs().authid()}]")
 
 
-def qgis_process(profile: Path, *args: str) -> subprocess.CompletedProcess:
+def qgis_process(profile: Path, *args: str, first: Path = None) -> subprocess.CompletedProcess:
     """``qgis_process.bin ARGS`` headless in a fresh process, with the venv's packages and this
-    plugin enabled in ``profile`` (see the Makefile)."""
+    plugin enabled in ``profile`` (see the Makefile); ``first``: a folder put before them on
+    the Python path."""
+    paths = [str(first)] if first else []
     env = dict(
         os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+        PYTHONPATH=os.pathsep.join(paths + [p for p in sys.path if "site-packages" in p]),
     )
     if not profile.is_dir():
         enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
@@ -222,3 +224,41 @@ def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tm
     assert bad.returncode != 0
     assert "99" in bad.stdout + bad.stderr
     assert not (tmp_path / "bad.tif").exists()
+
+
+#: Loaded by Python at start-up from the first folder of PYTHONPATH: PyTorch cannot be found or
+#: imported, as in a QGIS where only the light set (onnxruntime) is installed.
+NO_TORCH = """
+import sys
+
+
+class NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError("No module named 'torch' (hidden by the test)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoTorch())
+"""
+
+
+def test_qgis_process_without_torch_runs_the_shipped_onnx(plugin_path, sen12mscr, tmp_path):
+    """Only onnxruntime: the default weights are the shipped .onnx and the run works."""
+    from osgeo import gdal
+
+    hide = tmp_path / "hide_torch"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(NO_TORCH)
+    crops = [tmp_path / "s1.tif", tmp_path / "s2.tif"]
+    for source, crop in zip(pair(sen12mscr), crops):
+        gdal.Translate(str(crop), str(source), srcWin=[96, 96, 64, 64])
+    out = tmp_path / "onnx.tif"
+    run = qgis_process(tmp_path / "profile", "run", ALG, "--", f"SAR={crops[0]}",
+                       f"OPTICAL={crops[1]}", "TILE=64", f"OUTPUT={out}", first=hide)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "onnxruntime" in run.stdout and "demonstrator weights" in run.stdout
+    assert "Device: CPU (onnxruntime CPUExecutionProvider)" in run.stdout
+    restored = QgsRasterLayer(str(out), "onnx")
+    assert restored.isValid() and restored.bandCount() == 3
+    assert (restored.width(), restored.height()) == (64, 64)
