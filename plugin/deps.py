@@ -122,17 +122,19 @@ def installed(name: str) -> bool:
         return False
 
 
-def missing_packages(find: Callable[[str], bool] = installed,
+def missing_packages(find: Optional[Callable[[str], bool]] = None,
                      required: Dict[str, str] = FULL) -> List[str]:
     """Imported names of the required packages that cannot be imported (cheap: nothing runs)."""
+    find = find or installed  # looked up per call (tests replace it)
     return [name for name in required if not find(name)]
 
 
 def required_for(backend: str = "auto", weights: Optional[str] = None,
-                 find: Callable[[str], bool] = installed) -> Dict[str, str]:
+                 find: Optional[Callable[[str], bool]] = None) -> Dict[str, str]:
     """The package set a run on ``backend`` ("auto", "torch", "onnxruntime") needs. ``auto``
     follows the engine: an ``.onnx`` file runs on onnxruntime, other weights on PyTorch when it
     is installed, else on onnxruntime (the light set, also when neither is installed)."""
+    find = find or installed  # looked up per call (tests replace it)
     if backend == "auto":
         onnx = str(weights or "").lower().endswith(".onnx")
         backend = "torch" if find("torch") and not onnx else "onnxruntime"
@@ -203,11 +205,12 @@ def wheel_index(package: str, system: str = None, machine: str = None,
     return WHEEL_INDEXES.get(package, {}).get(key)
 
 
-def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = installed,
+def plan_install(target: Optional[str] = None, find: Optional[Callable[[str], bool]] = None,
                  cuda: bool = False, required: Dict[str, str] = FULL,
                  system: str = None, machine: str = None) -> InstallPlan:
     """The missing ``required`` packages plus their missing run-time dependencies; a package
     with its own index on this platform gets its own step, the rest share the last one."""
+    find = find or installed  # looked up per call (tests replace it)
     plan = InstallPlan(target=target or deps_dir())
     default = InstallStep([])
     for name in missing_packages(find, required):
@@ -230,10 +233,11 @@ def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = ins
     return plan
 
 
-def install_plans(target: Optional[str] = None, find: Callable[[str], bool] = installed,
+def install_plans(target: Optional[str] = None, find: Optional[Callable[[str], bool]] = None,
                   **platform_) -> Dict[str, InstallPlan]:
     """The install plan of each set in :data:`SETS` (light first) that has something to
     install; empty when everything is there."""
+    find = find or installed  # looked up per call (tests replace it)
     plans = {name: plan_install(target, find, required=required, **platform_)
              for name, required in SETS.items()}
     return {name: plan for name, plan in plans.items() if not plan.empty}
