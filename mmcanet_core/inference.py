@@ -345,12 +345,24 @@ def add_arguments(parser) -> None:
     """Options of ``python -m mmcanet_core predict``."""
     parser.add_argument("--sar", required=True, help="Sentinel-1 raster, 2 bands VV, VH")
     parser.add_argument("--optical", required=True, help="cloudy Sentinel-2 raster (the grid)")
-    parser.add_argument("--output", required=True, help="output GeoTIFF")
-    parser.add_argument("--weights", help="weights .safetensors (default: the shipped checkpoint)")
+    parser.add_argument("--output", required=True, help="output GeoTIFF (.tif)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing output (never a file the run reads)")
+    parser.add_argument("--weights", help="weights .safetensors, or an exported .onnx model "
+                                          "(default: the shipped checkpoint)")
+    parser.add_argument("--backend", default="auto", choices=BACKENDS,
+                        help="what runs the network: torch, onnxruntime (no PyTorch needed), or "
+                             "auto (.onnx -> onnxruntime; else torch if installed, else the .onnx "
+                             "beside the weights)")
     parser.add_argument("--model", help="architecture for an UNTRAINED network (testing only)")
     parser.add_argument("--bands", help="1-based optical bands, e.g. 4,3,2 (default: weights')")
     parser.add_argument("--sar-scale", default="auto", choices=["auto", "db", "linear"])
-    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
+    parser.add_argument("--optical-scale", default="auto", choices=OPTICAL_SCALES,
+                        help="optical values: dn (L1C, reflectance x 10000), offset (DN + 1000, "
+                             "processing baseline 04.00+), reflectance (0..1); auto: detected "
+                             "from a sample and the product metadata")
+    parser.add_argument("--device", default="auto",
+                        help="auto | cpu | cuda | cuda:N (| directml with onnxruntime)")
     parser.add_argument("--tile", type=int, default=None,
                         help="tile size in pixels (default: the weights' patch size, 128)")
     parser.add_argument("--overlap", type=int, default=None, help="tile overlap (default tile/4)")
@@ -438,7 +450,9 @@ def run(args) -> int:
                 optical_bands=bands, sar_scale=args.sar_scale, device=args.device,
                 tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
                 compile=args.compile, raw=args.raw, mask=args.mask,
-                mask_values=args.mask_values, mask_output=args.mask_output, progress=progress,
+                mask_values=args.mask_values, mask_output=args.mask_output,
+                backend=args.backend, optical_scale=args.optical_scale,
+                overwrite=args.overwrite, progress=progress,
                 log=lambda m: tqdm.write(m, file=sys.stderr),
             )
         if args.preview:

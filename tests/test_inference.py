@@ -478,6 +478,53 @@ def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artif
     assert picture[..., :3].std() > 0.05
 
 
+def crop_pair(sen12mscr, folder, size=128, index=1):
+    """(SAR, optical) copies of the top-left ``size`` px of a real pair (fast CLI runs)."""
+    out = []
+    for path, name in zip(pair(sen12mscr, index), ("in_s1.tif", "in_s2.tif")):
+        with rasterio.open(path) as src:
+            window = Window(0, 0, size, size)
+            out.append(write(folder / name, src.read(window=window), src.profile,
+                             transform=src.window_transform(window)))
+    return out
+
+
+def test_cli_backend_and_overwrite(sen12mscr, tmp_path, capsys):
+    """--backend chooses what runs the network (the shipped .onnx on onnxruntime here), and an
+    existing output is replaced only with --overwrite."""
+    from mmcanet_core.inference import shipped_checkpoint
+
+    sar, optical = crop_pair(sen12mscr, tmp_path)
+    onnx = shipped_checkpoint().with_suffix(".onnx")
+    out = tmp_path / "out.tif"
+    common = ["predict", "--sar", str(sar), "--optical", str(optical), "--output", str(out),
+              "--tile", "128", "--device", "cpu", "--raw"]
+    assert main(common + ["--weights", str(onnx), "--backend", "torch"]) == 2
+    assert "runs on onnxruntime" in capsys.readouterr().err and not out.exists()
+    assert main(common + ["--weights", str(onnx), "--backend", "onnxruntime"]) == 0
+    assert "network: onnxruntime" in capsys.readouterr().err
+    first = read(out)[0]
+    assert main(common + ["--weights", str(onnx)]) == 2  # exists, no --overwrite
+    err = capsys.readouterr().err
+    assert "already exists; pass --overwrite" in err and np.array_equal(read(out)[0], first)
+    assert main(common + ["--overwrite"]) == 0  # the shipped .safetensors on torch ("auto")
+    assert "network: PyTorch" in capsys.readouterr().err
+    diff = np.abs(read(out)[0].astype(int) - first)
+    assert diff.max() <= 2  # the two backends agree (DN)
+    assert main(common + ["--overwrite", "--output", str(sar)]) == 2  # never an input
+    assert "a file this run reads" in capsys.readouterr().err
+    assert leftovers(tmp_path) == ["in_s1.tif", "in_s2.tif", "out.tif"]
+
+
+def test_tiles_are_multiples_of_the_onnx_graphs_multiple():
+    from mmcanet_core.inference import _check_tiling
+
+    assert _check_tiling(None, None, 1, native=48, graph_multiple=32) == (64, 16)
+    assert _check_tiling(96, None, 1, native=48, graph_multiple=16) == (96, 24)
+    with pytest.raises(InferenceError, match="multiple of 32.*ONNX graph.*--tile 256"):
+        _check_tiling(48, None, 1, graph_multiple=32)
+
+
 def test_cli_without_weights_or_model_is_a_clear_error(sen12mscr, tmp_path, capsys, monkeypatch):
     from mmcanet_core import inference
 
