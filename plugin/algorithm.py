@@ -3,9 +3,12 @@ the dock all run. It reads and checks its parameters (:class:`Settings`), then r
 ``mmcanet_core.inference`` in stages that it reports as progress (:class:`Stages`).
 
 Adding a parameter: one definition in :meth:`RemoveCloudsAlgorithm.main_parameters` or
-:meth:`RemoveCloudsAlgorithm.advanced_parameters` (the "Advanced parameters" group), one field
-of :class:`Settings` read in :meth:`RemoveCloudsAlgorithm.settings`, and its use in
-:meth:`RemoveCloudsAlgorithm.processAlgorithm`.
+:meth:`RemoveCloudsAlgorithm.advanced_parameters` (the "Advanced parameters" group; optional
+with a default, so that saved models stay valid), one field of :class:`Settings` read in
+:meth:`RemoveCloudsAlgorithm.settings`, and its keyword in :meth:`Settings.engine_options`.
+
+The algorithm imports neither PyTorch nor onnxruntime itself: the engine opens the backend the
+run needs (``BACKEND``), and :func:`deps.missing_for` first checks that its packages are there.
 """
 
 import os
@@ -92,8 +95,9 @@ class Settings:
 
 
 class Stages:
-    """Progress from the first second: PyTorch, the weights, the rasters, then the tiles (per
-    batch, from the engine's ``progress(done, total)``), each with a progress text."""
+    """Progress from the first second: starting, the weights (until the engine names the
+    device), the rasters, then the tiles (per batch, from the engine's ``progress(done,
+    total)``), each with a progress text."""
 
     #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
     TILES_FROM = 5.0

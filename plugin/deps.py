@@ -68,11 +68,13 @@ SUPPORT: Dict[str, Dict[str, str]] = {
 }
 #: Download size (MB) of each package's wheel, measured on 2026-11-28 with ``pip download
 #: --no-deps`` for CPython 3.11 on Linux x86_64 (torch: the 2.13.0 CPU wheel); other platforms
-#: differ by some tens of percent. Packages not listed count as 1 MB.
+#: differ by some tens of percent. Packages not listed are small pure-Python wheels (7 kB to
+#: 0.24 MB), counted as :data:`SMALL_MB`.
 DOWNLOAD_MB: Dict[str, float] = {
     "torch": 191.8, "onnxruntime": 27.8, "rasterio": 35.9, "scipy": 37.7, "safetensors": 0.5,
     "sympy": 6.3, "networkx": 2.1, "mpmath": 0.6, "google.protobuf": 0.3,
 }
+SMALL_MB = 0.2
 #: PyTorch's CPU-only wheels (a few hundred MB instead of several GB of CUDA libraries).
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Where a package comes from, by (platform.system(), platform.machine(), CUDA wanted); absent:
@@ -167,7 +169,7 @@ class InstallPlan:
     @property
     def download_mb(self) -> float:
         """About how many MB pip downloads (:data:`DOWNLOAD_MB`)."""
-        return sum(DOWNLOAD_MB.get(name, 1.0) for name in self.packages)
+        return sum(DOWNLOAD_MB.get(name, SMALL_MB) for name in self.packages)
 
     @property
     def requirements(self) -> List[str]:

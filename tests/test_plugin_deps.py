@@ -150,7 +150,7 @@ def test_light_plan_installs_onnxruntime_without_torch(deps):
     assert plan.requirements[0] == "onnxruntime>=1.15" and len(plan.steps) == 1
     assert not any(r.startswith("torch") for r in plan.requirements)
     assert {"rasterio>=1.3", "safetensors>=0.4", "protobuf>=4.25.8"} <= set(plan.requirements)
-    assert plan.download_mb == pytest.approx(27.8 + 35.9 + 0.5 + 1.0 + 0.3)
+    assert plan.download_mb == pytest.approx(27.8 + 35.9 + 0.5 + 0.2 + 0.3)
 
 
 def test_installer_offers_light_first_then_full_with_sizes(deps):
@@ -161,7 +161,9 @@ def test_installer_offers_light_first_then_full_with_sizes(deps):
     light, full = nothing["light"], nothing["full"]
     assert "onnxruntime" in light.packages and "torch" not in light.packages
     assert "torch" in full.packages and "onnxruntime" not in full.packages
-    assert 90 < light.download_mb < full.download_mb - 150  # torch alone is ~192 MB
+    # the wheels measured 102.8 MB (light) and 275.9 MB (full) on Linux x86_64, CPython 3.11
+    assert light.download_mb == pytest.approx(102.8, abs=2)
+    assert full.download_mb == pytest.approx(275.9, abs=2)
     assert DependencyInstaller.choice_label("light", light).startswith("Light: onnxruntime")
     assert f"about {full.download_mb:.0f} MB" in DependencyInstaller.choice_label("full", full)
     text = DependencyInstaller.question(nothing)
