@@ -174,3 +174,17 @@ def test_enum_values_are_the_engines(plugin):
     assert len(alg.parameterDefinition("OPTICAL_SCALE").options()) == len(inference.OPTICAL_SCALES)
     weights = alg.parameterDefinition("WEIGHTS")
     assert "*.onnx" in weights.fileFilter() and "*.safetensors" in weights.fileFilter()
+
+
+@pytest.mark.xfail(strict=True, reason="predict_raster parses optical_scale but does not apply "
+                   "it yet (the engine's wiring of issue 15, branch integrate); strict: this "
+                   "test fails once it does, and the mark goes")
+def test_optical_scale_reaches_the_engine(plugin, sen12mscr, tiny_weights, tmp_path):
+    """Digital numbers declared as reflectance: the engine checks the claim against the values
+    and refuses it before writing anything."""
+    sar, optical = pair(sen12mscr)
+    with pytest.raises(QgsProcessingException) as error:
+        _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+              "DEVICE": 1, "OPTICAL_SCALE": 3, "OUTPUT": str(tmp_path / "out.tif")})
+    assert "reflectance" in str(error.value)
+    assert list(tmp_path.iterdir()) == []
