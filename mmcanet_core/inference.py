@@ -30,6 +30,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasterio
+from rasterio.errors import RasterioError
 
 from . import composite, raster
 from .backend import BACKENDS, Backend, check_backend, open_backend
@@ -144,8 +145,8 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    checks = _OutputChecks(output_path, options, bool(overwrite), [weights, mask])
-    checks.run([sar_path, optical_path])
+    _check_outputs(output_path, options, [weights, *_files_read([sar_path, optical_path, mask])],
+                   bool(overwrite))
     _remove_stale_parts([output_path, options.mask_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
@@ -153,7 +154,7 @@ def predict_raster(
 
     scene, outputs, coverage, cache, masking = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
-        net.in_channels, options, checks, say)
+        net.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
     plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
                 margin, int(batch_size))
@@ -209,14 +210,13 @@ def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResu
 
 
 def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, optical_scale,
-                    metadata, channels: int, options: MaskOptions, checks: "_OutputChecks", say
+                    metadata, channels: int, options: MaskOptions, say
                     ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
     """Open and check both rasters and the mask (in this thread; the engine opens its own
     handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
     bytes, the mask's steps or None)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
-        checks.run([optical.files, sar.files])  # a VRT's sources, side files
         bands = _check_bands(optical, sar, requested, metadata, channels)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
@@ -242,9 +242,6 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             masking.scale = scale
             scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
             outputs += [o for o in [masking.output(optical)] if o is not None]
-        if options.mask is not None:
-            with rasterio.open(options.mask) as user_mask:
-                checks.run([user_mask.files])
         read = len(set(bands) | set(scene.source_bands))
         cache = raster.block_cache_bytes((optical, read), (sar, 2))
     return scene, outputs, coverage, cache, masking
@@ -341,22 +338,29 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-class _OutputChecks:
+def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
     """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
-    none of the files the run reads, and existing only with ``overwrite``. :meth:`run` is called
-    with the input paths before anything is opened, then with each opened dataset's ``files``."""
+    none of the files the run ``reads``, and existing only with ``overwrite``."""
+    check_output(output, reads, overwrite=overwrite)
+    if options.mask_output is not None:
+        mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
+        if mask_output.resolve() == output.resolve():
+            raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
+                                 "its own file name, e.g. mask.tif.")
 
-    def __init__(self, output: Path, options: MaskOptions, overwrite: bool, reads):
-        self.outputs = [output] + ([] if options.mask_output is None
-                                   else [Path(options.mask_output)])
-        self.overwrite, self.reads = overwrite, list(reads)
-        if len(self.outputs) == 2 and self.outputs[1].resolve() == output.resolve():
-            raise InferenceError(f"the mask output {self.outputs[1]} is the output; give the "
-                                 "mask its own file name, e.g. mask.tif.")
 
-    def run(self, reads) -> None:
-        for path in self.outputs:
-            check_output(path, self.reads + list(reads), overwrite=self.overwrite)
+def _files_read(paths) -> List[str]:
+    """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
+    one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
+    files: List[str] = []
+    for path in (p for p in paths if p is not None):
+        files.append(str(path))
+        try:
+            with rasterio.open(path) as ds:
+                files += ds.files
+        except RasterioError:
+            pass
+    return files
 
 
 def _remove_stale_parts(outputs, say) -> None:
