@@ -87,6 +87,9 @@ def test_a_scale_the_values_contradict_is_refused(small, tmp_path):
     eight = write(tmp_path / "in_8bit.tif", np.clip(dn / 12, 0, 255).astype(np.uint8), profile)
     with pytest.raises(InferenceError, match="8-bit"):
         run(sar, eight, tmp_path / "out.tif")
+    percent = write(tmp_path / "in_pct.tif", (dn / 100.0).astype(np.float32), profile)
+    with pytest.raises(InferenceError, match="neither reflectance.*percent"):
+        run(sar, percent, tmp_path / "out.tif")  # 99.9th percentile 52: once taken for DN
     assert not (tmp_path / "out.tif").exists()
 
 
