@@ -32,18 +32,8 @@ import numpy as np
 import rasterio
 from rasterio.errors import RasterioError
 
-from . import composite, raster
+from . import checks, composite, raster
 from .backend import BACKENDS, Backend, check_backend, open_backend
-from .checks import (
-    check_optical_band_names,
-    check_sar_band_names,
-    check_scene_size,
-    check_valid_output,
-    choose_bands,
-    parse_bands,
-    sar_fill,
-    sar_order_warning,
-)
 from .engine import Counts, Output, Plan, Scene, run_scene
 from .guards import check_free_space, check_output, check_preview, output_bytes
 from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
@@ -250,12 +240,12 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
 def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
     """Scene size, SAR bands, and the optical bands to feed (checked against their names)."""
     name = f"optical raster {optical.name}"
-    check_scene_size(optical.width, optical.height, name)
+    checks.check_scene_size(optical.width, optical.height, name)
     raster.check_sar_bands(sar)
-    check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
+    checks.check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
     wanted = metadata["optical_bands"]
-    bands = choose_bands(optical.count, requested, wanted, channels, name)
-    check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
+    bands = checks.choose_bands(optical.count, requested, wanted, channels, name)
+    checks.check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
     return bands
 
 
@@ -267,9 +257,9 @@ def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> Optica
                                  f"optical raster {optical.name}")
     say(f"optical values: {scale.name} ({scale.reason})")
     db = raster.read_sample(sar, (1, 2))  # (2, n)
-    db[:, sar_fill(db)] = np.nan
+    db[:, checks.sar_fill(db)] = np.nan
     db = raster.sar_to_db(db, sar_scale)
-    warning = sar_order_warning(db[0], db[1])
+    warning = checks.sar_order_warning(db[0], db[1])
     if warning is not None:
         say(f"warning: {warning}")
     return scale
@@ -277,7 +267,7 @@ def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> Optica
 
 def _check_counts(scene: Scene, counts: Counts) -> None:
     """After the last row: refuse an output without one valid pixel, naming the empty input."""
-    check_valid_output(counts.both, counts.optical, counts.sar,
+    checks.check_valid_output(counts.both, counts.optical, counts.sar,
                        f"the optical raster {scene.optical_path}",
                        f"the SAR raster {scene.sar_path}")
 
@@ -400,8 +390,8 @@ def resolve_device(requested: str = "auto"):
 def _band_list(bands) -> Optional[List[int]]:
     """A requested band list (``"4,3,2"`` or numbers) checked like ``--bands``; None stays."""
     if bands is None or isinstance(bands, str):
-        return parse_bands(bands)
-    return parse_bands(",".join(str(b) for b in bands))
+        return checks.parse_bands(bands)
+    return checks.parse_bands(",".join(str(b) for b in bands))
 
 
 def _band_names(optical, bands: Sequence[int]) -> List[str]:
@@ -505,7 +495,7 @@ def run(args) -> int:
     from tqdm import tqdm
 
     try:
-        bands = parse_bands(args.bands)
+        bands = checks.parse_bands(args.bands)
         if args.preview:
             reads = [args.sar, args.optical, args.weights, args.mask]
             check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
