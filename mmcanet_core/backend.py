@@ -107,6 +107,12 @@ class Backend:
         check_finite(restored, f"a batch of {len(sar)} tile(s)")
         return np.clip(restored, 0.0, 1.0, out=restored)
 
+    def check_memory(self, tile: int, batch: int) -> Optional[str]:
+        """Refuse (:class:`~mmcanet_core.memory.MemoryTooSmall`) a batch that would not fit in
+        the device's memory, before allocating it; or a note for the log. onnxruntime: no
+        estimate (its arena grows as it needs)."""
+        return None
+
     def compile(self, tile: int) -> None:
         """Compile the network for ``tile``-px batches (the torch backend only)."""
         raise BackendError(f"--compile needs the torch backend; this run uses {self.name}. "

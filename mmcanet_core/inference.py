@@ -24,18 +24,22 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
+import numpy as np
 import rasterio
+from rasterio.errors import RasterioError
 
-from . import composite, raster
+from . import checks, composite, raster
 from .backend import BACKENDS, Backend, check_backend, open_backend
-from .engine import Output, Plan, Scene, run_scene
-from .guards import check_output
+from .engine import Counts, Output, Plan, Scene, run_scene
+from .guards import check_free_space, check_output, check_preview, output_bytes
 from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
 from .optical_scale import CHOICES as OPTICAL_SCALES
-from .optical_scale import parse_scale
+from .optical_scale import OpticalScale, detect_optical_scale, parse_scale
+from .partfiles import partial_output, remove_stale_parts
 from .preprocess import S2_BANDS
 from .raster import InferenceCancelled, InferenceError
 from .tiling import plan_tile_rows
@@ -126,24 +130,27 @@ def predict_raster(
     sar_scale = _check_sar_scale(sar_scale)
     backend = check_backend(backend)
     optical_scale = parse_scale(optical_scale)
+    requested = _band_list(optical_bands)
     parse_mask_values(mask_values)
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, [sar_path, optical_path, weights, mask],
+    _check_outputs(output_path, options, [weights, *_files_read([sar_path, optical_path, mask])],
                    bool(overwrite))
+    _remove_stale_parts([output_path, options.mask_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
 
     scene, outputs, coverage, cache, masking = _inspect_inputs(
-        sar_path, optical_path, output_path, optical_bands, sar_scale, net.metadata,
+        sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
     plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
                 margin, int(batch_size))
     say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
         f"{tile} px (overlap {overlap}), batch {batch_size}")
+    _check_resources(net, tile, min(int(batch_size), plan.total), outputs, say)
     if compile:
         net.compile(tile)
     say(f"network: {net.describe()}")
@@ -163,7 +170,7 @@ def predict_raster(
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                        depth=max(2, depth), **steps)
+                        depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
@@ -192,16 +199,15 @@ def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResu
                    cloud_cover=cover.cloud / valid, shadow_cover=cover.shadow / valid)
 
 
-def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-                    channels: int, options: MaskOptions, say
+def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, optical_scale,
+                    metadata, channels: int, options: MaskOptions, say
                     ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
     """Open and check both rasters and the mask (in this thread; the engine opens its own
     handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
     bytes, the mask's steps or None)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
-        raster.check_sar_bands(sar)
-        bands = _resolve_bands(optical, optical_bands, metadata, channels)
+        bands = _check_bands(optical, sar, requested, metadata, channels)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
             say(f"SAR covers {coverage:.0%} of the optical scene; the rest will be nodata")
@@ -210,11 +216,12 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
             say(f"SAR values look like {'dB' if sar_scale == 'db' else 'linear power'}")
         if not raster.is_aligned(sar, optical):
             say("SAR is on another grid: resampled bilinearly onto the optical grid")
+        scale = _check_values(optical, sar, bands, sar_scale, optical_scale, say)
         norm = metadata["normalisation"]
         scene = Scene(
             str(optical_path), str(sar_path), optical.height, optical.width, tuple(bands),
             sar_scale, tuple(tuple(norm["sar_db_clip"][b]) for b in metadata["sar_bands"]),
-            tuple(norm["optical_dn_clip"]),
+            tuple(norm["optical_dn_clip"]), scale=scale,
         )
         profile = raster.output_profile(optical, len(bands), raster.output_nodata(optical))
         outputs = [Output("restored", str(output_path), profile, _band_names(optical, bands),
@@ -222,11 +229,63 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
                            "MMCANET_SAR": str(sar_path)})]
         masking = plan_masking(options, optical, bands, model_rgb(bands, metadata), say)
         if masking is not None:
+            masking.scale = scale
             scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
             outputs += [o for o in [masking.output(optical)] if o is not None]
         read = len(set(bands) | set(scene.source_bands))
         cache = raster.block_cache_bytes((optical, read), (sar, 2))
     return scene, outputs, coverage, cache, masking
+
+
+def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
+    """Scene size, SAR bands, and the optical bands to feed (checked against their names)."""
+    name = f"optical raster {optical.name}"
+    checks.check_scene_size(optical.width, optical.height, name)
+    raster.check_sar_bands(sar)
+    checks.check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
+    wanted = metadata["optical_bands"]
+    bands = checks.choose_bands(optical.count, requested, wanted, channels, name)
+    checks.check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
+    return bands
+
+
+def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> OpticalScale:
+    """The optical value scale (from a sample of block windows, the product metadata and the
+    user's ``hint``) and a warning when the SAR bands look swapped."""
+    scale = detect_optical_scale(raster.read_sample(optical, bands), optical.dtypes[0],
+                                 optical.nodata, hint, optical.tags(),
+                                 f"optical raster {optical.name}")
+    say(f"optical values: {scale.name} ({scale.reason})")
+    db = raster.read_sample(sar, (1, 2))  # (2, n)
+    db[:, checks.sar_fill(db)] = np.nan
+    db = raster.sar_to_db(db, sar_scale)
+    warning = checks.sar_order_warning(db[0], db[1])
+    if warning is not None:
+        say(f"warning: {warning}")
+    return scale
+
+
+def _check_counts(scene: Scene, counts: Counts) -> None:
+    """After the last row: refuse an output without one valid pixel, naming the empty input."""
+    checks.check_valid_output(counts.both, counts.optical, counts.sar,
+                       f"the optical raster {scene.optical_path}",
+                       f"the SAR raster {scene.sar_path}")
+
+
+def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Output],
+                     say) -> None:
+    """Device memory for a batch (estimated before allocating it) and free disk space for the
+    outputs (uncompressed), or :class:`InferenceError` naming a size that fits."""
+    note = net.check_memory(tile, batch)
+    if note:
+        say(note)
+    needed: dict = {}
+    for o in outputs:
+        folder = Path(o.path).parent
+        needed[folder] = needed.get(folder, 0) + output_bytes(
+            o.profile["width"], o.profile["height"], o.profile["count"], o.profile["dtype"])
+    for folder, size in needed.items():
+        check_free_space(folder, size, "the output" if len(outputs) == 1 else "the outputs")
 
 
 # --- input checks -------------------------------------------------------------------------
@@ -271,13 +330,34 @@ def _check_sar_scale(sar_scale: str) -> str:
 
 def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
     """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
-    no file the run reads, and existing only with ``overwrite``."""
+    none of the files the run ``reads``, and existing only with ``overwrite``."""
     check_output(output, reads, overwrite=overwrite)
     if options.mask_output is not None:
         mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
+
+
+def _files_read(paths) -> List[str]:
+    """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
+    one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
+    files: List[str] = []
+    for path in (p for p in paths if p is not None):
+        files.append(str(path))
+        try:
+            with rasterio.open(path) as ds:
+                files += ds.files
+        except RasterioError:
+            pass
+    return files
+
+
+def _remove_stale_parts(outputs, say) -> None:
+    """Part files that killed runs left for these outputs (their process is gone)."""
+    for output in (Path(o) for o in outputs if o is not None):
+        for path in remove_stale_parts(output.parent, output):
+            say(f"removed {path}, left by a run that was killed")
 
 
 def _open_network(weights, model, metadata, backend, device, half, batch_size, say) -> Backend:
@@ -307,24 +387,11 @@ def resolve_device(requested: str = "auto"):
     return resolve(requested)
 
 
-def _resolve_bands(optical, requested, metadata, needed: int) -> List[int]:
-    """The 1-based optical bands to feed: requested, else the metadata's, else 1..needed."""
-    if requested is not None:
-        bands = [int(b) for b in requested]
-    elif optical.count == metadata["optical_bands"].get("of", len(S2_BANDS)):
-        bands = list(metadata["optical_bands"]["indices"])
-    elif optical.count == needed:
-        bands = list(range(1, needed + 1))
-    else:
-        wanted = metadata["optical_bands"]
-        raise InferenceError(
-            f"optical raster {optical.name} has {optical.count} band(s): neither a "
-            f"{wanted.get('of', 13)}-band L1C scene (the model takes bands {wanted['indices']} "
-            f"= {wanted['names']}) nor a {needed}-band file. Pass the band numbers to use, "
-            "e.g. --bands 4,3,2."
-        )
-    raster.check_optical_bands(optical, bands, needed)
-    return bands
+def _band_list(bands) -> Optional[List[int]]:
+    """A requested band list (``"4,3,2"`` or numbers) checked like ``--bands``; None stays."""
+    if bands is None or isinstance(bands, str):
+        return checks.parse_bands(bands)
+    return checks.parse_bands(",".join(str(b) for b in bands))
 
 
 def _band_names(optical, bands: Sequence[int]) -> List[str]:
@@ -393,15 +460,6 @@ def shipped_checkpoint() -> Optional[Path]:
     return found[0] if found else None
 
 
-def _parse_bands(text: Optional[str]) -> Optional[List[int]]:
-    if text is None:
-        return None
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise InferenceError(f"--bands {text!r} is not a comma-separated list like 4,3,2") from None
-
-
 def _cli_model(args, bands):
     """(weights path or None, untrained model or None) from --weights / --model / checkpoint."""
     if args.weights:
@@ -437,7 +495,10 @@ def run(args) -> int:
     from tqdm import tqdm
 
     try:
-        bands = _parse_bands(args.bands)
+        bands = checks.parse_bands(args.bands)
+        if args.preview:
+            reads = [args.sar, args.optical, args.weights, args.mask]
+            check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
         weights, model = _cli_model(args, bands)
         with tqdm(total=0, unit="tile", desc="predict") as bar:
 
@@ -458,8 +519,9 @@ def run(args) -> int:
         if args.preview:
             from .preview import write_preview
 
-            write_preview(args.preview, args.sar, args.optical, result.output_path,
-                          result.bands, sar_scale=result.sar_scale)
+            with partial_output(args.preview) as part:
+                write_preview(part, args.sar, args.optical, result.output_path,
+                              result.bands, sar_scale=result.sar_scale)
             print(f"preview: {args.preview}", file=sys.stderr)
     except (InferenceError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

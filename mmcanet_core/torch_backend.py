@@ -118,6 +118,20 @@ class TorchBackend(Backend):
         torch.cuda.current_stream(self.device).synchronize()
         return host.numpy()[:n]
 
+    def check_memory(self, tile: int, batch: int) -> Optional[str]:
+        """The activation memory of a batch, traced on the ``meta`` device
+        (:func:`mmcanet_core.memory.check_memory`), against the device's free memory."""
+        from .memory import MemoryTooSmall, check_memory
+
+        try:
+            plan = check_memory(self.model, tile, batch, self.device)
+        except MemoryTooSmall:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a model the meta device cannot trace
+            return f"memory not estimated: the network does not trace on the meta device ({exc})"
+        return (f"memory: about {plan.needed / 2**20:,.0f} MiB per batch of {batch}, "
+                f"{plan.available / 2**30:,.1f} GiB {plan.where} free")
+
     def compile(self, tile: int) -> None:
         """``torch.compile`` the model and compile it now on a zero batch of the run's shape."""
         started = time.perf_counter()
