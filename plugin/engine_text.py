@@ -22,6 +22,10 @@ def _engine_lines() -> Table:
         # The plugin says the device itself, once, before the model loads.
         (r"device: (?P<device>\S+) \((?P<reason>.*)\)", None),
         (r"warning: (?P<warning>.+)", tr("Warning: {warning}")),
+        (r"optical values: (?P<scale>\w+) \((?P<reason>.+)\)",
+         tr("Optical values: {scale} ({reason}).")),
+        (r"removed (?P<path>.+), left by a run that was killed",
+         tr("Removed {path}, left by a run that was killed.")),
         (r"SAR covers (?P<percent>\d+%) of the optical scene; the rest will be nodata",
          tr("The SAR raster covers {percent} of the optical scene; the rest will be nodata.")),
         (r"SAR values look like dB", tr("SAR values look like dB.")),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import rasterio
 from affine import Affine
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
 
 from conftest import ROOT, pair
 
@@ -27,10 +27,22 @@ def plugin(plugin_path, qgis_iface, qgis_processing):
     assert qgis.utils.unloadPlugin("mmcanet")
 
 
-def _run(params):
+class Log(QgsProcessingFeedback):
+    """The lines a run writes to the Processing log."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def pushInfo(self, info):  # noqa: N802 (QGIS's name)
+        self.lines.append(info)
+        super().pushInfo(info)
+
+
+def _run(params, feedback=None):
     import processing
 
-    return processing.run(ALG, params)
+    return processing.run(ALG, params, feedback=feedback)
 
 
 def half_mask(optical, path, cloud: int, clear: int):
@@ -93,10 +105,15 @@ def test_automatic_mask_reports_cover_and_raw_rewrites_clear_pixels(plugin, sen1
     sar, optical = pair(sen12mscr, SUMMER)
     outputs = {raw: (tmp_path / f"raw{raw}.tif", tmp_path / f"mask{raw}.tif")
                for raw in (False, True)}
+    logs = {raw: Log() for raw in outputs}
     results = {raw: _run({"SAR": str(sar), "OPTICAL": str(optical),
                           "WEIGHTS": str(tiny_weights), "DEVICE": 1, "TILE": 128, "RAW": raw,
-                          "OUTPUT": str(out), "MASK_OUTPUT": str(mask)})
+                          "OUTPUT": str(out), "MASK_OUTPUT": str(mask)}, logs[raw])
                for raw, (out, mask) in outputs.items()}
+    cover = (f"Cloud cover: {results[False]['CLOUD_COVER']:.1f} %, cloud shadow: "
+             f"{results[False]['SHADOW_COVER']:.1f} % of the valid pixels.")
+    assert cover in logs[False].lines and cover in logs[True].lines  # the engine's, translated
+    assert "Automatic cloud and shadow mask from the L1C bands." in logs[False].lines
     classes = read(outputs[False][1])[0]
     assert np.array_equal(classes, read(outputs[True][1])[0])  # RAW writes the same mask
     for result in results.values():
@@ -176,9 +193,6 @@ def test_enum_values_are_the_engines(plugin):
     assert "*.onnx" in weights.fileFilter() and "*.safetensors" in weights.fileFilter()
 
 
-@pytest.mark.xfail(strict=True, reason="predict_raster parses optical_scale but does not apply "
-                   "it yet (the engine's wiring of issue 15, branch integrate); strict: this "
-                   "test fails once it does, and the mark goes")
 def test_optical_scale_reaches_the_engine(plugin, sen12mscr, tiny_weights, tmp_path):
     """Digital numbers declared as reflectance: the engine checks the claim against the values
     and refuses it before writing anything."""
