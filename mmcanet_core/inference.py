@@ -499,7 +499,7 @@ def run(args) -> int:
     try:
         bands = checks.parse_bands(args.bands)
         if args.preview:
-            reads = [args.sar, args.optical, args.weights, args.mask]
+            reads = [args.weights, *_files_read([args.sar, args.optical, args.mask])]
             check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
         weights, model = _cli_model(args, bands)
         with tqdm(total=0, unit="tile", desc="predict") as bar:
