@@ -146,11 +146,13 @@ def predict_raster(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
-    plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
-                margin, int(batch_size))
+    rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
+    batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
+    net.batch_size = batch_size
+    plan = Plan(rows, tile, overlap, margin, batch_size)
     say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
         f"{tile} px (overlap {overlap}), batch {batch_size}")
-    _check_resources(net, tile, min(int(batch_size), plan.total), outputs, say)
+    _check_resources(net, tile, batch_size, outputs, say)
     if compile:
         net.compile(tile)
     say(f"network: {net.describe()}")
@@ -497,7 +499,7 @@ def run(args) -> int:
     try:
         bands = checks.parse_bands(args.bands)
         if args.preview:
-            reads = [args.sar, args.optical, args.weights, args.mask]
+            reads = [args.weights, *_files_read([args.sar, args.optical, args.mask])]
             check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
         weights, model = _cli_model(args, bands)
         with tqdm(total=0, unit="tile", desc="predict") as bar:

@@ -168,3 +168,10 @@ def test_outputs_are_part_files_until_done_and_stale_parts_go(small, tmp_path):
     assert seen[0] == sorted(part_path(p).name for p in (out, mask))
     assert leftovers(tmp_path) == ["in_s1.tif", "in_s2.tif", "mask.tif", "out.tif"]
     assert os.path.getsize(out) > 0 and os.path.getsize(mask) > 0
+
+
+def test_a_batch_larger_than_the_scene_is_cut_to_its_tiles(small, tmp_path):
+    """--batch-size 100000 once allocated room for 100000 tiles (a traceback)."""
+    sar, optical = small
+    result = run(sar, optical, tmp_path / "out.tif", batch_size=100000)
+    assert result.batch_size == result.tiles <= 16
