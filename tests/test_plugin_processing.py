@@ -225,6 +225,25 @@ def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tm
     assert "99" in bad.stdout + bad.stderr
     assert not (tmp_path / "bad.tif").exists()
 
+    folder = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                          f"WEIGHTS={tmp_path}", f"OUTPUT={tmp_path / 'bad.tif'}")
+    assert folder.returncode != 0
+    assert "is a folder, not a weights file" in folder.stdout + folder.stderr
+    assert not (tmp_path / "bad.tif").exists()
+
+
+def test_an_existing_output_is_replaced_as_qgis_does(plugin, sen12mscr, tiny_weights,
+                                                     tmp_path):
+    """QGIS manages its destinations: Processing replaces an existing output (the CLI asks for
+    --overwrite); an input never."""
+    sar, optical = pair(sen12mscr)
+    out = tmp_path / "restored.tif"
+    out.write_bytes(b"an older result")
+    _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+          "DEVICE": 1, "RAW": True, "OUTPUT": str(out)})
+    layer = QgsRasterLayer(str(out), "replaced")
+    assert layer.isValid() and (layer.width(), layer.height()) == (256, 256)
+
 
 #: Loaded by Python at start-up from the first folder of PYTHONPATH: PyTorch cannot be found or
 #: imported, as in a QGIS where only the light set (onnxruntime) is installed.
