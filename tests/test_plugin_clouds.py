@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import rasterio
 from affine import Affine
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import QgsApplication, QgsProcessingException
+from test_plugin_first_run import Lines
 
 from conftest import ROOT, pair
 
@@ -25,18 +26,6 @@ def plugin(plugin_path, qgis_iface, qgis_processing):
     assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
     yield qgis.utils.plugins["mmcanet"]
     assert qgis.utils.unloadPlugin("mmcanet")
-
-
-class Log(QgsProcessingFeedback):
-    """The lines a run writes to the Processing log."""
-
-    def __init__(self):
-        super().__init__()
-        self.lines = []
-
-    def pushInfo(self, info):  # noqa: N802 (QGIS's name)
-        self.lines.append(info)
-        super().pushInfo(info)
 
 
 def _run(params, feedback=None):
@@ -105,7 +94,7 @@ def test_automatic_mask_reports_cover_and_raw_rewrites_clear_pixels(plugin, sen1
     sar, optical = pair(sen12mscr, SUMMER)
     outputs = {raw: (tmp_path / f"raw{raw}.tif", tmp_path / f"mask{raw}.tif")
                for raw in (False, True)}
-    logs = {raw: Log() for raw in outputs}
+    logs = {raw: Lines() for raw in outputs}
     results = {raw: _run({"SAR": str(sar), "OPTICAL": str(optical),
                           "WEIGHTS": str(tiny_weights), "DEVICE": 1, "TILE": 128, "RAW": raw,
                           "OUTPUT": str(out), "MASK_OUTPUT": str(mask)}, logs[raw])
