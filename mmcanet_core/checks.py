@@ -234,10 +234,10 @@ def check_valid_output(written: int, optical_valid: int, sar_valid: int,
 
 
 def check_finite(values, where: str = "a batch") -> None:
-    """Refuse network output holding NaN or infinity (broken weights, fp16 overflow)."""
-    import torch
+    """Refuse network output holding NaN or infinity (broken weights, fp16 overflow).
 
-    finite = torch.isfinite(values) if isinstance(values, torch.Tensor) else np.isfinite(values)
+    ``values``: a numpy array (or anything ``np.asarray`` takes, e.g. a CPU tensor)."""
+    finite = np.isfinite(np.asarray(values))
     if bool(finite.all()):
         return
     bad = int((~finite).sum())

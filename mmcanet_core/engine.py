@@ -13,7 +13,8 @@ ahead of the network and the writing behind it (:mod:`mmcanet_core.pipeline` run
    at a time (:class:`~mmcanet_core.tiling.StripBlender`); the rows that row finishes go through
    the optional row step, are converted to each output's type and written in whole blocks
    (:class:`~mmcanet_core.raster.RowWriter`), GDAL compressing blocks in its own threads.
-   Outputs are written under temporary names and renamed together on success only.
+   Outputs are written as named part files and renamed together on success only
+   (:mod:`mmcanet_core.partfiles`).
 
 Steps that run beside the network (the cloud mask and compositing use them,
 :mod:`mmcanet_core.masking`):
@@ -29,7 +30,8 @@ Steps that run beside the network (the cloud mask and compositing use them,
   a needed pixel skip the network; their pixels then come out of the blend as NaN.
 * ``row_step(top, values, source) -> values``: runs in the writer thread on the finished rows
   ``top:top + n``. ``values`` maps output names to arrays ``(k, n, width)`` (``"restored"``: the
-  blended network output in DN, float, NaN = invalid); ``source`` holds the strip's
+  blended network output in the optical raster's own scale (``Scene.scale``), float, NaN =
+  invalid); ``source`` holds the strip's
   ``row_layers`` cut to the same rows and the scene's columns. It returns one array per
   :class:`Output` name (e.g. the composite as ``"restored"`` plus a ``"mask"`` written to a
   second raster), float DN or already in the output's dtype (then written as it is).
@@ -44,6 +46,10 @@ import rasterio
 from rasterio.windows import Window
 
 from . import raster
+from .checks import sar_fill
+from .guards import FULL_BYTES
+from .optical_scale import OpticalScale
+from .partfiles import partial_outputs
 from .pipeline import run_pipeline
 from .preprocess import normalize_optical, normalize_sar
 from .tiling import StripBlender, Tile
@@ -66,6 +72,24 @@ class Scene:
     optical_clip: Tuple[float, float]  # DN clip
     source_bands: Tuple[int, ...] = ()  # 1-based bands carried as stored: the "source" layer
     context: int = 0  # px read beyond each row of tiles, for strip steps
+    scale: Optional[OpticalScale] = None  # optical values <-> network DN (None: DN as stored)
+
+    def to_dn(self, values: np.ndarray) -> np.ndarray:
+        """Optical values as stored (float, NaN = invalid) -> network DN."""
+        return values if self.scale is None else self.scale.to_dn(values)
+
+    def from_dn(self, dn: np.ndarray) -> np.ndarray:
+        """Network DN -> the optical raster's own scale."""
+        return dn if self.scale is None else self.scale.from_dn(dn)
+
+
+@dataclass
+class Counts:
+    """Valid pixels the reader saw over the scene (each scene row counted once)."""
+
+    optical: int = 0  # valid in the optical bands fed to the network
+    sar: int = 0  # valid in both SAR bands (nodata, NaN and GRD's 0-in-both fill excluded)
+    both: int = 0  # valid in both inputs: the pixels the network restores
 
 
 @dataclass(frozen=True)
@@ -190,17 +214,21 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
               progress: Optional[Callable[[int, int], None]] = None,
               strip_step: Optional[Callable[[Strip], None]] = None,
               row_step: Optional[RowStep] = None, row_layers: Optional[Sequence[str]] = None,
-              gdal: Optional[Dict[str, str]] = None, depth: int = 2) -> int:
+              gdal: Optional[Dict[str, str]] = None, depth: int = 2,
+              finish: Optional[Callable[[Counts], None]] = None) -> int:
     """Run the tiles of ``plan`` through ``backend`` and write ``outputs`` (module docstring);
     return how many tiles went through the network.
 
     ``before()`` runs in the calling thread before each batch (raise to cancel), ``progress(done,
     total)`` after it. ``row_layers``: the strip layers the row step reads (default: all).
     ``gdal``: GDAL configuration options each stage thread sets for itself (rasterio keeps
-    options thread-local outside the main thread, e.g. in a QGIS task).
-    On any error or interruption no output is left behind.
+    options thread-local outside the main thread, e.g. in a QGIS task). ``finish(counts)`` runs
+    once every output is written, before they are renamed into place (raise to refuse them).
+    Outputs are written as part files (:func:`mmcanet_core.partfiles.partial_outputs`): on any
+    error, interruption or termination signal no output is left behind.
     """
     done = ran = 0
+    counts = Counts()
     gdal = dict(gdal or {})
     keep = None if row_step is None else tuple(row_layers) if row_layers is not None else ()
 
@@ -218,26 +246,37 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
 
     def read() -> Iterator[Batch]:
         with rasterio.Env(**gdal):
-            yield from _read_batches(scene, plan, backend.host_array, strip_step, keep)
+            yield from _read_batches(scene, plan, backend.host_array, strip_step, keep, counts)
 
     def write(results) -> None:
         with rasterio.Env(**gdal):
             _write_results(results, scene, plan, outputs, temporary, row_step)
 
-    with raster.atomic_outputs([o.path for o in outputs]) as temporary:
+    with partial_outputs([o.path for o in outputs], _largest_write(outputs)) as temporary:
         run_pipeline(read, compute, write, depth=depth,
                      before=(lambda _: before()) if before else None, after=after)
+        if finish is not None:
+            finish(counts)
     return ran
+
+
+def _largest_write(outputs: Sequence[Output]) -> int:
+    """Bytes of the writers' block rows together (a failed write with less free space than this
+    counts as a full disk), at least :data:`~mmcanet_core.guards.FULL_BYTES`."""
+    rows = sum(o.profile["width"] * o.profile["blockysize"] * o.profile["count"]
+               * np.dtype(o.profile["dtype"]).itemsize for o in outputs)
+    return max(FULL_BYTES, rows)
 
 
 # --- reader thread --------------------------------------------------------------------------
 
 
 def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
-                  keep: Optional[Tuple[str, ...]]) -> Iterator[Batch]:
+                  keep: Optional[Tuple[str, ...]], counts: Counts) -> Iterator[Batch]:
     """Batches of prepared tiles, in plan order; opens (and closes) its own dataset handles.
 
-    ``keep``: the layers the writer's row step reads (``()``: all; ``None``: no row step)."""
+    ``keep``: the layers the writer's row step reads (``()``: all; ``None``: no row step);
+    ``counts``: the valid pixels read, added up here."""
     with ExitStack() as stack:
         optical = stack.enter_context(rasterio.open(scene.optical_path))
         sar = stack.enter_context(rasterio.open(scene.sar_path))
@@ -248,14 +287,20 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
             stack.enter_context(strip_step)
 
         def prepare(window: Window) -> Layers:
-            sar_db = raster.sar_to_db(raster.read_float(grid, window, (1, 2)), scene.sar_scale)
-            dn = raster.read_optical(optical, window, scene.bands)
+            sar = raster.read_float(grid, window, (1, 2))  # (2, h, w)
+            sar[:, sar_fill(sar)] = np.nan  # 0 in both bands: GRD's no-data fill
+            sar_db = raster.sar_to_db(sar, scene.sar_scale)
+            dn = scene.to_dn(raster.read_optical(optical, window, scene.bands))
             layers = {
                 "sar": normalize_sar(sar_db, scene.sar_clips, out=sar_db),  # (2, h, w)
                 "optical": normalize_optical(dn, scene.optical_clip, out=dn),  # (C, h, w)
             }
-            layers["valid"] = (np.isfinite(layers["sar"]).all(axis=0)
-                               & np.isfinite(layers["optical"]).all(axis=0))  # (h, w)
+            sar_valid = np.isfinite(layers["sar"]).all(axis=0)  # (h, w)
+            optical_valid = np.isfinite(layers["optical"]).all(axis=0)
+            layers["valid"] = sar_valid & optical_valid
+            counts.sar += int(sar_valid.sum())
+            counts.optical += int(optical_valid.sum())
+            counts.both += int(layers["valid"].sum())
             if scene.source_bands:  # as stored: (S, h, w) of the file's dtype
                 layers["source"] = optical.read(list(scene.source_bands), window=window)
             return layers
@@ -380,7 +425,7 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
                 blender.add(t, pred, batch.valid[i])
                 if t is plan.rows[r][-1]:  # the row of tiles is complete
                     top, bottom = plan.finished_rows(r, scene.height)
-                    values = {"restored": blender.finish_rows(bottom)}  # (C, n, W)
+                    values = {"restored": scene.from_dn(blender.finish_rows(bottom))}  # (C, n, W)
                     if row_step is not None:
                         values = row_step(top, values, batch.rows[r])
                     for name, writer in writers.items():

@@ -83,14 +83,14 @@ def check_preview(preview, output, reads: Iterable = (), *, overwrite: bool = Fa
     """Check the ``--preview`` PNG path like the output; it must not be the output either."""
     preview = Path(preview)
     _check_not_read(preview, reads, "preview", "a name of its own, e.g. preview.png")
+    if _same(preview, output):
+        raise OutputError(f"preview {preview} is the output; give the preview a name of its own.")
     if preview.suffix.lower() != ".png":
         raise OutputError(
             f"preview {preview} must be a .png file (it is a picture, not a raster); name it "
             f"{preview.with_suffix('.png').name}."
         )
     _check_folder(preview, "preview")
-    if _same(preview, output):
-        raise OutputError(f"preview {preview} is the output; give the preview a name of its own.")
     _check_existing(preview, overwrite, "preview", "--overwrite")
     return preview
 

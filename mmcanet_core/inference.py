@@ -14,33 +14,45 @@ network where it says cloud or shadow, feathered across the edge (:mod:`mmcanet_
 
 This module checks the inputs and settles the options; :mod:`mmcanet_core.engine` does the work
 (reading ahead of the network and writing behind it, in threads), and
-:mod:`mmcanet_core.torch_backend` runs the network.
+:mod:`mmcanet_core.backend` runs the network (PyTorch or onnxruntime).
 
 ``python -m mmcanet_core predict --sar S1.tif --optical S2.tif --output OUT.tif --weights W``
 """
 
-import os
+import math
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
+import numpy as np
 import rasterio
+from rasterio.errors import RasterioError
 
-from . import composite, raster
-from .engine import Output, Plan, Scene, run_scene
+from . import checks, composite, raster
+from .backend import BACKENDS, Backend, check_backend, open_backend
+from .engine import Counts, Output, Plan, Scene, run_scene
+from .guards import check_free_space, check_output, check_preview, output_bytes
 from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from .optical_scale import CHOICES as OPTICAL_SCALES
+from .optical_scale import OpticalScale, detect_optical_scale, parse_scale
+from .partfiles import partial_output, remove_stale_parts
 from .preprocess import S2_BANDS
 from .raster import InferenceCancelled, InferenceError
 from .tiling import plan_tile_rows
-from .torch_backend import TorchBackend, resolve_device
-from .weights import WeightsError, build_metadata, default_optical_bands, load_weights
+from .usermask import PRESETS, parse_mask_values
+from .weights import WeightsError, WeightsWarning
 
 __all__ = [
     "InferenceCancelled", "InferenceError", "PredictResult", "predict_raster", "resolve_device",
-    "add_arguments", "run",
+    "add_arguments", "run", "BACKENDS", "OPTICAL_SCALES", "MASK_PRESETS",
 ]
+
+#: Presets of ``mask_values`` / ``--mask-values`` (besides a list of integers such as "3,8,9,10").
+MASK_PRESETS = tuple(PRESETS)
 
 #: Tile size when neither the caller nor the weights' ``patch_size`` says otherwise.
 DEFAULT_TILE = 128
@@ -78,14 +90,21 @@ def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
-    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
+    optical_scale="auto", overwrite=False,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
 ) -> PredictResult:
     """Remove clouds from ``optical_path`` with ``sar_path``; write ``output_path`` (GeoTIFF).
 
-    Give ``weights`` (a .safetensors path) or a ready ``model`` (+ its ``metadata``). All input
+    Give ``weights`` (a .safetensors or .onnx path) or a ready PyTorch ``model`` (+ its
+    ``metadata``). ``backend`` (:data:`BACKENDS`): ``"torch"``, ``"onnxruntime"`` or ``"auto"``
+    (an .onnx file runs on onnxruntime, .safetensors on torch if it imports, else on the .onnx
+    exported beside them). ``optical_scale`` (:data:`OPTICAL_SCALES`): the optical values'
+    scale, detected from a sample when ``"auto"`` (:mod:`mmcanet_core.optical_scale`); the
+    output keeps the input's scale and dtype. ``overwrite``: an existing output (or mask output)
+    may be replaced; a file the run reads (inputs, weights, mask) never is. All input
     checks run before any tile is processed: :class:`InferenceError` then, or
     :class:`InferenceCancelled` when ``is_cancelled()`` turns true; no output is left either way.
     ``compile=True`` runs the network through ``torch.compile`` (pays on long CUDA runs only).
@@ -109,29 +128,36 @@ def predict_raster(
 
     _check_tiling(tile, overlap, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
+    backend = check_backend(backend)
+    optical_scale = parse_scale(optical_scale)
+    requested = _band_list(optical_bands)
+    parse_mask_values(mask_values)
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, sar_path, optical_path, weights)
-    torch_device, reason = resolve_device(device)
-    say(f"device: {torch_device} ({reason})")
-    model, metadata = _resolve_model(weights, model, metadata, torch_device)
-    native = metadata.get("inference_tile") or metadata.get("patch_size")
-    tile, overlap = _check_tiling(tile, overlap, batch_size, native)
+    _check_outputs(output_path, options, [weights, *_files_read([sar_path, optical_path, mask])],
+                   bool(overwrite))
+    _remove_stale_parts([output_path, options.mask_output], say)
+    net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
+    native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
+    tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
 
     scene, outputs, coverage, cache, masking = _inspect_inputs(
-        sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-        model.in_channels, options, say)
+        sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
+        net.in_channels, options, say)
     margin = overlap // 2  # reflected context beyond the scene edges
-    plan = Plan(plan_tile_rows(scene.height, scene.width, tile, overlap, margin), tile, overlap,
-                margin, int(batch_size))
+    rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
+    batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
+    net.batch_size = batch_size
+    plan = Plan(rows, tile, overlap, margin, batch_size)
     say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
         f"{tile} px (overlap {overlap}), batch {batch_size}")
-    backend = TorchBackend(model, torch_device, batch_size, half=half, compile=compile,
-                           tile=tile)
-    say(f"network: {backend.describe()}")
+    _check_resources(net, tile, batch_size, outputs, say)
     if compile:
-        say(f"torch.compile: compiled in {backend.compile_seconds:.1f} s")
+        net.compile(tile)
+    say(f"network: {net.describe()}")
+    if compile:
+        say(f"torch.compile: compiled in {net.compile_seconds:.1f} s")
 
     def before() -> None:
         if is_cancelled is not None and is_cancelled():
@@ -139,14 +165,14 @@ def predict_raster(
 
     # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
     # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
-    depth = 2 if torch_device.type == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
     steps = {} if masking is None else dict(
         strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
         row_step=masking.row_step, row_layers=masking.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
-        ran = run_scene(scene, plan, backend, outputs, before=before, progress=progress,
+        ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                        depth=max(2, depth), **steps)
+                        depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
@@ -156,9 +182,9 @@ def predict_raster(
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
         bands=list(scene.bands), band_names=list(outputs[0].descriptions), tiles=plan.total,
-        device=str(torch_device), batch_size=backend.batch_size, sar_scale=scene.sar_scale,
+        device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=messages,
-        compile_seconds=backend.compile_seconds, network_tiles=ran,
+        compile_seconds=net.compile_seconds, network_tiles=ran,
     )
     return _with_mask(result, masking)
 
@@ -175,16 +201,15 @@ def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResu
                    cloud_cover=cover.cloud / valid, shadow_cover=cover.shadow / valid)
 
 
-def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scale, metadata,
-                    channels: int, options: MaskOptions, say
+def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, optical_scale,
+                    metadata, channels: int, options: MaskOptions, say
                     ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
     """Open and check both rasters and the mask (in this thread; the engine opens its own
     handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
     bytes, the mask's steps or None)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
-        raster.check_sar_bands(sar)
-        bands = _resolve_bands(optical, optical_bands, metadata, channels)
+        bands = _check_bands(optical, sar, requested, metadata, channels)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
             say(f"SAR covers {coverage:.0%} of the optical scene; the rest will be nodata")
@@ -193,11 +218,12 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
             say(f"SAR values look like {'dB' if sar_scale == 'db' else 'linear power'}")
         if not raster.is_aligned(sar, optical):
             say("SAR is on another grid: resampled bilinearly onto the optical grid")
+        scale = _check_values(optical, sar, bands, sar_scale, optical_scale, say)
         norm = metadata["normalisation"]
         scene = Scene(
             str(optical_path), str(sar_path), optical.height, optical.width, tuple(bands),
             sar_scale, tuple(tuple(norm["sar_db_clip"][b]) for b in metadata["sar_bands"]),
-            tuple(norm["optical_dn_clip"]),
+            tuple(norm["optical_dn_clip"]), scale=scale,
         )
         profile = raster.output_profile(optical, len(bands), raster.output_nodata(optical))
         outputs = [Output("restored", str(output_path), profile, _band_names(optical, bands),
@@ -205,6 +231,7 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
                            "MMCANET_SAR": str(sar_path)})]
         masking = plan_masking(options, optical, bands, model_rgb(bands, metadata), say)
         if masking is not None:
+            masking.scale = scale
             scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
             outputs += [o for o in [masking.output(optical)] if o is not None]
         read = len(set(bands) | set(scene.source_bands))
@@ -212,24 +239,78 @@ def _inspect_inputs(sar_path, optical_path, output_path, optical_bands, sar_scal
     return scene, outputs, coverage, cache, masking
 
 
+def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
+    """Scene size, SAR bands, and the optical bands to feed (checked against their names)."""
+    name = f"optical raster {optical.name}"
+    checks.check_scene_size(optical.width, optical.height, name)
+    raster.check_sar_bands(sar)
+    checks.check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
+    wanted = metadata["optical_bands"]
+    bands = checks.choose_bands(optical.count, requested, wanted, channels, name)
+    checks.check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
+    return bands
+
+
+def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> OpticalScale:
+    """The optical value scale (from a sample of block windows, the product metadata and the
+    user's ``hint``) and a warning when the SAR bands look swapped."""
+    scale = detect_optical_scale(raster.read_sample(optical, bands), optical.dtypes[0],
+                                 optical.nodata, hint, optical.tags(),
+                                 f"optical raster {optical.name}")
+    say(f"optical values: {scale.name} ({scale.reason})")
+    db = raster.read_sample(sar, (1, 2))  # (2, n)
+    db[:, checks.sar_fill(db)] = np.nan
+    db = raster.sar_to_db(db, sar_scale)
+    warning = checks.sar_order_warning(db[0], db[1])
+    if warning is not None:
+        say(f"warning: {warning}")
+    return scale
+
+
+def _check_counts(scene: Scene, counts: Counts) -> None:
+    """After the last row: refuse an output without one valid pixel, naming the empty input."""
+    checks.check_valid_output(counts.both, counts.optical, counts.sar,
+                       f"the optical raster {scene.optical_path}",
+                       f"the SAR raster {scene.sar_path}")
+
+
+def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Output],
+                     say) -> None:
+    """Device memory for a batch (estimated before allocating it) and free disk space for the
+    outputs (uncompressed), or :class:`InferenceError` naming a size that fits."""
+    note = net.check_memory(tile, batch)
+    if note:
+        say(note)
+    needed: dict = {}
+    for o in outputs:
+        folder = Path(o.path).parent
+        needed[folder] = needed.get(folder, 0) + output_bytes(
+            o.profile["width"], o.profile["height"], o.profile["count"], o.profile["dtype"])
+    for folder, size in needed.items():
+        check_free_space(folder, size, "the output" if len(outputs) == 1 else "the outputs")
+
+
 # --- input checks -------------------------------------------------------------------------
 
 
-def _check_tiling(tile, overlap, batch_size, native=None) -> Tuple[int, int]:
+def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> Tuple[int, int]:
     """Defaults and sanity of tile size, overlap and batch size.
 
     Default tile: the weights' ``inference_tile`` if they name one (the tile size their quality
-    was measured at), else their training ``patch_size`` (rounded up to a multiple of 16);
-    default overlap: a quarter of the tile.
+    was measured at), else their training ``patch_size``, rounded up to a multiple of 16 (and of
+    an ONNX graph's ``graph_multiple``); default overlap: a quarter of the tile.
     """
+    multiple = math.lcm(TILE_MULTIPLE, int(graph_multiple))
     if tile is None:
         native = int(native or DEFAULT_TILE)
-        tile = max(TILE_MULTIPLE, -(-native // TILE_MULTIPLE) * TILE_MULTIPLE)
+        tile = max(multiple, -(-native // multiple) * multiple)
     tile = int(tile)
-    if tile < TILE_MULTIPLE or tile % TILE_MULTIPLE:
+    if tile < multiple or tile % multiple:
+        why = ("the network downsamples by 16" if multiple == TILE_MULTIPLE
+               else f"this ONNX graph takes multiples of {graph_multiple}")
         raise InferenceError(
-            f"tile size {tile} must be a multiple of {TILE_MULTIPLE} and at least "
-            f"{TILE_MULTIPLE} (the network downsamples by 16); e.g. --tile 256."
+            f"tile size {tile} must be a multiple of {multiple} and at least {multiple} ({why}); "
+            f"e.g. --tile {max(256 // multiple, 1) * multiple}."
         )
     overlap = tile // 4 if overlap is None else int(overlap)
     if not 0 <= overlap <= tile // 2:
@@ -249,71 +330,70 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-def _check_outputs(output: Path, options: MaskOptions, sar_path, optical_path, weights) -> None:
-    """The output and the mask output (if any) are writable, distinct, and no input."""
-    inputs = [p for p in (sar_path, optical_path, weights, options.mask) if p is not None]
-    _check_output(output, *inputs)
+def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
+    """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
+    none of the files the run ``reads``, and existing only with ``overwrite``."""
+    check_output(output, reads, overwrite=overwrite)
     if options.mask_output is not None:
-        mask_output = Path(options.mask_output)
-        _check_output(mask_output, *inputs)
+        mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
 
 
-def _check_output(output: Path, *inputs) -> None:
-    """The output folder exists and is writable, and the output overwrites no input."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InferenceError(f"output folder {folder} does not exist; create it first.")
-    if not os.access(folder, os.W_OK):
-        raise InferenceError(f"output folder {folder} is not writable; choose another output.")
-    if output.is_dir():
-        raise InferenceError(f"output {output} is a folder; give a file name such as out.tif.")
-    for path in inputs:
-        if Path(path).exists() and output.exists() and output.samefile(path):
-            raise InferenceError(f"output {output} is an input; choose another output name.")
-
-
-def _resolve_model(weights, model, metadata, device):
-    """(model on device in eval mode, metadata) from a weights file or a given model."""
-    if weights is not None:
+def _files_read(paths) -> List[str]:
+    """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
+    one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
+    files: List[str] = []
+    for path in (p for p in paths if p is not None):
+        files.append(str(path))
         try:
-            model, metadata = load_weights(weights, device=device)
+            with rasterio.open(path) as ds:
+                files += ds.files
+        except RasterioError:
+            pass
+    return files
+
+
+def _remove_stale_parts(outputs, say) -> None:
+    """Part files that killed runs left for these outputs (their process is gone)."""
+    for output in (Path(o) for o in outputs if o is not None):
+        for path in remove_stale_parts(output.parent, output):
+            say(f"removed {path}, left by a run that was killed")
+
+
+def _open_network(weights, model, metadata, backend, device, half, batch_size, say) -> Backend:
+    """The backend that runs the network (:func:`mmcanet_core.backend.open_backend`); the
+    weights' warnings (e.g. no checksum) go to the log."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", WeightsWarning)
+        try:
+            net = open_backend(weights, backend=backend, device=device, model=model,
+                               metadata=metadata, half=half, batch_size=batch_size)
         except WeightsError as exc:
             raise InferenceError(str(exc)) from exc
-    elif model is None:
-        raise InferenceError(
-            "no model: pass weights (a .safetensors file saved by mmcanet_core) or a model."
-        )
-    else:
-        model = model.to(device).eval()
-    if metadata is None:
-        metadata = build_metadata(
-            name=type(model).__name__.lower(), options={},
-            optical_bands=default_optical_bands(model.in_channels), trained_on="unknown",
-        )
-    return model, metadata
+    for warning in caught:
+        if issubclass(warning.category, WeightsWarning):
+            say(f"warning: {warning.message}")
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
+    say(f"device: {net.device} ({net.reason})")
+    return net
 
 
-def _resolve_bands(optical, requested, metadata, needed: int) -> List[int]:
-    """The 1-based optical bands to feed: requested, else the metadata's, else 1..needed."""
-    if requested is not None:
-        bands = [int(b) for b in requested]
-    elif optical.count == metadata["optical_bands"].get("of", len(S2_BANDS)):
-        bands = list(metadata["optical_bands"]["indices"])
-    elif optical.count == needed:
-        bands = list(range(1, needed + 1))
-    else:
-        wanted = metadata["optical_bands"]
-        raise InferenceError(
-            f"optical raster {optical.name} has {optical.count} band(s): neither a "
-            f"{wanted.get('of', 13)}-band L1C scene (the model takes bands {wanted['indices']} "
-            f"= {wanted['names']}) nor a {needed}-band file. Pass the band numbers to use, "
-            "e.g. --bands 4,3,2."
-        )
-    raster.check_optical_bands(optical, bands, needed)
-    return bands
+def resolve_device(requested: str = "auto"):
+    """``(torch.device, reason)`` for a device choice (PyTorch; imported only when called)."""
+    from .torch_backend import resolve_device as resolve
+
+    return resolve(requested)
+
+
+def _band_list(bands) -> Optional[List[int]]:
+    """A requested band list (``"4,3,2"`` or numbers) checked like ``--bands``; None stays."""
+    if bands is None or isinstance(bands, str):
+        return checks.parse_bands(bands)
+    return checks.parse_bands(",".join(str(b) for b in bands))
 
 
 def _band_names(optical, bands: Sequence[int]) -> List[str]:
@@ -334,12 +414,24 @@ def add_arguments(parser) -> None:
     """Options of ``python -m mmcanet_core predict``."""
     parser.add_argument("--sar", required=True, help="Sentinel-1 raster, 2 bands VV, VH")
     parser.add_argument("--optical", required=True, help="cloudy Sentinel-2 raster (the grid)")
-    parser.add_argument("--output", required=True, help="output GeoTIFF")
-    parser.add_argument("--weights", help="weights .safetensors (default: the shipped checkpoint)")
+    parser.add_argument("--output", required=True, help="output GeoTIFF (.tif)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an existing output (never a file the run reads)")
+    parser.add_argument("--weights", help="weights .safetensors, or an exported .onnx model "
+                                          "(default: the shipped checkpoint)")
+    parser.add_argument("--backend", default="auto", choices=BACKENDS,
+                        help="what runs the network: torch, onnxruntime (no PyTorch needed), or "
+                             "auto (.onnx -> onnxruntime; else torch if installed, else the .onnx "
+                             "beside the weights)")
     parser.add_argument("--model", help="architecture for an UNTRAINED network (testing only)")
     parser.add_argument("--bands", help="1-based optical bands, e.g. 4,3,2 (default: weights')")
     parser.add_argument("--sar-scale", default="auto", choices=["auto", "db", "linear"])
-    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
+    parser.add_argument("--optical-scale", default="auto", choices=OPTICAL_SCALES,
+                        help="optical values: dn (L1C, reflectance x 10000), offset (DN + 1000, "
+                             "processing baseline 04.00+), reflectance (0..1); auto: detected "
+                             "from a sample and the product metadata")
+    parser.add_argument("--device", default="auto",
+                        help="auto | cpu | cuda | cuda:N (| directml with onnxruntime)")
     parser.add_argument("--tile", type=int, default=None,
                         help="tile size in pixels (default: the weights' patch size, 128)")
     parser.add_argument("--overlap", type=int, default=None, help="tile overlap (default tile/4)")
@@ -368,15 +460,6 @@ def shipped_checkpoint() -> Optional[Path]:
     """The plugin's bundled weights, if any."""
     found = sorted(CHECKPOINT_DIR.glob("*.safetensors"))
     return found[0] if found else None
-
-
-def _parse_bands(text: Optional[str]) -> Optional[List[int]]:
-    if text is None:
-        return None
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise InferenceError(f"--bands {text!r} is not a comma-separated list like 4,3,2") from None
 
 
 def _cli_model(args, bands):
@@ -414,7 +497,10 @@ def run(args) -> int:
     from tqdm import tqdm
 
     try:
-        bands = _parse_bands(args.bands)
+        bands = checks.parse_bands(args.bands)
+        if args.preview:
+            reads = [args.weights, *_files_read([args.sar, args.optical, args.mask])]
+            check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
         weights, model = _cli_model(args, bands)
         with tqdm(total=0, unit="tile", desc="predict") as bar:
 
@@ -427,14 +513,17 @@ def run(args) -> int:
                 optical_bands=bands, sar_scale=args.sar_scale, device=args.device,
                 tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
                 compile=args.compile, raw=args.raw, mask=args.mask,
-                mask_values=args.mask_values, mask_output=args.mask_output, progress=progress,
+                mask_values=args.mask_values, mask_output=args.mask_output,
+                backend=args.backend, optical_scale=args.optical_scale,
+                overwrite=args.overwrite, progress=progress,
                 log=lambda m: tqdm.write(m, file=sys.stderr),
             )
         if args.preview:
             from .preview import write_preview
 
-            write_preview(args.preview, args.sar, args.optical, result.output_path,
-                          result.bands, sar_scale=result.sar_scale)
+            with partial_output(args.preview) as part:
+                write_preview(part, args.sar, args.optical, result.output_path,
+                              result.bands, sar_scale=result.sar_scale)
             print(f"preview: {args.preview}", file=sys.stderr)
     except (InferenceError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -36,6 +36,7 @@ from rasterio.windows import Window
 from . import cloudmask, composite, raster
 from .cloudmask import CLEAR, CLOUD, NODATA, SHADOW, Cover, MaskPlan
 from .engine import Layers, Output, Strip
+from .optical_scale import OpticalScale
 from .raster import InferenceError
 from .usermask import UserMask
 
@@ -135,6 +136,7 @@ class Masking:
     optical_nodata: object  # the optical file's declared nodata (None: L1C all-zero rule)
     nodata: object  # the main output's nodata
     cover: Cover = field(default_factory=Cover)  # counted by the row step
+    scale: Optional[OpticalScale] = None  # optical values -> DN for the automatic mask
 
     @property
     def compositing(self) -> bool:
@@ -180,7 +182,7 @@ class Masking:
         """Writer thread, finished rows ``top:top + n``: cover, composite, mask output."""
         classes = rows["classes"]  # (n, W) uint8
         self.cover.add(classes)
-        restored = values["restored"]  # (C, n, W) float DN, NaN = invalid
+        restored = values["restored"]  # (C, n, W) float, the input's scale, NaN = invalid
         if self.compositing:  # the single place where input and network meet
             restored = composite.composite(rows["input"], restored, rows["weight"], self.nodata)
         out = {"restored": restored}
@@ -264,9 +266,11 @@ class MaskStep:
             return strip.window(w.row_off, w.row_off + w.height, w.col_off, w.col_off + w.width)
 
         if self.user is None:
-            def read(w: Window) -> np.ndarray:  # the mask's bands, NaN = invalid
-                return raster.optical_as_float(cut(w)["source"][self.mask_index],
-                                               self.masking.optical_nodata)
+            def read(w: Window) -> np.ndarray:  # the mask's bands in DN, NaN = invalid
+                values = raster.optical_as_float(cut(w)["source"][self.mask_index],
+                                                 self.masking.optical_nodata)
+                scale = self.masking.scale
+                return values if scale is None else scale.to_dn(values)
 
             return cloudmask.mask_window(read, window, self.height, self.width,
                                          self.masking.plan)

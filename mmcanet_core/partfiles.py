@@ -1,12 +1,12 @@
 """Temporary ``.part`` files of a run: recognisable names, no leftovers, stale ones found.
 
 The output is written under a hidden temporary name beside it (same folder, so the final rename
-is atomic) and renamed into place only on success (:func:`partial_output`). The name says what
-it is and who wrote it::
+is atomic) and renamed into place only on success (:func:`partial_outputs`, every output of a
+run together; :func:`partial_output` for one). The name says what it is and who wrote it::
 
     .restored.tif.mmcanet-<host>-<pid>.part.tif
 
-:func:`partial_output` removes the file on any failure, on Ctrl-C, and on SIGTERM and SIGHUP too
+:func:`partial_outputs` removes the files on any failure, on Ctrl-C, and on SIGTERM and SIGHUP too
 (handlers are installed only in the main thread, only over dispositions that are not "ignore",
 and restored on exit; after cleaning up, the signal is delivered again to the previous handler,
 so a terminated process still ends the conventional way: killed by that signal, status 128 + N
@@ -25,7 +25,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterator, List, Optional, Sequence
 
 from .guards import FULL_BYTES, disk_full_error
 
@@ -118,33 +118,46 @@ def remove_stale_parts(folder, output=None) -> List[Path]:
 def partial_output(output, full_below: int = FULL_BYTES) -> Iterator[Path]:
     """Yield the part path to write; rename it to ``output`` when the block succeeds.
 
-    On any exception the part file (and its ``.aux.xml``) is removed and the exception goes on,
-    except a full disk, which becomes ``OutputError("no space left on <folder> ...")``
-    (``full_below``: see :func:`mmcanet_core.guards.disk_full_error`). On SIGTERM/SIGHUP the part
-    file is removed and the signal then takes its previous course. The caller must close the
-    dataset it writes before the block ends.
+    :func:`partial_outputs` for one output.
     """
-    output = Path(output)
-    tmp = part_path(output)
+    with partial_outputs([output], full_below) as parts:
+        yield parts[0]
+
+
+@contextmanager
+def partial_outputs(outputs: Sequence, full_below: int = FULL_BYTES) -> Iterator[List[Path]]:
+    """Yield the part paths to write, one per output; rename them all into place when the block
+    succeeds (several outputs of one run, e.g. a result and its mask, appear together).
+
+    On any exception the part files (and their ``.aux.xml``) are removed and the exception goes
+    on, except a full disk, which becomes ``OutputError("no space left on <folder> ...")``
+    (``full_below``: see :func:`mmcanet_core.guards.disk_full_error`). On SIGTERM/SIGHUP the part
+    files are removed and the signal then takes its previous course. The caller must close the
+    datasets it writes before the block ends.
+    """
+    outputs = [Path(output) for output in outputs]
+    parts = [part_path(output) for output in outputs]
     previous = _install_handlers()
     try:
-        yield tmp
-        os.replace(tmp, output)
+        yield parts
+        for part, output in zip(parts, outputs):
+            os.replace(part, output)
     except Terminated as stop:
-        _cleanup(tmp)
+        _cleanup(parts)
         _restore_handlers(previous)
         previous = {}
         _deliver_again(stop.signum)
         raise SystemExit(128 + stop.signum) from None
     except BaseException as exc:
-        full = disk_full_error(exc, output.parent, full_below) if isinstance(exc, Exception) \
-            else None
-        _cleanup(tmp)
+        full = disk_full_error(exc, outputs[0].parent, full_below) if isinstance(
+            exc, Exception) else None
+        _cleanup(parts)
         if full is not None:
             raise full from exc
         raise
     finally:
-        _remove(Path(str(tmp) + ".aux.xml"))
+        for part in parts:
+            _remove(Path(str(part) + ".aux.xml"))
         _restore_handlers(previous)
 
 
@@ -203,9 +216,10 @@ def _deliver_again(signum: int) -> None:
     signal.raise_signal(signum)
 
 
-def _cleanup(tmp: Path) -> None:
-    _remove(tmp)
-    _remove(Path(str(tmp) + ".aux.xml"))
+def _cleanup(parts: Sequence[Path]) -> None:
+    for part in parts:
+        _remove(part)
+        _remove(Path(str(part) + ".aux.xml"))
 
 
 def _remove(path: Path) -> bool:

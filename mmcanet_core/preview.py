@@ -90,5 +90,5 @@ def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[i
         ax.set_title(title)
         ax.set_axis_off()
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, format="png")  # the name may be a part file's
     return Path(path)

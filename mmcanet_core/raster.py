@@ -9,10 +9,8 @@ SAR coverage) come back as NaN from every reader here.
 """
 
 import math
-import os
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 import rasterio
@@ -369,34 +367,3 @@ class RowWriter:
             self.dst.write(self.buffer[:, :self.filled], window=window)
             self.top += self.filled
             self.filled = 0
-
-
-def temporary_path(output: Path) -> Path:
-    """A hidden name beside ``output`` (same folder, so the final rename is atomic)."""
-    return output.with_name(f".{output.stem}.{os.getpid()}.part{output.suffix or '.tif'}")
-
-
-@contextmanager
-def atomic_outputs(outputs: Sequence[Path]) -> Iterator[List[Path]]:
-    """Temporary paths for ``outputs``, renamed into place together when the block succeeds and
-    removed (with any ``.aux.xml`` GDAL wrote beside them) when it raises, or is interrupted."""
-    temporary = [temporary_path(Path(path)) for path in outputs]
-    try:
-        yield temporary
-        for tmp, path in zip(temporary, outputs):
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in temporary:
-            remove_file(tmp)
-        raise
-    finally:
-        for tmp in temporary:
-            remove_file(Path(str(tmp) + ".aux.xml"))
-
-
-def remove_file(path: Path) -> None:
-    """Delete ``path`` if it exists."""
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass

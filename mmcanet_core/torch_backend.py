@@ -1,14 +1,16 @@
-"""The PyTorch backend of the scene engine (the seam is described in :mod:`mmcanet_core.backend`).
+"""The PyTorch backend of the scene engine (the interface is :mod:`mmcanet_core.backend`'s;
+:func:`mmcanet_core.backend.open_backend` imports this module only when torch is chosen).
 
-``TorchBackend(model, device, batch_size, half=False, compile=False, tile=T)``:
+``TorchBackend(model, metadata, device, reason, batch_size, half=False)``; ``compile(tile)``:
 
 * **Devices**: :func:`resolve_device` picks CUDA when PyTorch sees a GPU, else the CPU.
 * **Copies** (CUDA): batches are stacked by the reader directly into page-locked host memory
   (``host_array``) and copied to the GPU with ``non_blocking=True``; results come back through a
   page-locked buffer too.
 * **Precision**: ``half`` runs float16 autocast on CUDA and bfloat16 autocast on the CPU.
-* **Out of memory** (CUDA): the batch is halved and retried, down to one tile.
-* **Compile**: ``compile=True`` wraps the model in ``torch.compile`` and compiles it at once on a
+* **Out of memory** (CUDA): :class:`~mmcanet_core.backend.BackendMemoryError`, so that the
+  batch is halved and retried, down to one tile.
+* **Compile**: ``compile(tile)`` wraps the model in ``torch.compile`` and compiles it at once on a
   zero batch of the run's shape (the time is in ``compile_seconds``); batches are then padded
   to the full batch size so that no shape triggers a recompile. It pays on long CUDA runs (the
   issue measured 2.86x on an H200 after ~68 s of compiling); on the CPU inductor generates C++
@@ -17,11 +19,12 @@
 
 import time
 from contextlib import nullcontext
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 import torch
 
+from .backend import Backend, BackendMemoryError
 from .raster import InferenceError
 
 
@@ -54,20 +57,29 @@ def resolve_device(requested: str = "auto") -> Tuple[torch.device, str]:
     raise InferenceError(f"unknown device {requested!r}; use 'auto', 'cpu', 'cuda' or 'cuda:N'.")
 
 
-class TorchBackend:
-    """Runs a PyTorch model (already on ``device``, in eval mode) on batches of tiles."""
+class TorchBackend(Backend):
+    """Runs a PyTorch model on ``device`` (moved there, in eval mode) on batches of tiles.
 
-    def __init__(self, model, device: torch.device, batch_size: int, half: bool = False,
-                 compile: bool = False, tile: Optional[int] = None):
-        self.model, self.device, self.batch_size = model, device, int(batch_size)
+    ``metadata`` None (an untrained network, for tests): its bands' defaults and scaling.
+    """
+
+    name = "torch"
+
+    def __init__(self, model, metadata: Optional[Dict[str, Any]], device: torch.device,
+                 reason: str = "", batch_size: int = 1, half: bool = False):
+        from .weights import build_metadata, default_optical_bands
+
+        self.model = model.to(device).eval()
+        self.metadata = metadata or build_metadata(
+            name=type(model).__name__.lower(), options={},
+            optical_bands=default_optical_bands(model.in_channels), trained_on="unknown",
+        )
+        self.device, self.reason, self.batch_size = device, reason, int(batch_size)
         self.half = bool(half) and device.type in ("cuda", "cpu")
         self.cuda = device.type == "cuda"
-        self.compiled = bool(compile)
-        self.compile_seconds: Optional[float] = None
+        self.compiled = False
         if self.cuda:
             torch.backends.cudnn.benchmark = True  # every tile has the same shape
-        if self.compiled:
-            self._compile(tile)
 
     def describe(self) -> str:
         precision = ("float32" if not self.half
@@ -81,24 +93,12 @@ class TorchBackend:
             return torch.empty(tuple(shape), dtype=torch.float32, pin_memory=True).numpy()
         return np.empty(shape, dtype=np.float32)
 
-    def predict(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
-        """(N, 2, T, T) + (N, C, T, T) in [0, 1] -> (N, C, T, T) in [0, 1] (float32)."""
-        out = []
-        start = 0
-        while start < len(sar):
-            stop = start + self.batch_size
-            try:
-                out.append(self._forward(sar[start:stop], optical[start:stop]))
-                start = stop
-            except torch.cuda.OutOfMemoryError:
-                if self.batch_size == 1:
-                    raise InferenceError(
-                        f"out of GPU memory with a single {sar.shape[-1]}-px tile; use a smaller "
-                        "tile (e.g. --tile 128), --half, or --device cpu."
-                    ) from None
-                self.batch_size = max(1, self.batch_size // 2)
-                torch.cuda.empty_cache()
-        return out[0] if len(out) == 1 else np.concatenate(out)
+    def _run(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
+        try:
+            return self._forward(sar, optical)
+        except torch.cuda.OutOfMemoryError:
+            torch.cuda.empty_cache()
+            raise BackendMemoryError(f"out of GPU memory for {len(sar)} tile(s)") from None
 
     def _forward(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
         n = len(sar)
@@ -110,7 +110,7 @@ class TorchBackend:
         with torch.inference_mode(), autocast:
             s = torch.from_numpy(sar).to(self.device, non_blocking=True)
             o = torch.from_numpy(optical).to(self.device, non_blocking=True)
-            restored = self.model(s, o).float().clamp_(0, 1)
+            restored = self.model(s, o).float()
         if not self.cuda:
             return restored.cpu().numpy()[:n]
         host = torch.empty(restored.shape, dtype=torch.float32, pin_memory=True)
@@ -118,13 +118,25 @@ class TorchBackend:
         torch.cuda.current_stream(self.device).synchronize()
         return host.numpy()[:n]
 
-    def _compile(self, tile: Optional[int]) -> None:
+    def check_memory(self, tile: int, batch: int) -> Optional[str]:
+        """The activation memory of a batch, traced on the ``meta`` device
+        (:func:`mmcanet_core.memory.check_memory`), against the device's free memory."""
+        from .memory import MemoryTooSmall, check_memory
+
+        try:
+            plan = check_memory(self.model, tile, batch, self.device)
+        except MemoryTooSmall:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a model the meta device cannot trace
+            return f"memory not estimated: the network does not trace on the meta device ({exc})"
+        return (f"memory: about {plan.needed / 2**20:,.0f} MiB per batch of {batch}, "
+                f"{plan.available / 2**30:,.1f} GiB {plan.where} free")
+
+    def compile(self, tile: int) -> None:
         """``torch.compile`` the model and compile it now on a zero batch of the run's shape."""
-        if tile is None:
-            raise ValueError("compile=True needs the tile size")
         started = time.perf_counter()
-        channels = int(getattr(self.model, "in_channels", 3))
         self.model = torch.compile(self.model)
+        self.compiled = True
         sar = np.zeros((self.batch_size, 2, tile, tile), np.float32)
-        self.predict(sar, np.zeros((self.batch_size, channels, tile, tile), np.float32))
+        self.predict(sar, np.zeros((self.batch_size, self.in_channels, tile, tile), np.float32))
         self.compile_seconds = time.perf_counter() - started

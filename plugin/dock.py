@@ -1,8 +1,10 @@
 """The one-click dock: pick SAR and optical layers, press Decloud, keep the result.
 
 What the dock passes to ``mmcanet:removeclouds`` is built in :meth:`DecloudDock.parameters`:
-the inputs, the weights, the output and :meth:`DecloudDock.advanced_values` (one entry per
-widget of the collapsed "Advanced" group, where new options go).
+the inputs, the weights, the output, :meth:`DecloudDock.cloud_values` (the "Clouds" group: the
+cloud mask, its values, the raw switch, whether to save the mask) and
+:meth:`DecloudDock.advanced_values` (one entry per widget of the collapsed "Advanced" group,
+where new options go).
 """
 
 import os
@@ -29,13 +31,13 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from . import deps
-from .algorithm import DEVICES, ICON
+from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER
 from .compat import RASTER_LAYERS
 from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
 from .i18n import tr
 from .inputs import guess_inputs
-from .result import default_output
+from .result import default_output, mask_output_for
 from .task import DecloudRun, log
 
 TEMPORARY = "TEMPORARY_OUTPUT"
@@ -92,6 +94,8 @@ class DecloudDock(QDockWidget):
         self.setObjectName("MMCANetDock")
         self.setWindowIcon(QIcon(ICON))
         self._build()
+        self.weights_widget.fileChanged.connect(self.refresh_dependencies)
+        self.backend_combo.currentIndexChanged.connect(self.refresh_dependencies)
         self.project.layersAdded.connect(self.guess_layers)
         self.guess_layers()
         self.refresh_dependencies()
@@ -108,6 +112,7 @@ class DecloudDock(QDockWidget):
             "the same place.")))
         layout.addWidget(self._inputs_group(body))
         layout.addWidget(self._model_group(body))
+        layout.addWidget(self._clouds_group(body))
         layout.addWidget(self._output_group(body))
         layout.addWidget(self._advanced_group(body))
         layout.addLayout(self._buttons(body))
@@ -149,8 +154,9 @@ class DecloudDock(QDockWidget):
         group = QGroupBox(tr("Model"), parent)
         form = _form(group)
         self.weights_widget = QgsFileWidget(group)
-        self.weights_widget.setFilter(tr("MMCANet weights (*.safetensors)"))
-        self.weights_widget.lineEdit().setPlaceholderText(tr("Choose a .safetensors file"))
+        self.weights_widget.setFilter(tr(WEIGHTS_FILTER))
+        self.weights_widget.lineEdit().setPlaceholderText(
+            tr("Choose a .safetensors or .onnx file"))
         self.weights_widget.fileChanged.connect(self._show_weights_notice)
         self.notice_label = _wrapped_label(group, dock_notice())
         self.notice_label.setTextFormat(Qt.TextFormat.RichText)
@@ -160,6 +166,38 @@ class DecloudDock(QDockWidget):
         self.weights_widget.setFilePath(shipped_weights() or "")
         self._show_weights_notice()
         return group
+
+    def _clouds_group(self, parent):
+        """Where the network writes: only where a cloud mask says cloud or shadow (the
+        automatic one, or a mask layer with its values), or everywhere (raw)."""
+        group = QGroupBox(tr("Clouds"), parent)
+        form = _form(group)
+        self.mask_combo = self._raster_combo(group)
+        self.mask_combo.setToolTip(tr("Empty: computed from the optical bands"))
+        self.mask_values_combo = _narrow(QComboBox(group))
+        self.mask_values_combo.setEditable(True)  # a preset, or values such as 3,8,9,10
+        self.mask_values_combo.addItems(MASK_PRESETS)
+        self.mask_values_combo.setToolTip(tr(
+            "Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A "
+            "scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10"))
+        self.mask_combo.layerChanged.connect(self._show_mask_values)
+        self.raw_check = QCheckBox(tr("Raw network output (also clear pixels)"), group)
+        self.raw_check.setToolTip(tr("Off: clear pixels keep their input values and only "
+                                     "clouds and their shadows are filled"))
+        self.save_mask_check = QCheckBox(tr("Save the cloud mask"), group)
+        self.save_mask_check.setToolTip(tr("Written next to the result and added to the map"))
+        form.addRow(tr("Cloud mask"), self.mask_combo)
+        form.addRow(tr("Mask values"), self.mask_values_combo)
+        row = QHBoxLayout()
+        row.addWidget(self.raw_check)
+        row.addWidget(self.save_mask_check)
+        form.addRow(row)
+        self._show_mask_values()
+        return group
+
+    def _show_mask_values(self, *_):
+        self.mask_values_combo.setEnabled(self.mask_combo.currentLayer() is not None
+                                          and (self.run is None or self.run.done))
 
     def _output_group(self, parent):
         group = QGroupBox(tr("Result"), parent)
@@ -192,6 +230,11 @@ class DecloudDock(QDockWidget):
             self.device_combo.addItem(label, key)
         self.device_combo.currentIndexChanged.connect(self._probe_device)
         form.addRow(tr("Device"), self.device_combo)
+        self.backend_combo = _narrow(QComboBox(group))
+        for key, label in zip(BACKENDS, (tr("Auto (PyTorch if installed, else onnxruntime)"),
+                                         tr("PyTorch"), tr("onnxruntime"))):
+            self.backend_combo.addItem(label, key)
+        form.addRow(tr("Backend"), self.backend_combo)
         return group
 
     def _buttons(self, parent):
@@ -248,10 +291,10 @@ class DecloudDock(QDockWidget):
         self.notice_label.setVisible(is_shipped(self.weights_widget.filePath()))
 
     # -- state ------------------------------------------------------------------------------
-    def refresh_dependencies(self):
+    def refresh_dependencies(self, *_):
         """Decloud only with every Python package there; else one line, the install button,
         and the details (the pip commands) in the MMCANet log tab."""
-        missing = deps.missing_packages()
+        missing = deps.missing_for(self.backend(), self.weights_widget.filePath())
         self.missing = missing
         self.install_button.setVisible(bool(missing))
         if missing:
@@ -259,7 +302,7 @@ class DecloudDock(QDockWidget):
             self.set_status(tr("Missing Python packages: {0}. Install them with the button "
                                "below (details in the MMCANet log tab).").format(
                                    ", ".join(missing)), error=True)
-            self.device_label.setText(tr("Device: known once PyTorch is installed."))
+            self.device_label.setText(tr("Device: known once the packages are installed."))
         else:
             self.set_status(tr("Ready. Choose the SAR and the cloudy optical layer, then "
                                "press Decloud."))
@@ -278,10 +321,19 @@ class DecloudDock(QDockWidget):
             return
         self.device_label.setText(tr("Device: checking..."))
         if not self.isHidden():
-            self.probe.probe(self.device_combo.currentData() or "auto")
+            self.probe.probe(self._device_choice())
+
+    def backend(self) -> str:
+        return self.backend_combo.currentData() or "auto"
+
+    def _device_choice(self) -> str:
+        """The device option, with the library that resolves it: ``onnxruntime:auto``..."""
+        runs_on = "torch" if deps.required_for(self.backend(), self.weights_widget.filePath()
+                                               ) is deps.FULL else "onnxruntime"
+        return f"{runs_on}:{self.device_combo.currentData() or 'auto'}"
 
     def _device_resolved(self, choice, text, usable):
-        if choice != (self.device_combo.currentData() or "auto"):
+        if choice != self._device_choice():
             return
         if self.run is not None and not self.run.done:
             return
@@ -298,9 +350,13 @@ class DecloudDock(QDockWidget):
         self.decloud_button.setEnabled(not running and not self.missing)
         self.cancel_button.setEnabled(running)
         for widget in (self.sar_combo, self.optical_combo, self.weights_widget,
-                       self.device_combo, self.output_widget, self.temporary_check):
+                       self.device_combo, self.backend_combo, self.output_widget,
+                       self.temporary_check, self.mask_combo, self.raw_check,
+                       self.save_mask_check):
             widget.setEnabled(not running)
         self.output_widget.setEnabled(not running and not self.temporary_check.isChecked())
+        self.mask_values_combo.setEnabled(not running and self.mask_combo.currentLayer()
+                                          is not None)
 
     def _error(self, text):
         self.set_status(text, error=True)
@@ -310,7 +366,21 @@ class DecloudDock(QDockWidget):
     # -- run --------------------------------------------------------------------------------
     def advanced_values(self):
         """Parameters from the Advanced group."""
-        return {"DEVICE": self.device_combo.currentIndex()}
+        return {"DEVICE": self.device_combo.currentIndex(),
+                "BACKEND": self.backend_combo.currentIndex()}
+
+    def cloud_values(self, output: str):
+        """Parameters from the Clouds group (``output``: where the result goes; the mask, when
+        saved, goes next to it)."""
+        mask = self.mask_combo.currentLayer()
+        values = {"RAW": self.raw_check.isChecked()}
+        if mask is not None:
+            values["MASK"] = mask.source()
+            values["MASK_VALUES"] = self.mask_values_combo.currentText().strip() or "binary"
+        if self.save_mask_check.isChecked():
+            values["MASK_OUTPUT"] = (TEMPORARY if output == TEMPORARY
+                                     else mask_output_for(output))
+        return values
 
     def parameters(self):
         """The algorithm parameters from the widgets, or raise ValueError naming the problem."""
@@ -321,7 +391,7 @@ class DecloudDock(QDockWidget):
             raise ValueError(tr("The SAR and the optical layer must be different layers."))
         weights = self.weights_widget.filePath()
         if not weights or not os.path.isfile(weights):
-            raise ValueError(tr("Choose the model weights (.safetensors file)."))
+            raise ValueError(tr("Choose the model weights (.safetensors or .onnx file)."))
         if self.temporary_check.isChecked():
             output = TEMPORARY
         else:
@@ -332,7 +402,7 @@ class DecloudDock(QDockWidget):
                                     "under Save to.").format(error)) from error
         # Paths, not layer objects: the task reads them on its own thread.
         return {"SAR": sar.source(), "OPTICAL": optical.source(), "WEIGHTS": weights,
-                "OUTPUT": output, **self.advanced_values()}
+                "OUTPUT": output, **self.cloud_values(output), **self.advanced_values()}
 
     def start(self):
         if self.missing or (self.run is not None and not self.run.done):

@@ -21,6 +21,11 @@ def _engine_lines() -> Table:
     return [
         # The plugin says the device itself, once, before the model loads.
         (r"device: (?P<device>\S+) \((?P<reason>.*)\)", None),
+        (r"warning: (?P<warning>.+)", tr("Warning: {warning}")),
+        (r"optical values: (?P<scale>\w+) \((?P<reason>.+)\)",
+         tr("Optical values: {scale} ({reason}).")),
+        (r"removed (?P<path>.+), left by a run that was killed",
+         tr("Removed {path}, left by a run that was killed.")),
         (r"SAR covers (?P<percent>\d+%) of the optical scene; the rest will be nodata",
          tr("The SAR raster covers {percent} of the optical scene; the rest will be nodata.")),
         (r"SAR values look like dB", tr("SAR values look like dB.")),
@@ -39,6 +44,36 @@ def _engine_lines() -> Table:
         (r"torch\.compile: compiled in (?P<seconds>[\d.]+) s",
          tr("torch.compile: compiled in {seconds} s.")),
         (r"wrote (?P<path>.+) in (?P<seconds>[\d.]+) s", tr("Written in {seconds} s: {path}")),
+        # Clouds (mmcanet_core.masking): the mask, the compositing and the cover.
+        (r"raw network output: the mask (?P<path>.+) is not used",
+         tr("Raw network output: the cloud mask {path} is not used.")),
+        (r"user mask (?P<path>.+): values \[(?P<values>[\d, ]*)\] mean cloud or shadow; it "
+         r"covers (?P<percent>\d+%) of the optical scene \(outside counts as clear\)",
+         tr("Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent} of "
+            "the optical scene (outside counts as clear).")),
+        (r"raw network output; the mask is written, not applied",
+         tr("Raw network output everywhere; the cloud mask is written, not applied.")),
+        (r"compositing: input where clear, network where masked, dilated (?P<dilate>\d+) px and "
+         r"feathered over (?P<feather>\d+) px",
+         tr("Clear pixels keep their input values; clouds are filled by the network (mask "
+            "widened by {dilate} px, feathered over {feather} px).")),
+        (r"automatic cloud mask: cloud only, from B4, B3, B2 \(bands \[(?P<bands>[\d, ]*)\]; "
+         r"no shadow or snow test\)",
+         tr("Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no "
+            "shadow or snow test.")),
+        (r"automatic cloud mask: cloud \+ shadow from the L1C bands",
+         tr("Automatic cloud and shadow mask from the L1C bands.")),
+        (r"automatic cloud mask: cloud from the L1C bands \(shadows left as they are\)",
+         tr("Automatic cloud mask from the L1C bands (shadows left as they are).")),
+        (r"network ran on (?P<ran>\d+) of (?P<total>\d+) tiles \(the others are clear or "
+         r"nodata\)",
+         tr("The network ran on {ran} of {total} tiles (the others are clear or nodata).")),
+        (r"cloud (?P<cloud>[\d.]+) %, shadow (?P<shadow>[\d.]+) % of valid pixels",
+         tr("Cloud cover: {cloud} %, cloud shadow: {shadow} % of the valid pixels.")),
+        (r"cloud (?P<cloud>[\d.]+) % of valid pixels",
+         tr("Cloud cover: {cloud} % of the valid pixels.")),
+        (r"user mask: (?P<cloud>[\d.]+) % of valid pixels masked",
+         tr("Cloud cover (from the cloud mask): {cloud} % of the valid pixels.")),
     ]
 
 

@@ -29,7 +29,7 @@ class DependencyInstallTask(QgsTask):
             self.error = tr("QGIS's own Python interpreter was not found, so pip cannot run from "
                             "QGIS. Run the command shown in the MMCANet tab of the log in a "
                             "terminal (the OSGeo4W Shell on Windows).")
-            QgsMessageLog.logMessage(deps.manual_command(deps.missing_packages()), LOG_TAG,
+            QgsMessageLog.logMessage(deps.manual_command(self.plan.packages), LOG_TAG,
                                      Qgis.MessageLevel.Warning)
             return False
         os.makedirs(self.plan.target, exist_ok=True)
@@ -75,25 +75,49 @@ class DependencyInstaller:
         self.task = None
         self.plan = None
 
-    def offer(self, missing=None) -> bool:
-        """Ask whether to install what is missing; start the installer on yes."""
-        missing = deps.missing_packages() if missing is None else missing
-        if not missing:
+    def offer(self) -> bool:
+        """Ask which package set to install (the light one by default); start on a choice."""
+        plans = deps.install_plans()
+        if not plans:
             QMessageBox.information(self.iface.mainWindow(), tr("MMCANet"),
                                     tr("All Python dependencies of MMCANet are installed."))
             return False
-        plan = deps.plan_install()
-        text = tr(
-            "MMCANet needs these Python packages, which this QGIS lacks: {0}.\n\n"
-            "Install them now into the plugin's own folder\n{1}?\n\n"
-            "Packages QGIS ships (numpy, GDAL) are left untouched. The download can take "
-            "several minutes (PyTorch is large)."
-        ).format(", ".join(missing), plan.target)
-        answer = QMessageBox.question(self.iface.mainWindow(), tr("MMCANet dependencies"), text)
-        if answer != QMessageBox.StandardButton.Yes:
+        box = QMessageBox(QMessageBox.Icon.Question, tr("MMCANet dependencies"),
+                          self.question(plans), QMessageBox.StandardButton.Cancel,
+                          self.iface.mainWindow())
+        buttons = {box.addButton(self.choice_label(name, plan),
+                                 QMessageBox.ButtonRole.AcceptRole): plan
+                   for name, plan in plans.items()}
+        box.setDefaultButton(next(iter(buttons)))  # light when it is offered
+        box.exec()
+        plan = buttons.get(box.clickedButton())
+        if plan is None:
             return False
         self.start(plan)
         return True
+
+    @staticmethod
+    def choice_label(name: str, plan: deps.InstallPlan) -> str:
+        if name == "light":
+            return tr("Light: onnxruntime (about {0:.0f} MB)").format(plan.download_mb)
+        return tr("Full: PyTorch (about {0:.0f} MB)").format(plan.download_mb)
+
+    @staticmethod
+    def question(plans) -> str:
+        """What each set is for, what it installs and where."""
+        lines = [tr("Which Python packages should MMCANet install into its own folder\n{0}?")
+                 .format(next(iter(plans.values())).target)]
+        if "light" in plans:
+            lines.append(tr("Light (recommended for cloud removal): onnxruntime runs the "
+                            "shipped .onnx model or any exported one; no PyTorch. Installs: "
+                            "{0}.").format(", ".join(plans["light"].packages)))
+        if "full" in plans:
+            lines.append(tr("Full: PyTorch, for .safetensors weights, training and CUDA GPUs "
+                            "through PyTorch. Installs: {0}.").format(
+                                ", ".join(plans["full"].packages)))
+        lines.append(tr("Packages QGIS ships (numpy, GDAL) are left untouched. Sizes are "
+                        "downloads measured on Linux; other systems differ."))
+        return "\n\n".join(lines)
 
     def start(self, plan: deps.InstallPlan) -> DependencyInstallTask:
         self.plan = plan
@@ -108,7 +132,7 @@ class DependencyInstaller:
 
     def _completed(self):
         deps.activate(self.plan.target)
-        still = deps.missing_packages()
+        still = [name for name in self.plan.packages if not deps.installed(name)]
         if still:
             self._failed(tr("still missing after the install: {0}").format(", ".join(still)))
             return

@@ -65,7 +65,7 @@ class MMCANetPlugin:
         self.toolbar.addAction(toggle)
         for action in self.actions:
             self.iface.addPluginToRasterMenu(self.menu, action)
-        missing = deps.missing_packages()
+        missing = deps.missing_for()
         if missing:  # one line; the dock and the MMCANet log tab say the rest
             self.iface.messageBar().pushMessage(tr("MMCANet"), tr(
                 "Missing Python packages: {0}. Open the MMCANet panel to install them.").format(

@@ -2,7 +2,8 @@
 
 - :func:`default_output`: a GeoTIFF next to the optical raster, named after it
   (``S2_cloudfree.tif``), never overwriting a file (``S2_cloudfree_2.tif``, ...); the project's
-  folder, then the home folder, when the optical raster's folder is read-only.
+  folder, then the home folder, when the optical raster's folder is read-only;
+  :func:`mask_output_for`: the cloud mask, when saved, next to it (``S2_cloudfree_mask.tif``).
 - :func:`style_like`: the restored layer rendered like its input: the same bands (mapped to the
   output's band numbers) and the same min/max, so that colours compare one to one.
 - :func:`add_next_to`: the result goes into the layer tree right above its input, so before and
@@ -25,6 +26,7 @@ from .compat import MINMAX_USER_DEFINED
 from .inputs import RESULT_PROPERTY
 
 SUFFIX = "_cloudfree"
+MASK_SUFFIX = "_mask"
 #: QGIS's default stretch of a new multiband layer: cumulative count cut 2 % - 98 %, estimated
 #: from this many sampled pixels (QgsRasterLayer.SAMPLE_SIZE).
 CUT = (0.02, 0.98)
@@ -39,6 +41,12 @@ def unique_path(path: str, exists: Callable[[str], bool] = os.path.exists) -> st
     while exists(candidate):
         candidate, number = f"{stem}_{number}{ext}", number + 1
     return candidate
+
+
+def mask_output_for(output: str, exists: Callable[[str], bool] = os.path.exists) -> str:
+    """The cloud mask saved next to the result ``output``: ``<stem>_mask.tif`` (a free
+    name)."""
+    return unique_path(f"{os.path.splitext(output)[0]}{MASK_SUFFIX}.tif", exists)
 
 
 def _writable(folder: str) -> bool:

@@ -77,6 +77,7 @@ class DecloudRun(QObject):
         self.feedback.info_reported.connect(log)
         self.task = None
         self.layer = None
+        self.mask_layer = None
         self.done = False
         self.ok = False
         self.message = ""
@@ -116,18 +117,21 @@ class DecloudRun(QObject):
     def cancelled(self) -> bool:
         return self.feedback.isCanceled()
 
-    def _add_result(self, output: str, bands: str) -> None:
-        """The result layer, styled like its input and right above it, and the message."""
+    def _add_result(self, output: str, results: dict) -> None:
+        """The result layer, styled like its input and right above it, the cloud mask (when
+        saved) above the result, and the message with the cloud cover."""
         layer = QgsRasterLayer(output, self.layer_name, "gdal")
         if not layer.isValid():
             self.message = tr("The output {0} could not be opened.").format(output)
             return
         source = self.project.mapLayer(self.source_layer_id) if self.source_layer_id else None
+        bands = results.get("BANDS_USED") or ""
         restyled = None
         if isinstance(source, QgsRasterLayer) and bands:
             restyled = style_like(layer, source, [int(b) for b in bands.split(",")])
         add_next_to(self.project, layer, source)
         self.layer, self.ok = layer, True
+        self._add_mask(results.get("MASK_OUTPUT") or "")
         if self.temporary:
             self.message = tr("Done: added layer '{0}' from a temporary file, which QGIS deletes "
                               "when it closes (Export > Save As... keeps it).").format(
@@ -138,6 +142,19 @@ class DecloudRun(QObject):
         if restyled:
             self.message += " " + tr("The input layer now shows bands {0} as the result "
                                      "does.").format(", ".join(map(str, restyled)))
+        if results.get("CLOUD_COVER") is not None:
+            self.message += " " + tr("Cloud cover {0:.1f} %, shadow {1:.1f} %.").format(
+                results["CLOUD_COVER"], results.get("SHADOW_COVER") or 0.0)
+
+    def _add_mask(self, path: str) -> None:
+        """The saved cloud mask (paletted: clouds white, shadows purple, clear transparent)
+        right above the result."""
+        if not path or not os.path.isfile(path):
+            return
+        mask = QgsRasterLayer(path, tr("{0} (cloud mask)").format(self.layer_name), "gdal")
+        if mask.isValid():
+            add_next_to(self.project, mask, self.layer)
+            self.mask_layer = mask
 
     def _executed(self, ok, results):
         if self.done:
@@ -146,7 +163,7 @@ class DecloudRun(QObject):
         results = results or {}
         output = results.get("OUTPUT") or ""
         if ok and not self.cancelled and output and os.path.isfile(output):
-            self._add_result(output, results.get("BANDS_USED") or "")
+            self._add_result(output, results)
         elif self.cancelled:
             self.message = tr("Cancelled; no output was written.")
         else:

@@ -259,8 +259,9 @@ def bench_throughput(names, options, size, configs, folder, repeat, device, comp
         for tile, batch, half in configs:
             precision = ("fp16" if torch_device.type == "cuda" else "bf16") if half else "fp32"
             label = f"tile {tile}, batch {batch}, {precision}" + (", compiled" if compile_ else "")
-            backend = TorchBackend(model, torch_device, batch, half=half, compile=compile_,
-                                   tile=tile)
+            backend = TorchBackend(model, None, torch_device, batch_size=batch, half=half)
+            if compile_:
+                backend.compile(tile)
             tiles = sum(len(r) for r in plan_tile_rows(size, size, tile, tile // 4, tile // 8))
             per_call = network_seconds(backend, sar, opt, tile, batch, calls=max(2, repeat))
             net = mpx / (tiles * per_call / batch)  # as if every batch were full

@@ -564,7 +564,10 @@ def with_metadata_raw(w: Work, text: str) -> None:
 
 
 def limit_child() -> None:
-    """In the child: lower priority and cap the address space (see the module docstring)."""
+    """In the child: lower priority, cap the address space (see the module docstring), and the
+    default signal dispositions (a background job's children inherit SIGINT ignored)."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     os.nice(10)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 

@@ -177,6 +177,8 @@ def test_tiled_equals_whole_scene_inside_tiles(scene, tmp_path):
     assert tiled.tiles == len(planned_tiles(512, 768, 128, 32)) >= 40 and whole.tiles == 1
     a, b = read(tiled.output_path)[0].astype(int), read(whole.output_path)[0].astype(int)
     interior = tile_border_mask(512, 768, 128, 32, margin=LocalNet.radius + 1)
+    fill = np.all(read(sar)[0] == 0, axis=0)  # 18 px of GRD fill (0 in both bands): invalid,
+    interior &= ~grow(fill, LocalNet.radius + 1)  # filled with each tile's own mean
     assert interior.mean() > 0.5
     assert np.abs(a - b)[:, interior].max() <= 1  # equal up to uint16 rounding
     # Near tile borders the zero padding of each tile differs a little, never wildly.
@@ -396,12 +398,21 @@ def bad_inputs(sen12mscr, tmp_path):
         "overlap": (dict(overlap=200), "overlap 200"),
         "sar scale": (dict(sar_scale="amplitude"), "'db' or 'linear'"),
         "no folder": (dict(output_path=tmp_path / "missing" / "out.tif"), "does not exist"),
+        "backend": (dict(backend="tensorflow"), "'tensorflow' is not one of auto, torch, "
+                    "onnxruntime"),
+        "optical scale": (dict(optical_scale="percent"), "'percent' is not one of auto, dn"),
+        "mask values": (dict(mask_values="clouds"), "neither a preset"),
+        "output exists": (dict(output_path=tmp_path / "in_junk.tif"),
+                          "already exists; pass --overwrite"),
+        "output is an input": (dict(output_path=pair(sen12mscr, 0)[1], overwrite=True),
+                               "a file this run reads"),
     }
 
 
 @pytest.mark.parametrize("case", [
     "missing SAR", "missing optical", "not a raster", "1-band SAR", "no overlap", "band 14",
     "two bands", "foreign weights", "no model", "tile", "overlap", "sar scale", "no folder",
+    "backend", "optical scale", "mask values", "output exists", "output is an input",
 ])
 def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case):
     changes, message = bad_inputs(sen12mscr, tmp_path)[case]
@@ -413,6 +424,22 @@ def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case
     with pytest.raises(InferenceError, match=message):
         predict_raster(**kwargs)
     assert leftovers(tmp_path) == before
+
+
+def test_choices_for_callers_and_overwrite_replaces_only_with_permission(sen12mscr, tmp_path):
+    from mmcanet_core.inference import BACKENDS, MASK_PRESETS, OPTICAL_SCALES
+
+    assert BACKENDS == ("auto", "torch", "onnxruntime")
+    assert OPTICAL_SCALES == ("auto", "dn", "offset", "reflectance")
+    assert set(MASK_PRESETS) == {"scl", "fmask", "binary"}
+    sar, optical = pair(sen12mscr, 0)
+    out = tmp_path / "out.tif"
+    out.write_text("an older result")
+    with pytest.raises(InferenceError, match="already exists; pass --overwrite"):
+        predict_raster(sar, optical, out, model=LocalNet(), tile=128)
+    assert out.read_text() == "an older result"
+    predict_raster(sar, optical, out, model=LocalNet(), tile=128, overwrite=True)
+    assert read(out)[0].shape == (3, 256, 256)
 
 
 def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
@@ -441,7 +468,7 @@ def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artif
     preview = artifacts / "predict_preview.png"
     code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
                  str(tmp_path / "out.tif"), "--weights", str(weights), "--tile", "256",
-                 "--device", "cpu", "--preview", str(preview)])
+                 "--device", "cpu", "--preview", str(preview), "--overwrite"])
     assert code == 0
     assert capsys.readouterr().out.strip().endswith("out.tif")
     with rasterio.open(tmp_path / "out.tif") as out:
@@ -451,6 +478,53 @@ def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artif
     picture = matplotlib.image.imread(preview)
     assert picture.shape[1] > 2 * picture.shape[0]  # three panels side by side
     assert picture[..., :3].std() > 0.05
+
+
+def crop_pair(sen12mscr, folder, size=128, index=1):
+    """(SAR, optical) copies of the top-left ``size`` px of a real pair (fast CLI runs)."""
+    out = []
+    for path, name in zip(pair(sen12mscr, index), ("in_s1.tif", "in_s2.tif")):
+        with rasterio.open(path) as src:
+            window = Window(0, 0, size, size)
+            out.append(write(folder / name, src.read(window=window), src.profile,
+                             transform=src.window_transform(window)))
+    return out
+
+
+def test_cli_backend_and_overwrite(sen12mscr, tmp_path, capsys):
+    """--backend chooses what runs the network (the shipped .onnx on onnxruntime here), and an
+    existing output is replaced only with --overwrite."""
+    from mmcanet_core.inference import shipped_checkpoint
+
+    sar, optical = crop_pair(sen12mscr, tmp_path)
+    onnx = shipped_checkpoint().with_suffix(".onnx")
+    out = tmp_path / "out.tif"
+    common = ["predict", "--sar", str(sar), "--optical", str(optical), "--output", str(out),
+              "--tile", "128", "--device", "cpu", "--raw"]
+    assert main(common + ["--weights", str(onnx), "--backend", "torch"]) == 2
+    assert "runs on onnxruntime" in capsys.readouterr().err and not out.exists()
+    assert main(common + ["--weights", str(onnx), "--backend", "onnxruntime"]) == 0
+    assert "network: onnxruntime" in capsys.readouterr().err
+    first = read(out)[0]
+    assert main(common + ["--weights", str(onnx)]) == 2  # exists, no --overwrite
+    err = capsys.readouterr().err
+    assert "already exists; pass --overwrite" in err and np.array_equal(read(out)[0], first)
+    assert main(common + ["--overwrite"]) == 0  # the shipped .safetensors on torch ("auto")
+    assert "network: PyTorch" in capsys.readouterr().err
+    diff = np.abs(read(out)[0].astype(int) - first)
+    assert diff.max() <= 2  # the two backends agree (DN)
+    assert main(common + ["--overwrite", "--output", str(sar)]) == 2  # never an input
+    assert "a file this run reads" in capsys.readouterr().err
+    assert leftovers(tmp_path) == ["in_s1.tif", "in_s2.tif", "out.tif"]
+
+
+def test_tiles_are_multiples_of_the_onnx_graphs_multiple():
+    from mmcanet_core.inference import _check_tiling
+
+    assert _check_tiling(None, None, 1, native=48, graph_multiple=32) == (64, 16)
+    assert _check_tiling(96, None, 1, native=48, graph_multiple=16) == (96, 24)
+    with pytest.raises(InferenceError, match="multiple of 32.*ONNX graph.*--tile 256"):
+        _check_tiling(48, None, 1, graph_multiple=32)
 
 
 def test_cli_without_weights_or_model_is_a_clear_error(sen12mscr, tmp_path, capsys, monkeypatch):
@@ -524,10 +598,16 @@ def serial_reference(sar_path, optical_path, model, tile, overlap, batch_size):
         blender = tiling.StripBlender(3, rows[0][0].height, width, overlap)
         out = np.zeros((3, height, width), np.uint16)
         flat = [(r, t) for r, row in enumerate(rows) for t in row]
+
+        def read_sar(window):  # 0 in both bands is GRD's no-data fill (since issue 15)
+            values = raster.read_float(sar, window, (1, 2))
+            values[:, np.all(values == 0, axis=0)] = np.nan
+            return values
+
         for chunk in tiling.batches(flat, batch_size):
             tiles = []
             for _, t in chunk:
-                s = normalize_sar(read_tile(lambda w: raster.read_float(sar, w, (1, 2)), t))
+                s = normalize_sar(read_tile(read_sar, t))
                 o = normalize_optical(read_tile(
                     lambda w: raster.read_optical(optical, w, (4, 3, 2)), t))
                 valid = np.isfinite(s).all(0) & np.isfinite(o).all(0)
@@ -714,7 +794,7 @@ def test_engine_seams_carry_source_bands_strip_layers_and_a_second_output(scene,
     spec = Scene(str(optical), str(sar), height, width, (4, 3, 2), "db",
                  ((-25.0, 0.0), (-32.5, 0.0)), (0.0, 10000.0), source_bands=(2, 8), context=8)
     plan = Plan(tiling.plan_tile_rows(height, width, 128, 32, 16), 128, 32, 16, 3)
-    backend = TorchBackend(LocalNet().eval(), torch.device("cpu"), 3)
+    backend = TorchBackend(LocalNet().eval(), None, torch.device("cpu"), batch_size=3)
     seen_steps = []
 
     def strip_step(strip):  # reader thread: a "mask" from the raw bands, with context

@@ -221,7 +221,7 @@ def five_band(optical, folder):
     ("far mask", dict(mask="far"), "does not cover the optical raster"),
     ("bad values", dict(mask="near", mask_values="clouds"), "neither a preset"),
     ("mask output is the output", dict(mask_output="out.tif"), "its own file name"),
-    ("mask output is an input", dict(mask_output="optical"), "is an input"),
+    ("mask output is an input", dict(mask_output="optical"), "a file this run reads"),
     ("mask output folder", dict(mask_output="missing/mask.tif"), "does not exist"),
     ("dilate", dict(dilate=-1), "dilate -1 must be a whole number"),
     ("feather", dict(feather=1.5), "feather 1.5 must be a whole number"),

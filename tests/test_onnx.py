@@ -13,14 +13,14 @@ import textwrap
 import numpy as np
 import onnx
 import pytest
+import rasterio
 import torch
 from onnx import TensorProto, helper
 
 from mmcanet_core import build_model, list_models
-from mmcanet_core.backends import (
+from mmcanet_core.backend import (
     BackendError,
     OnnxBackend,
-    TorchBackend,
     onnx_beside,
     onnx_providers,
     open_backend,
@@ -229,14 +229,14 @@ def test_backend_choice_and_interface(tiny_pair):
     assert isinstance(backend, OnnxBackend) and backend.name == "onnxruntime"
     assert backend.describe().startswith("onnxruntime ") and "CPUExecutionProvider" in (
         backend.describe())
-    assert isinstance(open_backend(weights), TorchBackend)  # auto: torch imports here
-    assert open_backend(weights, backend="torch").describe().startswith("torch ")
+    assert open_backend(weights).name == "torch"  # auto: torch imports here
+    assert open_backend(weights, backend="torch").describe().startswith("PyTorch ")
     beside = open_backend(weights, backend="onnxruntime", threads=1)
     assert isinstance(beside, OnnxBackend) and beside.path == model_onnx
     assert "1 threads" in beside.describe()
     with pytest.raises(BackendError, match="runs on onnxruntime"):
         open_backend(model_onnx, backend="torch")
-    with pytest.raises(BackendError, match="unknown backend"):
+    with pytest.raises(BackendError, match="'tensorflow' is not one of"):
         open_backend(weights, backend="tensorflow")
     sar = np.zeros((1, 2, 32, 32), np.float32)
     with pytest.raises(ValueError, match="optical"):
@@ -327,7 +327,7 @@ NO_TORCH = textwrap.dedent("""
     import sys
     sys.modules["torch"] = None  # `import torch` now fails, as where it is not installed
     import numpy as np, rasterio
-    from mmcanet_core.backends import open_backend, torch_importable
+    from mmcanet_core.backend import open_backend, torch_importable
     from mmcanet_core.preprocess import normalize_optical, normalize_sar
     assert not torch_importable()
     with rasterio.open(sys.argv[2]) as s1, rasterio.open(sys.argv[3]) as s2:
@@ -355,3 +355,40 @@ def test_onnxruntime_path_runs_with_torch_unimportable(sen12mscr, tmp_path):
     expected = open_backend(SHIPPED[0], backend="torch", device="cpu").predict(
         read_sar(s1)[None], to_unit(read_dn(s2)[RGB])[None])
     assert dn_differences(np.load(out_path), expected).max() <= 2
+
+
+NO_TORCH_PREDICT = textwrap.dedent("""
+    import sys
+    sys.modules["torch"] = None  # `import torch` now fails, as where it is not installed
+    from mmcanet_core.inference import predict_raster
+    weights, s1, s2, out = sys.argv[1:5]
+    result = predict_raster(s1, s2, out, weights=weights, raw=True)  # backend "auto"
+    loaded = sorted(m for m in sys.modules if m.split(".")[0] == "torch" and sys.modules[m])
+    network = [m for m in result.log if m.startswith("network: ")]
+    print(result.device, "|", *network, "| torch modules:", loaded)
+""")
+
+
+def test_predict_raster_runs_the_shipped_onnx_with_torch_unimportable(sen12mscr, tmp_path):
+    """The whole engine (rasters, tiles, mask, writer) without PyTorch: the shipped .onnx given
+    as weights, and the shipped .safetensors with backend "auto" (the .onnx beside them)."""
+    from mmcanet_core.inference import predict_raster
+
+    triplet = [t for t in find_triplets(sen12mscr, warn=False)[0]][0]
+    s1, s2 = triplet.paths["s1"], triplet.paths["s2_cloudy"]
+    expected = predict_raster(s1, s2, tmp_path / "torch.tif", weights=SHIPPED[0], raw=True,
+                              backend="torch", device="cpu")
+    assert any(m.startswith("network: PyTorch") for m in expected.log)
+    for weights in (SHIPPED[0].with_suffix(".onnx"), SHIPPED[0]):
+        out = tmp_path / f"{weights.suffix[1:]}.tif"
+        done = subprocess.run(
+            [sys.executable, "-c", NO_TORCH_PREDICT, str(weights), str(s1), str(s2), str(out)],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("cpu | network: onnxruntime") and (
+            "torch modules: []" in done.stdout), done.stdout
+        with rasterio.open(out) as a, rasterio.open(expected.output_path) as b:
+            diff = np.abs(a.read().astype(int) - b.read())
+        assert diff.max() <= 2 and np.mean(diff <= 1) >= 0.999, diff.max()

@@ -140,3 +140,60 @@ def test_install_task_without_qgis_python_says_what_to_do(deps, tmp_path, qgis_a
     task = DependencyInstallTask(plan)
     assert task.run() is False
     assert "interpreter was not found" in task.error and not os.path.exists(plan.target)
+
+
+# -- the light set (onnxruntime) and the full set (PyTorch) ------------------------------------
+def test_light_plan_installs_onnxruntime_without_torch(deps):
+    absent = {"onnxruntime", "rasterio", "safetensors", "flatbuffers", "google.protobuf"}
+    plan = deps.plan_install(target="t", find=lambda name: name not in absent,
+                             required=deps.LIGHT, system="Linux", machine="x86_64")
+    assert plan.requirements[0] == "onnxruntime>=1.15" and len(plan.steps) == 1
+    assert not any(r.startswith("torch") for r in plan.requirements)
+    assert {"rasterio>=1.3", "safetensors>=0.4", "protobuf>=4.25.8"} <= set(plan.requirements)
+    assert plan.download_mb == pytest.approx(27.8 + 35.9 + 0.5 + 0.2 + 0.3)
+
+
+def test_installer_offers_light_first_then_full_with_sizes(deps):
+    from mmcanet.plugin.installer import DependencyInstaller
+
+    nothing = deps.install_plans(target="t", find=lambda name: name == "numpy")
+    assert list(nothing) == ["light", "full"]  # the light set is the default choice
+    light, full = nothing["light"], nothing["full"]
+    assert "onnxruntime" in light.packages and "torch" not in light.packages
+    assert "torch" in full.packages and "onnxruntime" not in full.packages
+    # the wheels measured 102.8 MB (light) and 275.9 MB (full) on Linux x86_64, CPython 3.11
+    assert light.download_mb == pytest.approx(102.8, abs=2)
+    assert full.download_mb == pytest.approx(275.9, abs=2)
+    assert DependencyInstaller.choice_label("light", light).startswith("Light: onnxruntime")
+    assert f"about {full.download_mb:.0f} MB" in DependencyInstaller.choice_label("full", full)
+    text = DependencyInstaller.question(nothing)
+    assert "recommended" in text and "training" in text and text.splitlines()[1] == "t?"
+    only_torch = deps.install_plans(target="t", find=lambda name: name != "torch")
+    assert list(only_torch) == ["full"]  # onnxruntime works already: PyTorch is the extra
+    assert deps.install_plans(target="t", find=lambda name: True) == {}
+
+
+@pytest.mark.parametrize("backend, weights, torch, expected", [
+    ("auto", "w.safetensors", True, "full"),
+    ("auto", "w.safetensors", False, "light"),  # the .onnx beside them, on onnxruntime
+    ("auto", "w.onnx", True, "light"),
+    ("torch", "w.safetensors", False, "full"),
+    ("onnxruntime", "w.safetensors", True, "light"),
+])
+def test_a_run_needs_the_set_of_its_backend(deps, backend, weights, torch, expected):
+    required = deps.required_for(backend, weights, find=lambda name: torch or name != "torch")
+    assert required is deps.SETS[expected]
+
+
+def test_without_torch_the_shipped_onnx_is_the_default(deps, monkeypatch):
+    from mmcanet.plugin import demonstrator
+
+    onnx, safetensors = (demonstrator.shipped_weights(torch=t) for t in (False, True))
+    assert onnx.endswith(".onnx") and safetensors.endswith(".safetensors")
+    assert onnx[:-len(".onnx")] == safetensors[:-len(".safetensors")]  # beside each other
+    assert demonstrator.is_shipped(onnx) and demonstrator.is_shipped(safetensors)
+    monkeypatch.setattr(deps, "installed", lambda name: name != "torch")
+    assert demonstrator.shipped_weights() == onnx
+    assert demonstrator.shipped_metadata()["onnx"]["source"] == os.path.basename(safetensors)
+    message = deps.missing_message(["onnxruntime"])
+    assert "onnxruntime" in message and "torch" not in message

@@ -158,7 +158,7 @@ def test_progress_moves_from_the_start_and_device_comes_first(started, layers, t
                       if kind == "stage" and text.startswith("Removing clouds"))
     device = next(i for i, (kind, _) in enumerate(events) if kind == "device")
     assert device < first_tile
-    assert stages[:3] == ["Starting PyTorch...", "Loading the model weights...",
+    assert stages[:3] == ["Starting the cloud removal...", "Loading the model weights...",
                           "Reading the rasters..."]
     total = int(stages[-1].split("/")[1].split()[0])
     assert stages[3] == f"Removing clouds: 0/{total} tiles"  # planned, before the first batch

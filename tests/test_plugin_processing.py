@@ -40,11 +40,17 @@ def test_algorithm_listed_with_parameters(plugin):
     assert alg is not None
     names = [p.name() for p in alg.parameterDefinitions()]
     for name in ("SAR", "OPTICAL", "WEIGHTS", "OPTICAL_BANDS", "DEVICE", "TILE", "OVERLAP",
-                 "BATCH_SIZE", "HALF", "OUTPUT"):
+                 "BATCH_SIZE", "HALF", "OUTPUT", "MASK", "MASK_VALUES", "RAW", "MASK_OUTPUT",
+                 "OPTICAL_SCALE", "BACKEND"):
         assert name in names
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & p.FlagAdvanced}
-    assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF"}
+    assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF", "RAW", "OPTICAL_SCALE",
+                        "BACKEND"}
+    optional = {p.name() for p in alg.parameterDefinitions() if p.flags() & p.FlagOptional}
+    assert {"MASK", "MASK_VALUES", "MASK_OUTPUT"} <= optional
+    assert {o.name() for o in alg.outputDefinitions()} >= {"CLOUD_COVER", "SHADOW_COVER",
+                                                            "MASK_OUTPUT", "DEVICE_USED"}
     help_text = alg.shortHelpString()
     assert "co-registered" in help_text and "VV" in help_text and "CPU" in help_text
 
@@ -161,13 +167,15 @@ def central_extent(optical: Path):
                   f" [{layer.crs().authid()}]")
 
 
-def qgis_process(profile: Path, *args: str) -> subprocess.CompletedProcess:
+def qgis_process(profile: Path, *args: str, first: Path = None) -> subprocess.CompletedProcess:
     """``qgis_process.bin ARGS`` headless in a fresh process, with the venv's packages and this
-    plugin enabled in ``profile`` (see the Makefile)."""
+    plugin enabled in ``profile`` (see the Makefile); ``first``: a folder put before them on
+    the Python path."""
+    paths = [str(first)] if first else []
     env = dict(
         os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(PLUGIN_DIR),
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+        PYTHONPATH=os.pathsep.join(paths + [p for p in sys.path if "site-packages" in p]),
     )
     if not profile.is_dir():
         enable = subprocess.run(["qgis_process.bin", "plugins", "enable", "mmcanet"], env=env,
@@ -216,3 +224,60 @@ def test_qgis_process_runs_removeclouds(plugin_path, sen12mscr, tiny_weights, tm
     assert bad.returncode != 0
     assert "99" in bad.stdout + bad.stderr
     assert not (tmp_path / "bad.tif").exists()
+
+    folder = qgis_process(profile, "run", ALG, "--", f"SAR={sar}", f"OPTICAL={optical}",
+                          f"WEIGHTS={tmp_path}", f"OUTPUT={tmp_path / 'bad.tif'}")
+    assert folder.returncode != 0
+    assert "is a folder, not a weights file" in folder.stdout + folder.stderr
+    assert not (tmp_path / "bad.tif").exists()
+
+
+def test_an_existing_output_is_replaced_as_qgis_does(plugin, sen12mscr, tiny_weights,
+                                                     tmp_path):
+    """QGIS manages its destinations: Processing replaces an existing output (the CLI asks for
+    --overwrite); an input never."""
+    sar, optical = pair(sen12mscr)
+    out = tmp_path / "restored.tif"
+    out.write_bytes(b"an older result")
+    _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
+          "DEVICE": 1, "RAW": True, "OUTPUT": str(out)})
+    layer = QgsRasterLayer(str(out), "replaced")
+    assert layer.isValid() and (layer.width(), layer.height()) == (256, 256)
+
+
+#: Loaded by Python at start-up from the first folder of PYTHONPATH: PyTorch cannot be found or
+#: imported, as in a QGIS where only the light set (onnxruntime) is installed.
+NO_TORCH = """
+import sys
+
+
+class NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError("No module named 'torch' (hidden by the test)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, NoTorch())
+"""
+
+
+def test_qgis_process_without_torch_runs_the_shipped_onnx(plugin_path, sen12mscr, tmp_path):
+    """Only onnxruntime: the default weights are the shipped .onnx and the run works."""
+    from osgeo import gdal
+
+    hide = tmp_path / "hide_torch"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(NO_TORCH)
+    crops = [tmp_path / "s1.tif", tmp_path / "s2.tif"]
+    for source, crop in zip(pair(sen12mscr), crops):
+        gdal.Translate(str(crop), str(source), srcWin=[96, 96, 64, 64])
+    out = tmp_path / "onnx.tif"
+    run = qgis_process(tmp_path / "profile", "run", ALG, "--", f"SAR={crops[0]}",
+                       f"OPTICAL={crops[1]}", "TILE=64", f"OUTPUT={out}", first=hide)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "onnxruntime" in run.stdout and "demonstrator weights" in run.stdout
+    assert "Device: CPU (onnxruntime CPUExecutionProvider)" in run.stdout
+    restored = QgsRasterLayer(str(out), "onnx")
+    assert restored.isValid() and restored.bandCount() == 3
+    assert (restored.width(), restored.height()) == (64, 64)
