@@ -77,10 +77,13 @@ def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[i
                 grid.close()
         cloudy = _read(optical, [bands[p] for p in positions], shape)
         clean = _read(restored, [p + 1 for p in positions], shape)
+    # One stretch for both optical panels, the restored image's 2-98 %: clear pixels look the
+    # same in both, so before/after compares like with like (clouds saturate in the input).
+    low, high = percentiles(clean)
     panels = [
         ("SAR VV (dB)", stretch(vv, *percentiles(vv))[..., 0]),
-        ("cloudy optical", stretch(cloudy, *percentiles(cloudy))),
-        ("restored (MMCANet)", stretch(clean, *percentiles(clean))),
+        ("cloudy optical", stretch(cloudy, low, high)),
+        ("restored (MMCANet)", stretch(clean, low, high)),
     ]
     fig = Figure(figsize=(12, 4.4 * shape[0] / shape[1] + 0.6), dpi=100)
     FigureCanvasAgg(fig)

@@ -7,8 +7,8 @@ Scene: SEN12MS-CR ROIs1868_summer 19 p30 from ``../shared/data/sen12mscr`` (real
 2. ``qgis_process.bin run mmcanet:removeclouds -- SAR=... OPTICAL=...
    OUTPUT=build/demo/restored.tif`` with the algorithm's default weights,
    ``mmcanet_core/checkpoints/*.safetensors``;
-3. ``build/demo/before_after.png``: SAR VV | cloudy RGB | restored RGB (2-98 % stretch of
-   each panel); ``--docs`` also copies it to
+3. ``build/demo/before_after.png``: SAR VV | cloudy RGB | restored RGB (the two optical panels
+   share the restored image's 2-98 % stretch); ``--docs`` also copies it to
    ``docs/img/demo_before_after.png`` (the README's picture).
 
 Run it with the Makefile's QGIS environment (``make demo``); run directly, it sets the same
