@@ -321,7 +321,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         all_cases = cases(args.data, Path(tmp))
         table = evaluate(all_cases, weights, Path(tmp))
-    command = ("`.venv/bin/python scripts/composite_eval.py --threads 1{}` (CPU, 2 shared cores; "
+    threads = f" --threads {args.threads}" if args.threads else ""
+    command = (f"`.venv/bin/python scripts/composite_eval.py{threads}{{}}` (CPU, 2 cores; "
                f"weights `{weights.name}`)")
     blocks = {
         "agreement": agreement,
