@@ -45,7 +45,22 @@ rows sum to 1 like any attention map. The product (5) is kept (a gating of the o
 attention output) and followed by a layer normalisation over the channels of every pixel with a
 learned scale and shift (``LayerNorm2d``, as in the MFF blocks), so AP enters the concatenation
 of eqs. (9)-(10) at a fixed scale whatever the size of the product.
-The measurements below (``scripts/attention_signal.py``) are filled in from the default network.
+
+Measured on the default network (width 32, 128 x 128 random input, seed 0,
+``python scripts/attention_signal.py``; "active": MFF residual scales drawn from N(0, 0.5)).
+AP/F: mean |AP| over mean |F| of the features it joins; dOut: largest output change when AP is
+zeroed; grad: Q/K/V gradient norm per pixel of its map over the first convolution's::
+
+    fusion, axis, state          AP/F low  AP/F high  dOut     grad low  grad high
+    literal, channels, init      3.8e-07   3.7e-09    1.2e-07  4.1e-08   1.3e-10
+    literal, channels, active    2.0e-07   8.0e-09    2.4e-07  5.5e-08   1.3e-09
+    literal, positions, init     3.9e-09   5.1e-07    1.2e-07  8.9e-13   2.0e-12
+    softmax, channels, init      1.2       0.20       3.5e-02  0.11      8.3e-03
+    softmax, channels, active    0.66      0.29       8.0e-02  0.23      6.8e-02
+    softmax, positions, init     4.4       9.5        7.4e-02  1.1e-03   4.5e-05
+
+The shipped demonstrator (trained with ``fusion="softmax"``): AP/F 4.1 (low) and 1.4 (high),
+zeroing AP changes its output by up to 0.085 (``--weights``).
 
 Choices where the paper is silent (options of :class:`MultimodalCrossAttention`):
 
