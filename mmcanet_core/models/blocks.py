@@ -36,6 +36,16 @@ import torch.nn.functional as F
 BLOCK_SCALE_INIT = 1e-2
 
 
+def upsample(x: torch.Tensor, factor: int) -> torch.Tensor:
+    """Bilinear upsampling of a (B, C, H, W) map by an integer ``factor`` -> (B, C, fH, fW).
+
+    A constant factor, not a target size: the same numbers as ``resize`` to (fH, fW), and an
+    exported graph whose sizes stay symbolic (torch 2.6's ONNX exporter cannot decompose a
+    bilinear resize to symbolic sizes; Debian 13 ships that torch).
+    """
+    return F.interpolate(x, scale_factor=factor, mode="bilinear", align_corners=False)
+
+
 def resize(x: torch.Tensor, size) -> torch.Tensor:
     """Bilinear (anti-aliased when shrinking) resize of a (B, C, H, W) image to ``size`` = (h, w).
 

@@ -47,7 +47,7 @@ import torch.nn as nn
 from . import register
 from .aspp import ASPP
 from .attention import MultimodalCrossAttention
-from .blocks import MFFBlock, pad_to_multiple, resize
+from .blocks import MFFBlock, pad_to_multiple, upsample
 
 STAGES = 4  # encoder stages; the input is padded to a multiple of 2 ** (STAGES - 1)
 
@@ -200,7 +200,7 @@ class MMCANet(nn.Module):
             high.append(self.cross_high(high[1], high[0]))  # AP^high, eqs. (6)-(8)
         f_low = torch.cat(low, dim=1)  # eq. (9)
         f_high = self.aspp(torch.cat(high, dim=1))  # eqs. (10)-(11)
-        f_high = resize(f_high, f_low.shape[-2:])
+        f_high = upsample(f_high, 2 ** (STAGES - 1 - self.low))  # to f_low's size, exactly
         x = self.fuse(torch.cat([f_high, f_low], dim=1))  # eq. (12)
         skips = [[s[i] for s in streams] for i in reversed(range(self.low))]
         return self.decoder(x, skips)[..., :h, :w]
