@@ -51,6 +51,8 @@ MAX_DN = 65535.0
 MAX_8BIT = 255
 #: Fraction of the sample that must lie below the offset for "no offset" to be certain.
 BELOW_OFFSET_FRACTION = 0.001
+#: At most this many sample values are examined (an even subsample of larger samples).
+MAX_VALUES = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def detect_optical_scale(sample: np.ndarray, dtype, nodata=None, hint: str = "au
             "numbers (0..10000), perhaps percent reflectance. Convert it to reflectance 0..1 or "
             "to DN (reflectance x 10000)."
         )
-    return _digital_numbers(hint, name, values, tags)
+    return _digital_numbers(hint, name, values, top, tags)
 
 
 def _reflectance(hint: str, name: str, top: float) -> OpticalScale:
@@ -166,8 +168,7 @@ def _reflectance(hint: str, name: str, top: float) -> OpticalScale:
                         f"float values up to {top:.3g}: reflectance 0..1, scaled by 10000")
 
 
-def _digital_numbers(hint: str, name: str, values: np.ndarray, tags) -> OpticalScale:
-    top = float(np.percentile(values, 99.9))
+def _digital_numbers(hint: str, name: str, values: np.ndarray, top: float, tags) -> OpticalScale:
     if hint == "reflectance":
         raise InferenceError(
             f"--optical-scale reflectance was given, but {name}'s values reach {top:,.0f}: "
@@ -201,15 +202,18 @@ def _digital_numbers(hint: str, name: str, values: np.ndarray, tags) -> OpticalS
 
 
 def _valid_values(sample: np.ndarray, nodata) -> np.ndarray:
-    """Finite, non-nodata values; with (bands, n) input, pixels 0 in every band are dropped."""
-    sample = np.asarray(sample, dtype=np.float64)
+    """Finite, non-nodata values; with (bands, n) input, pixels 0 in every band are dropped.
+    Of a larger sample, an even subsample of about ``MAX_VALUES`` values is examined."""
+    sample = np.asarray(sample)
+    step = max(1, -(-sample.size // MAX_VALUES))
     if sample.ndim >= 2:
-        flat = sample.reshape(sample.shape[0], -1)
+        flat = sample.reshape(sample.shape[0], -1)[:, ::step].astype(np.float64)
         keep = ~np.all(flat == 0, axis=0)
         if nodata is not None and not np.isnan(nodata):
             keep &= ~np.any(flat == nodata, axis=0)
         keep &= np.all(np.isfinite(flat), axis=0)
         return flat[:, keep].ravel()
+    sample = sample.ravel()[::step].astype(np.float64)
     values = sample[np.isfinite(sample)]
     if nodata is not None and not np.isnan(nodata):
         values = values[values != nodata]

@@ -209,7 +209,7 @@ def bench_goal(size: int, folder: Path, repeat: int, tile: int, batch: int, raw:
                 floor = timed(raw_io, sar, optical, folder / "goal_floor.tif")[:2]
                 run = timed(predict_raster, sar, optical, folder / "goal_out.tif",
                             model=ConvStandIn(), tile=tile, overlap=tile // 4,
-                            batch_size=batch, device="cpu", raw=raw)[:2]
+                            batch_size=batch, device="cpu", raw=raw, overwrite=True)[:2]
                 for key, value in (((name, threads, "floor"), floor),
                                    ((name, threads, "predict"), run)):
                     best[key] = min(best.get(key, value), value)
@@ -267,7 +267,8 @@ def bench_throughput(names, options, size, configs, folder, repeat, device, comp
             net = mpx / (tiles * per_call / batch)  # as if every batch were full
             _, result = best_time(repeat, predict_raster, sar, opt, folder / "speed_out.tif",
                                   model=model, tile=tile, overlap=tile // 4, batch_size=batch,
-                                  device=device, half=half, compile=compile_, raw=raw)
+                                  device=device, half=half, compile=compile_, raw=raw,
+                                  overwrite=True)
             compile_s = result.compile_seconds or 0.0
             e2e = mpx / (result.seconds - compile_s)  # a long run compiles once
             rows.append((name, label, tiles, net, e2e, e2e / net,
@@ -346,7 +347,7 @@ def rss_child(args) -> int:
     start = time.perf_counter()
     predict_raster(sar, opt, Path(args.workdir) / f"rss_out_{args.child}.tif", model=model,
                    tile=args.tile, overlap=args.tile // 8, batch_size=args.batch_size,
-                   device="cpu", raw=not args.composite)
+                   device="cpu", raw=not args.composite, overwrite=True)
     seconds = time.perf_counter() - start
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"RESULT {baseline} {peak_rss_kb()} {maxrss} {seconds:.1f}")

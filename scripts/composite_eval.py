@@ -121,7 +121,7 @@ def predict(case: Case, out: Path, weights: Path, **options):
     from mmcanet_core.inference import predict_raster
 
     result = predict_raster(case.sar, case.cloudy, out, weights=weights, device="cpu",
-                            **options)
+                            overwrite=True, **options)
     return read(out), result
 
 
@@ -275,7 +275,7 @@ def cost_table(weights: Path, size: int = 1024) -> str:
              "|---|---:|---:|---:|---:|"]
     for name, options in (("raw", dict(raw=True)), ("composite (defaults)", {})):
         result = predict_raster(sar, optical, folder / "cost_out.tif", weights=weights,
-                                device="cpu", **options)
+                                device="cpu", overwrite=True, **options)
         cover = ("-", "-") if result.cloud_cover is None else (
             f"{100 * result.cloud_cover:.1f}", f"{100 * result.shadow_cover:.1f}")
         lines.append(f"| {name} | {result.seconds:.0f} | {result.network_tiles}/{result.tiles} | "
