@@ -356,8 +356,8 @@
         </message>
         <message>
             <location filename="../plugin/dock.py" line="184" />
-            <source>Raw network output (also clear pixels)</source>
-            <translation>Rohe Netzausgabe (auch klare Pixel)</translation>
+            <source>Network output everywhere</source>
+            <translation>Netzausgabe überall</translation>
         </message>
         <message>
             <location filename="../plugin/dock.py" line="185" />

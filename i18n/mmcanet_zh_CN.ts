@@ -356,8 +356,8 @@
         </message>
         <message>
             <location filename="../plugin/dock.py" line="184" />
-            <source>Raw network output (also clear pixels)</source>
-            <translation>网络原始输出（包括晴空像元）</translation>
+            <source>Network output everywhere</source>
+            <translation>全部使用网络输出</translation>
         </message>
         <message>
             <location filename="../plugin/dock.py" line="185" />

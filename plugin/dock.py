@@ -181,17 +181,15 @@ class DecloudDock(QDockWidget):
             "Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A "
             "scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10"))
         self.mask_combo.layerChanged.connect(self._show_mask_values)
-        self.raw_check = QCheckBox(tr("Raw network output (also clear pixels)"), group)
+        self.raw_check = QCheckBox(tr("Network output everywhere"), group)
         self.raw_check.setToolTip(tr("Off: clear pixels keep their input values and only "
                                      "clouds and their shadows are filled"))
         self.save_mask_check = QCheckBox(tr("Save the cloud mask"), group)
         self.save_mask_check.setToolTip(tr("Written next to the result and added to the map"))
         form.addRow(tr("Cloud mask"), self.mask_combo)
         form.addRow(tr("Mask values"), self.mask_values_combo)
-        row = QHBoxLayout()
-        row.addWidget(self.raw_check)
-        row.addWidget(self.save_mask_check)
-        form.addRow(row)
+        form.addRow(self.raw_check)  # one per row: side by side they widen the narrow panel
+        form.addRow(self.save_mask_check)
         self._show_mask_values()
         return group
 
