@@ -152,14 +152,16 @@ def near(mask: np.ndarray, reach: float) -> np.ndarray:
     return ndimage.distance_transform_edt(~mask) <= reach
 
 
-def classify(bands: np.ndarray, *, shadows: bool = True) -> np.ndarray:
-    """(7, H, W) L1C DN in :data:`MASK_BANDS` order (NaN = invalid) -> (H, W) uint8 classes."""
+def classify(bands: np.ndarray, *, shadows: bool = True,
+             threshold: float = CLOUD_THRESHOLD) -> np.ndarray:
+    """(7, H, W) L1C DN in :data:`MASK_BANDS` order (NaN = invalid) -> (H, W) uint8 classes;
+    cloud where the score is at least ``threshold``."""
     bands = np.asarray(bands)
     if bands.ndim != 3 or bands.shape[0] != len(MASK_BANDS):
         raise ValueError(f"the mask needs the 7 bands B1, B2, B3, B4, B8, B10, B11 of L1C "
                          f"(7, H, W), got {bands.shape}")
     _, valid = _reflectance(bands)
-    cloud = (cloud_score(bands) >= CLOUD_THRESHOLD) & valid
+    cloud = (cloud_score(bands) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
         shadow = shadow_candidates(bands) & near(cloud, SHADOW_REACH) & ~cloud & valid

@@ -244,11 +244,10 @@ def threshold_table(triplets) -> str:
         tp = fp = fn = 0
         inside = {True: [0, 0], False: [0, 0]}  # held-out only? -> [in footprint, clear]
         for key, dn, real in triplets:
-            bands = dn[[b - 1 for b in cloudmask.MASK_BANDS]]
-            cloud = cloudmask.cloud_score(bands) >= threshold
-            shadow = cloudmask.shadow_candidates(bands) & cloudmask.near(
-                cloud, cloudmask.SHADOW_REACH)
-            footprint = feather_weight(cloud | shadow) > 0
+            classes = cloudmask.classify(dn[[b - 1 for b in cloudmask.MASK_BANDS]],
+                                         threshold=threshold)
+            cloud = classes == cloudmask.CLOUD
+            footprint = feather_weight(cloud | (classes == cloudmask.SHADOW)) > 0
             tp += int((cloud & real).sum())
             fp += int((cloud & ~real).sum())
             fn += int((~cloud & real).sum())

@@ -224,6 +224,8 @@ def test_dock_and_dialog_guess_sar_and_optical(started, layers, qgis_iface, monk
 
     qgis_iface.setActiveLayer(optical)  # the toolbox used to preset both to the active layer
     browser = QgsBrowserGuiModel()
+    # pytest-qgis's QgisInterface stand-in lacks browserModel(), which the real QGIS dialog
+    # needs; qgis.core and the dialog itself are real.
     monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
     settings = QgsSettings()
     remembered = settings.value(LAST_PATH)  # the file widgets write it; leave it as it was
