@@ -13,7 +13,7 @@ def __getattr__(name):
     """``build_model`` and ``list_models`` import PyTorch only when first used, so the
     onnxruntime path (:mod:`mmcanet_core.backends`) works where torch is not installed."""
     if name in ("build_model", "list_models"):
-        from . import models
+        from mmcanet_core import models
 
         return getattr(models, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

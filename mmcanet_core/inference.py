@@ -2,19 +2,21 @@
 
 The optical raster's grid is the reference: the SAR raster is resampled onto it (bilinear,
 with GDAL's warper) when its CRS, resolution or extent differ. The scene is cut into overlapping
-tiles (see :mod:`mmcanet_core.tiling`), the tiles go through the network in batches, and the
+tiles (see :mod:`mmcanet_core.engine.tiling`), the tiles go through the network in batches, and the
 predictions are cross-faded with a raised-cosine weight and written row by row to a tiled,
 compressed GeoTIFF under a temporary name, renamed into place only on success. Invalid pixels
 (nodata / NaN in either input, or outside the SAR coverage) are filled before the network and
 written as nodata after it.
 
 By default the output is a composite: the input itself where a cloud mask says clear, the
-network where it says cloud or shadow, feathered across the edge (:mod:`mmcanet_core.masking`);
+network where it says cloud or shadow, feathered across the edge
+(:mod:`mmcanet_core.clouds.masking`);
 ``raw=True`` writes the network output everywhere. ``mask_output`` also writes the mask.
 
-This module checks the inputs and settles the options; :mod:`mmcanet_core.engine` does the work
+This module checks the inputs and settles the options; :mod:`mmcanet_core.engine.scene` does the
+work
 (reading ahead of the network and writing behind it, in threads), and
-:mod:`mmcanet_core.backend` runs the network (PyTorch or onnxruntime).
+:mod:`mmcanet_core.backends.base` runs the network (PyTorch or onnxruntime).
 
 ``python -m mmcanet_core predict --sar S1.tif --optical S2.tif --output OUT.tif --weights W``
 """
@@ -32,19 +34,20 @@ import numpy as np
 import rasterio
 from rasterio.errors import RasterioError
 
-from . import checks, composite, raster
-from .backend import BACKENDS, Backend, check_backend, open_backend
-from .engine import Counts, Output, Plan, Scene, run_scene
-from .guards import check_free_space, check_output, check_preview, output_bytes
-from .masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
-from .optical_scale import CHOICES as OPTICAL_SCALES
-from .optical_scale import OpticalScale, detect_optical_scale, parse_scale
-from .partfiles import partial_output, remove_stale_parts
-from .preprocess import S2_BANDS
-from .raster import InferenceCancelled, InferenceError
-from .tiling import plan_tile_rows
-from .usermask import PRESETS, parse_mask_values
-from .weights import WeightsError, WeightsWarning
+from mmcanet_core.backends.base import BACKENDS, Backend, check_backend, open_backend
+from mmcanet_core.clouds import composite
+from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from mmcanet_core.clouds.usermask import PRESETS, parse_mask_values
+from mmcanet_core.engine import raster
+from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
+from mmcanet_core.engine.tiling import plan_tile_rows
+from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
+from mmcanet_core.preprocess import S2_BANDS
+from mmcanet_core.safety import checks
+from mmcanet_core.safety.guards import check_free_space, check_output, check_preview, output_bytes
+from mmcanet_core.safety.optical_scale import CHOICES as OPTICAL_SCALES
+from mmcanet_core.safety.optical_scale import OpticalScale, detect_optical_scale, parse_scale
+from mmcanet_core.safety.partfiles import partial_output, remove_stale_parts
 
 __all__ = [
     "InferenceCancelled", "InferenceError", "PredictResult", "predict_raster", "resolve_device",
@@ -102,7 +105,7 @@ def predict_raster(
     ``metadata``). ``backend`` (:data:`BACKENDS`): ``"torch"``, ``"onnxruntime"`` or ``"auto"``
     (an .onnx file runs on onnxruntime, .safetensors on torch if it imports, else on the .onnx
     exported beside them). ``optical_scale`` (:data:`OPTICAL_SCALES`): the optical values'
-    scale, detected from a sample when ``"auto"`` (:mod:`mmcanet_core.optical_scale`); the
+    scale, detected from a sample when ``"auto"`` (:mod:`mmcanet_core.safety.optical_scale`); the
     output keeps the input's scale and dtype. ``overwrite``: an existing output (or mask output)
     may be replaced; a file the run reads (inputs, weights, mask) never is. All input
     checks run before any tile is processed: :class:`InferenceError` then, or
@@ -110,7 +113,7 @@ def predict_raster(
     ``compile=True`` runs the network through ``torch.compile`` (pays on long CUDA runs only).
     ``progress``, ``is_cancelled`` and ``log`` are called from the calling thread only.
 
-    Clouds (:mod:`mmcanet_core.masking`): by default the input is kept where clear and the
+    Clouds (:mod:`mmcanet_core.clouds.masking`): by default the input is kept where clear and the
     network written where the cloud mask says cloud or shadow (``shadows``), ``dilate`` px
     beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
     (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
@@ -363,7 +366,7 @@ def _remove_stale_parts(outputs, say) -> None:
 
 
 def _open_network(weights, model, metadata, backend, device, half, batch_size, say) -> Backend:
-    """The backend that runs the network (:func:`mmcanet_core.backend.open_backend`); the
+    """The backend that runs the network (:func:`mmcanet_core.backends.base.open_backend`); the
     weights' warnings (e.g. no checksum) go to the log."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", WeightsWarning)
@@ -384,7 +387,7 @@ def _open_network(weights, model, metadata, backend, device, half, batch_size, s
 
 def resolve_device(requested: str = "auto"):
     """``(torch.device, reason)`` for a device choice (PyTorch; imported only when called)."""
-    from .torch_backend import resolve_device as resolve
+    from mmcanet_core.backends.pytorch import resolve_device as resolve
 
     return resolve(requested)
 
@@ -468,7 +471,7 @@ def _cli_model(args, bands):
         return args.weights, None
     shipped = shipped_checkpoint()
     if shipped is not None:
-        from .weights import read_metadata
+        from mmcanet_core.weights.checkpoint import read_metadata
 
         if args.model is None or read_metadata(shipped)["model"]["name"] == args.model.lower():
             print(f"using the shipped checkpoint {shipped}", file=sys.stderr)
@@ -478,7 +481,7 @@ def _cli_model(args, bands):
             "no weights: pass --weights W.safetensors (no checkpoint ships with this install), "
             "or --model NAME for an untrained network (testing only)."
         )
-    from .models import build_model
+    from mmcanet_core.models import build_model
 
     try:
         model = build_model(args.model, in_channels=len(bands) if bands else 3)
@@ -519,7 +522,7 @@ def run(args) -> int:
                 log=lambda m: tqdm.write(m, file=sys.stderr),
             )
         if args.preview:
-            from .preview import write_preview
+            from mmcanet_core.engine.preview import write_preview
 
             with partial_output(args.preview) as part:
                 write_preview(part, args.sar, args.optical, result.output_path,

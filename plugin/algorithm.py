@@ -33,9 +33,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QThread
 from qgis.PyQt.QtGui import QIcon
 
-from . import deps
-from .compat import ADVANCED, INTEGER
-from .demonstrator import (
+from plugin import deps
+from plugin.compat import ADVANCED, INTEGER
+from plugin.demonstrator import (
     MODEL_CARD_URL,
     ROOT,
     TRAINING_URL,
@@ -44,16 +44,16 @@ from .demonstrator import (
     shipped_metadata,
     shipped_weights,
 )
-from .engine_text import device_text, engine_line
-from .i18n import tr
-from .inputs import guess_inputs
+from plugin.engine_text import device_text, engine_line
+from plugin.i18n import tr
+from plugin.inputs import guess_inputs
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
 DEVICES = ("auto", "cpu", "cuda")
 OPTICAL_SCALES = ("auto", "dn", "offset", "reflectance")
 BACKENDS = ("auto", "torch", "onnxruntime")
-#: Presets of MASK_VALUES (``mmcanet_core.usermask.PRESETS``); any other value is a list.
+#: Presets of MASK_VALUES (``mmcanet_core.clouds.usermask.PRESETS``); any other value is a list.
 MASK_PRESETS = ("binary", "scl", "fmask")
 WEIGHTS_FILTER = "MMCANet weights (*.safetensors *.onnx)"
 
@@ -390,7 +390,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         """(output, mask output or None): checked before any work (no file this run reads,
         a GeoTIFF name, a writable folder); QGIS manages its destinations, so an existing file
         is replaced."""
-        from mmcanet_core.guards import check_output
+        from mmcanet_core.safety.guards import check_output
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
@@ -407,8 +407,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         missing = deps.missing_for(backend, weights)
         if missing:
             raise QgsProcessingException(deps.missing_message(missing))
-        from mmcanet_core.checks import parse_bands
-        from mmcanet_core.raster import InferenceError
+        from mmcanet_core.errors import InferenceError
+        from mmcanet_core.safety.checks import parse_bands
 
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)

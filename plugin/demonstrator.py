@@ -10,8 +10,8 @@ import glob
 import os
 from typing import Any, Dict, Optional
 
-from . import deps
-from .i18n import tr
+from plugin import deps
+from plugin.i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECKPOINTS = os.path.join(ROOT, "mmcanet_core", "checkpoints")
@@ -53,8 +53,8 @@ def shipped_metadata(folder: str = CHECKPOINTS) -> Dict[str, Any]:
     """The shipped checkpoint's metadata; from its ONNX copy where PyTorch is missing (checking
     a ``.safetensors`` header builds the model's shapes with PyTorch). Empty when unreadable:
     the run itself then says what is wrong with the file."""
-    from mmcanet_core.onnx_weights import read_onnx_metadata
-    from mmcanet_core.weights import read_metadata
+    from mmcanet_core.weights.checkpoint import read_metadata
+    from mmcanet_core.weights.onnx_file import read_onnx_metadata
 
     try:
         if deps.installed("torch"):

@@ -10,7 +10,7 @@ to :func:`_engine_lines` (then ``make i18n-update``, translate, ``make i18n-comp
 import re
 from typing import Dict, List, Optional, Tuple
 
-from .i18n import tr
+from plugin.i18n import tr
 
 Table = List[Tuple[str, Optional[str]]]
 
@@ -44,7 +44,7 @@ def _engine_lines() -> Table:
         (r"torch\.compile: compiled in (?P<seconds>[\d.]+) s",
          tr("torch.compile: compiled in {seconds} s.")),
         (r"wrote (?P<path>.+) in (?P<seconds>[\d.]+) s", tr("Written in {seconds} s: {path}")),
-        # Clouds (mmcanet_core.masking): the mask, the compositing and the cover.
+        # Clouds (mmcanet_core.clouds.masking): the mask, the compositing and the cover.
         (r"raw network output: the mask (?P<path>.+) is not used",
          tr("Raw network output: the cloud mask {path} is not used.")),
         (r"user mask (?P<path>.+): values \[(?P<values>[\d, ]*)\] mean cloud or shadow; it "

@@ -103,7 +103,7 @@ def main(argv=None) -> int:
           "| high (mean) | low (norm) | high (norm) | low (norm per pixel) | high (per pixel) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     if args.weights:
-        from mmcanet_core.weights import load_weights
+        from mmcanet_core.weights.checkpoint import load_weights
 
         model, _ = load_weights(args.weights)
         print(row(Path(args.weights).name, attention_signal(model.train(), args.size)))

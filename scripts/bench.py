@@ -48,12 +48,13 @@ from rasterio.windows import Window
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mmcanet_core import build_model, raster  # noqa: E402
+from mmcanet_core import build_model  # noqa: E402
+from mmcanet_core.backends.pytorch import TorchBackend, resolve_device  # noqa: E402
 from mmcanet_core.data.sen12mscr import find_triplets  # noqa: E402
+from mmcanet_core.engine import raster  # noqa: E402
+from mmcanet_core.engine.tiling import blend_weight, plan_tile_rows  # noqa: E402
 from mmcanet_core.inference import predict_raster  # noqa: E402
 from mmcanet_core.preprocess import normalize_optical, normalize_sar  # noqa: E402
-from mmcanet_core.tiling import blend_weight, plan_tile_rows  # noqa: E402
-from mmcanet_core.torch_backend import TorchBackend, resolve_device  # noqa: E402
 
 DATA = Path(os.environ.get("MMCANET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sen12mscr"
 PATCH = 256
@@ -293,8 +294,8 @@ def bench_train(name, options, batch: int, size: int, steps: int, device: str, r
 def train_seconds(name, options, amp: bool, batch: int, size: int, steps: int, device: str,
                   repeat: int):
     """(precision label, fastest seconds of ``steps`` training steps)."""
-    from mmcanet_core.losses import RestorationLoss
-    from mmcanet_core.train import StageOutputs, amp_settings, train_step
+    from mmcanet_core.training.losses import RestorationLoss
+    from mmcanet_core.training.train import StageOutputs, amp_settings, train_step
 
     torch_device, _ = resolve_device(device)
     torch.manual_seed(0)

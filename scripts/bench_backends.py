@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Inference speed of the two backends (``mmcanet_core.backend``) on the shipped model.
+"""Inference speed of the two backends (``mmcanet_core.backends.base``) on the shipped model.
 
 Batches of real SEN12MS-CR patches (SAR + cloudy RGB, ../shared/data) at the inference tile run
 through PyTorch and onnxruntime in turn, each with the same number of CPU threads; the best of
@@ -22,7 +22,7 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from mmcanet_core.backend import OnnxBackend, open_backend  # noqa: E402
+from mmcanet_core.backends.base import OnnxBackend, open_backend  # noqa: E402
 from mmcanet_core.data.sen12mscr import find_triplets, read_dn, read_sar, to_unit  # noqa: E402
 from mmcanet_core.inference import shipped_checkpoint  # noqa: E402
 

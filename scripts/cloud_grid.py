@@ -2,7 +2,8 @@
 
 Top rows: real cloudy Sentinel-2 (s2_cloudy) and the real clear image of the same patch.
 Bottom rows: the clear image of another real patch and the same patch with simulated (synthetic)
-clouds and shadows from :mod:`mmcanet_core.data.clouds`. RGB = B4, B3, B2, shown with a fixed
+clouds and shadows from :mod:`mmcanet_core.data.cloud_simulation`. RGB = B4, B3, B2, shown with a
+fixed
 stretch (reflectance 0..0.3 -> 0..1) so real and synthetic are comparable.
 
     python scripts/cloud_grid.py [--data ../shared/data/sen12mscr] [--out docs/img/...png]
@@ -17,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mmcanet_core.data.clouds import simulate  # noqa: E402
+from mmcanet_core.data.cloud_simulation import simulate  # noqa: E402
 from mmcanet_core.data.sen12mscr import find_triplets, read_dn  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

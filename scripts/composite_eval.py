@@ -12,7 +12,8 @@ mask). The goals and the means are taken on the triplets the shipped demonstrato
 triplets were training data and appear in the per-patch table, marked, for the mask only.
 Every output is made by ``predict_raster`` on the CPU (tile = the weights' inference tile,
 default overlap), once with ``raw=True`` and once per compositing setting; PSNR (dB) and SAM
-(degrees) of bands 4, 3, 2 against the clear reference (``mmcanet_core.metrics``, DN / 10000
+(degrees) of bands 4, 3, 2 against the clear reference (``mmcanet_core.training.metrics``, DN /
+10000
 clipped to [0, 1]), per patch, then averaged. "Real-clear changed" counts the pixels the real mask
 calls clear whose output differs from the input in any band, pooled over the held-out masks
 (and, for the mask alone, over all 14). ``threshold`` (context, mask only) shows what the
@@ -109,8 +110,8 @@ def scores(dn: np.ndarray, clear: np.ndarray):
     """(3, H, W) DN against the clear reference's -> (PSNR dB, SAM degrees)."""
     import torch
 
-    from mmcanet_core.metrics import psnr, sam
     from mmcanet_core.preprocess import normalize_optical
+    from mmcanet_core.training.metrics import psnr, sam
 
     pred, ref = (torch.from_numpy(normalize_optical(x.astype(np.float32)))[None]
                  for x in (dn, clear))
@@ -235,8 +236,8 @@ def threshold_table(triplets) -> str:
     threshold: cloud F1 against the 14 real masks, and the share of real-clear pixels inside
     the composite's footprint (cloud + shadow, dilated and feathered as by default), pooled over
     the held-out masks and over all 14. The default stays 0.2 (the SEN12MS-CR authors' value)."""
-    from mmcanet_core import cloudmask
-    from mmcanet_core.composite import feather_weight
+    from mmcanet_core.clouds import cloudmask
+    from mmcanet_core.clouds.composite import feather_weight
 
     lines = ["| cloud-score threshold | cloud F1 (14 masks) | real-clear in footprint %, held-out "
              "masks | same, all 14 |", "|---:|---:|---:|---:|"]

@@ -61,8 +61,8 @@ def main(argv=None) -> int:
     p.add_argument("--docs", action="store_true", help=f"copy the PNG to {DOCS_PNG}")
     args = p.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from mmcanet_core.preview import write_preview
-    from mmcanet_core.weights import read_metadata
+    from mmcanet_core.engine.preview import write_preview
+    from mmcanet_core.weights.checkpoint import read_metadata
 
     for path in (args.sar, args.optical):
         if not Path(path).is_file():

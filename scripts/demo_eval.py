@@ -20,7 +20,8 @@ SAR check: each model again with ANOTHER PLACE's SAR, that of the next held-out 
 (a cyclic shift, so every patch gets a real SAR image of somewhere else); the mean PSNR difference
 own - other says how much the model uses its SAR.
 
-Metrics: ``mmcanet_core.metrics`` (the paper's eqs. 17-20: PSNR dB, SSIM, MAE, SAM degrees, on
+Metrics: ``mmcanet_core.training.metrics`` (the paper's eqs. 17-20: PSNR dB, SSIM, MAE, SAM
+degrees, on
 [0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). Writes ``results.md`` and
 ``per_case.csv`` into ``--out`` and a picture of held-out patches to ``--img``; ``--docs`` also
 rewrites the generated blocks (between ``<!-- demo_eval:NAME -->`` and ``<!-- /demo_eval -->``)
@@ -76,7 +77,7 @@ def heldout_cases():
 def validation_cases():
     """Recipe trials only: the VALIDATION triplets (REAL clouds) and their clear image + SAR with
     ``VALIDATION_DRAWS`` fixed SYNTHETIC cloud draws each (thick cover spread over 0-95 %)."""
-    from mmcanet_core.data.clouds import simulate
+    from mmcanet_core.data.cloud_simulation import simulate
 
     cases = []
     for i, (name, sar, cloudy, clear) in enumerate(recipe.nogeo_triplets(recipe.VALIDATION_NOGEO)):
@@ -111,7 +112,7 @@ def methods(models):
 @torch.no_grad()
 def evaluate(cases, rows, sar_of=None):
     """Per-case metric rows [{group, case, cover, method, PSNR, SSIM, MAE, SAM}] and outputs."""
-    from mmcanet_core.metrics import all_metrics
+    from mmcanet_core.training.metrics import all_metrics
 
     results, outputs = [], []
     for i, c in enumerate(cases):
@@ -180,7 +181,7 @@ def picture(cases, outputs, others, labels, path: Path, picks) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mmcanet_core.preview import percentiles, stretch
+    from mmcanet_core.engine.preview import percentiles, stretch
 
     models = [label for label in labels if label != IDENTITY]
     cols = ["SAR VV", "cloudy input", *models, f"{MMCANET},\nanother place's SAR",
@@ -290,7 +291,7 @@ def bench_1024(weights: str, threads: int = 2) -> float:
 
 
 def load_models(paths):
-    from mmcanet_core.weights import load_weights
+    from mmcanet_core.weights.checkpoint import load_weights
 
     models = []
     for label, path in paths:

@@ -7,7 +7,8 @@ cover; the masks are cloud only: see docs/cloud_mask.md) and ``sen12mscrts_roi14
 (30 real dates of one place, no masks). Scores are pooled over pixels: F1 = 2 TP / (2 TP + FP +
 FN), IoU = TP / (TP + FP + FN), overall and per cover bin of the real mask (the paper's bins).
 
-Detectors: ``cloud`` = :mod:`mmcanet_core.cloudmask` on 13 bands (cloud class), ``cloud+shadow``
+Detectors: ``cloud`` = :mod:`mmcanet_core.clouds.cloudmask` on 13 bands (cloud class),
+``cloud+shadow``
 = the same with its shadow class counted as positive, ``rgb`` = the RGB-only fallback on bands
 4, 3, 2, ``s2cloudless`` = Sentinel Hub's detector (threshold 0.4, average_over 4, dilation 2)
 when it can be imported, e.g. from a scratch venv put after the project's on the path::
@@ -29,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import rasterio
 
-from mmcanet_core import cloudmask
-from mmcanet_core.composite import DILATE, FEATHER, feather_weight
+from mmcanet_core.clouds import cloudmask
+from mmcanet_core.clouds.composite import DILATE, FEATHER, feather_weight
 from mmcanet_core.data.cloud_cover import COVER_BINS, cover_bin
 
 ROOT = Path(__file__).resolve().parents[1]

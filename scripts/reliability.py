@@ -140,7 +140,7 @@ def with_metadata(w: Work, change: Callable[[dict], None], checksum: bool = True
     """Rewrite the weights' metadata through ``change`` (tensors untouched)."""
     from safetensors.torch import load_file, save_file
 
-    from mmcanet_core.weights import CHECKSUM_KEY, payload_sha256
+    from mmcanet_core.weights.checkpoint import CHECKSUM_KEY, payload_sha256
 
     with open(w.weights, "rb") as f:
         (length,) = struct.unpack("<Q", f.read(8))
@@ -170,7 +170,7 @@ def poison_weights(w: Work, value: float) -> None:
     """One weight set to NaN/Inf; the metadata's checksum matches the poisoned data."""
     from safetensors.torch import load_file, save_file
 
-    from mmcanet_core.weights import CHECKSUM_KEY, payload_sha256
+    from mmcanet_core.weights.checkpoint import CHECKSUM_KEY, payload_sha256
 
     with open(w.weights, "rb") as f:
         (length,) = struct.unpack("<Q", f.read(8))
@@ -184,7 +184,7 @@ def poison_weights(w: Work, value: float) -> None:
 
 def flip_bits(w: Work) -> None:
     """Weights WITH a checksum whose tensor data then gets one flipped byte."""
-    from mmcanet_core.weights import add_checksum
+    from mmcanet_core.weights.checkpoint import add_checksum
 
     add_checksum(w.weights)
     blob = bytearray(w.weights.read_bytes())
@@ -198,7 +198,7 @@ def all_band_weights(w: Work) -> None:
     import torch
 
     from mmcanet_core import build_model
-    from mmcanet_core.weights import save_weights
+    from mmcanet_core.weights.checkpoint import save_weights
 
     options = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1), in_channels=13)
     torch.manual_seed(0)

@@ -16,7 +16,8 @@ with the probabilities ``SOURCE_WEIGHTS``, then a random ``--crop`` px crop with
 - ``real_clouds``: the real triplets of ``../shared/data/sen12mscr_nogeo`` (REAL clouds, REAL
   SAR; s2_cloudy as input, s2 as target) except the held-out ids;
 - ``synthetic``: real clear SAR/optical pairs with SYNTHETIC clouds
-  (:func:`mmcanet_core.data.clouds.simulate`, drawn anew every step): the s1 + s2 of those same
+  (:func:`mmcanet_core.data.cloud_simulation.simulate`, drawn anew every step): the s1 + s2 of
+  those same
   triplets, SEN12MS-CR ROIs1158_spring 101 p30-p32, the Sen1Floods11 chip Spain_7370579 (nearly
   clear L1C, cut into four 256 px tiles) and the 6 BigEarthNet pairs of ``bigearthnet-common``
   (S2 L2A, brought to L1C-like values by ``L2A_TO_L1C``);
@@ -204,7 +205,7 @@ class TrainingData:
 
     def sample(self, rng: np.random.Generator):
         """One whole (sar, cloudy, clear) image triple, float32 arrays (C, H, W) in [0, 1]."""
-        from mmcanet_core.data.clouds import simulate
+        from mmcanet_core.data.cloud_simulation import simulate
 
         kinds = list(SOURCE_WEIGHTS)
         kind = kinds[int(rng.choice(len(kinds), p=[SOURCE_WEIGHTS[k] for k in kinds]))]
@@ -245,8 +246,9 @@ def trained_on(data: TrainingData, steps: int, batch: int, crop: int) -> str:
     weights = ", ".join(f"{k} {v:g}" for k, v in SOURCE_WEIGHTS.items())
     return (
         f"real images, RGB B4,B3,B2. (a) REAL clouds + own REAL SAR: sen12mscr_nogeo triplets "
-        f"{real}. (b) SYNTHETIC clouds (mmcanet_core.data.clouds) on real clear SAR/optical "
-        f"pairs: {clear} (BigEarthNet L2A + L1C haze offset). (c) REAL clouds, no SAR (input "
+        f"{real}. (b) SYNTHETIC clouds (mmcanet_core.data.cloud_simulation) on real clear "
+        f"SAR/optical pairs: {clear} (BigEarthNet L2A + L1C haze offset). (c) REAL clouds, no SAR "
+        f"(input "
         f"zero): the {len(data.sources['no_sar'])} SEN12MS-CR s2_cloudy/s2 pairs without s1. "
         f"Sampled {weights}. {steps} steps of batch {batch}, random {crop} px crops, identity "
         f"initialisation. Held out: {held}, ROIs2017_winter_112_p797. Recipe: "
@@ -264,9 +266,9 @@ def lr_at(step: int, steps: int, lr: float) -> float:
 def train_one(name: str, steps: int, out: Path, crop: int, batch: int, lr: float, threads: int,
               validate: bool = False, options=None) -> Path:  # fmt: skip
     """Train ``name`` for ``steps`` optimizer steps; returns the weights path."""
-    from mmcanet_core.losses import RestorationLoss
     from mmcanet_core.models import build_model
-    from mmcanet_core.weights import save_weights
+    from mmcanet_core.training.losses import RestorationLoss
+    from mmcanet_core.weights.checkpoint import save_weights
 
     torch.set_num_threads(threads)
     torch.manual_seed(TRAIN_SEED)

@@ -64,7 +64,7 @@ def tiny_weights(tmp_path_factory) -> Path:
     import torch
 
     from mmcanet_core import build_model
-    from mmcanet_core.weights import save_weights
+    from mmcanet_core.weights.checkpoint import save_weights
 
     torch.manual_seed(0)
     options = dict(TINY, in_channels=3)

@@ -1,4 +1,4 @@
-"""Input content checks (``mmcanet_core.checks``) on real SEN12MS-CR / Sen1Floods11 data."""
+"""Input content checks (``mmcanet_core.safety.checks``) on real SEN12MS-CR / Sen1Floods11 data."""
 
 import warnings
 
@@ -7,7 +7,9 @@ import pytest
 import rasterio
 import torch
 
-from mmcanet_core.checks import (
+from mmcanet_core.cli import join_negative_values
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.safety.checks import (
     MIN_SCENE,
     band_name,
     check_finite,
@@ -20,8 +22,6 @@ from mmcanet_core.checks import (
     sar_fill,
     sar_order_warning,
 )
-from mmcanet_core.cli import join_negative_values
-from mmcanet_core.raster import InferenceError
 
 RGB_WEIGHTS = {"indices": [4, 3, 2], "names": ["B4", "B3", "B2"], "of": 13}
 ALL_WEIGHTS = {"indices": list(range(1, 14)), "names": [f"B{i}" for i in range(1, 14)], "of": 13}

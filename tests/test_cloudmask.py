@@ -8,9 +8,9 @@ import pytest
 import rasterio
 from rasterio.windows import Window
 
-from mmcanet_core import cloudmask
+from mmcanet_core.clouds import cloudmask
 from mmcanet_core.data.cloud_cover import cloud_cover
-from mmcanet_core.raster import InferenceError
+from mmcanet_core.errors import InferenceError
 
 from conftest import SHARED_DATA, require_shared_data
 

@@ -6,8 +6,8 @@ import rasterio
 from rasterio.windows import Window
 from scipy import ndimage
 
-from mmcanet_core import cloudmask
-from mmcanet_core.composite import (
+from mmcanet_core.clouds import cloudmask
+from mmcanet_core.clouds.composite import (
     DILATE,
     FEATHER,
     composite,
@@ -15,7 +15,7 @@ from mmcanet_core.composite import (
     feather_weight,
     feather_window,
 )
-from mmcanet_core.raster import to_output_dtype
+from mmcanet_core.engine.raster import to_output_dtype
 
 from conftest import SHARED_DATA, require_shared_data
 

@@ -168,7 +168,7 @@ def test_weights_saved_before_the_fusion_option_keep_their_literal_maths(tmp_pat
     ``fusion="literal"``; new files always record their fusion."""
     from safetensors.torch import save_file
 
-    from mmcanet_core.weights import (
+    from mmcanet_core.weights.checkpoint import (
         METADATA_KEY,
         build_metadata,
         load_weights,

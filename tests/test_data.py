@@ -9,7 +9,7 @@ import torch
 
 from mmcanet_core.data import splits
 from mmcanet_core.data.cloud_cover import cloud_cover, cover_bin
-from mmcanet_core.data.clouds import simulate
+from mmcanet_core.data.cloud_simulation import simulate
 from mmcanet_core.data.sen12mscr import (
     SEN12MSCR,
     IncompleteTripletsWarning,

@@ -6,8 +6,8 @@ import numpy as np
 import rasterio
 from skimage.metrics import structural_similarity
 
-from mmcanet_core import evaluate
 from mmcanet_core.data.sen12mscr import find_triplets
+from mmcanet_core.training import evaluate
 
 
 def _rgb_128(path):

@@ -92,8 +92,8 @@ def test_id_splits_are_disjoint_deterministic_and_complete(nogeo):
 
 
 def test_train_and_evaluate_read_triplet_folders(nogeo, tmp_path):
-    from mmcanet_core import evaluate
-    from mmcanet_core import train as train_mod
+    from mmcanet_core.training import evaluate
+    from mmcanet_core.training import train as train_mod
 
     config = dict(train_mod.DEFAULTS)
     config.update(root=str(nogeo), out=str(tmp_path / "run"), data="folders", protocol="all",

@@ -1,4 +1,5 @@
-"""Output guards (``mmcanet_core.guards``): nothing a run reads is ever written, clear refusals."""
+"""Output guards (``mmcanet_core.safety.guards``): nothing a run reads is ever written, clear
+refusals."""
 
 import errno
 import os
@@ -14,9 +15,9 @@ import rasterio
 from rasterio.errors import RasterioIOError
 from rasterio.transform import from_origin
 
-from mmcanet_core import guards
-from mmcanet_core.guards import (
-    OutputError,
+from mmcanet_core.errors import OutputError
+from mmcanet_core.safety import guards
+from mmcanet_core.safety.guards import (
     check_free_space,
     check_output,
     check_preview,
@@ -112,7 +113,7 @@ def test_read_only_folder(tmp_path):
                 check_output(folder / "r.tif", [])
             return
         base.chmod(0o755)
-        code = ("from mmcanet_core.guards import check_output\n"
+        code = ("from mmcanet_core.safety.guards import check_output\n"
                 f"check_output({str(folder / 'r.tif')!r}, [])")
         child = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True,

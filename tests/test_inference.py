@@ -13,16 +13,13 @@ import torch.nn as nn
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 from rasterio.windows import Window
 
-from mmcanet_core import build_model, raster, tiling
+from mmcanet_core import build_model
 from mmcanet_core.cli import main
-from mmcanet_core.inference import (
-    InferenceCancelled,
-    InferenceError,
-    predict_raster,
-    resolve_device,
-)
+from mmcanet_core.engine import raster, tiling
+from mmcanet_core.errors import InferenceCancelled, InferenceError
+from mmcanet_core.inference import predict_raster, resolve_device
 from mmcanet_core.preprocess import S2_BANDS, normalize_optical, normalize_sar
-from mmcanet_core.weights import save_weights
+from mmcanet_core.weights.checkpoint import save_weights
 
 TINY = dict(width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1))
 # SEN12MS-CR patches with SAR, as (s1, optical) pairs; the spring ones pair with cloud-free s2.
@@ -707,7 +704,7 @@ def test_sample_windows_are_few_block_aligned_and_spread(scene, tmp_path):
 
 
 def test_strip_buffer_reflects_like_numpy_pad():
-    from mmcanet_core.engine import StripBuffer
+    from mmcanet_core.engine.scene import StripBuffer
 
     scene_rows = np.arange(2 * 37 * 11, dtype=np.float32).reshape(2, 37, 11)
     calls = []
@@ -784,8 +781,8 @@ def test_ctrl_c_stops_the_threads_and_leaves_nothing(sen12mscr, tmp_path):
 def test_engine_seams_carry_source_bands_strip_layers_and_a_second_output(scene, tmp_path):
     """What the cloud-mask step will use: raw source bands in every strip, a strip step in the
     reader thread, a row step in the writer thread, and a second output raster."""
-    from mmcanet_core.engine import Output, Plan, Scene, run_scene
-    from mmcanet_core.torch_backend import TorchBackend
+    from mmcanet_core.backends.pytorch import TorchBackend
+    from mmcanet_core.engine.scene import Output, Plan, Scene, run_scene
 
     sar, optical = scene
     with rasterio.open(optical) as ds:

@@ -18,11 +18,13 @@ import torch
 import torch.nn as nn
 from rasterio.windows import Window
 
-from mmcanet_core import cloudmask, raster, tiling
 from mmcanet_core.cli import main
-from mmcanet_core.composite import feather_weight
-from mmcanet_core.inference import InferenceError, predict_raster
-from mmcanet_core.weights import build_metadata
+from mmcanet_core.clouds import cloudmask
+from mmcanet_core.clouds.composite import feather_weight
+from mmcanet_core.engine import raster, tiling
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.inference import predict_raster
+from mmcanet_core.weights.checkpoint import build_metadata
 
 from conftest import SEN12MSCR, SHARED_DATA, require_shared_data
 

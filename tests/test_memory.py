@@ -1,4 +1,5 @@
-"""Memory estimates before allocating (``mmcanet_core.memory``): honest, and refusals that fit."""
+"""Memory estimates before allocating (``mmcanet_core.safety.memory``): honest, and refusals that
+fit."""
 
 import os
 import subprocess
@@ -9,9 +10,9 @@ import pytest
 import torch
 
 from mmcanet_core import build_model
-from mmcanet_core.memory import (
+from mmcanet_core.errors import MemoryTooSmall
+from mmcanet_core.safety.memory import (
     SAFETY,
-    MemoryTooSmall,
     available_bytes,
     available_ram,
     check_memory,

@@ -8,8 +8,8 @@ import torch
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from torchmetrics.functional.image import spectral_angle_mapper
 
-from mmcanet_core.losses import RestorationLoss
-from mmcanet_core.metrics import all_metrics, mae, psnr, sam, ssim
+from mmcanet_core.training.losses import RestorationLoss
+from mmcanet_core.training.metrics import all_metrics, mae, psnr, sam, ssim
 
 
 @pytest.fixture

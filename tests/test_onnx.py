@@ -1,4 +1,4 @@
-"""ONNX export (``mmcanet_core.export``), ONNX files as weights and the two backends.
+"""ONNX export (``mmcanet_core.weights.export``), ONNX files as weights and the two backends.
 
 Parity is measured on real SEN12MS-CR patches; the torch-free path runs in a subprocess where
 ``import torch`` fails.
@@ -18,17 +18,12 @@ import torch
 from onnx import TensorProto, helper
 
 from mmcanet_core import build_model, list_models
-from mmcanet_core.backend import (
-    BackendError,
-    OnnxBackend,
-    onnx_beside,
-    onnx_providers,
-    open_backend,
-)
+from mmcanet_core.backends.base import OnnxBackend, onnx_beside, onnx_providers, open_backend
 from mmcanet_core.data.sen12mscr import find_triplets, read_dn, read_sar, to_unit
-from mmcanet_core.export import ExportError, export_onnx, tile_multiple
-from mmcanet_core.onnx_weights import read_onnx_metadata, sha256_file
-from mmcanet_core.weights import METADATA_KEY, WeightsError, read_metadata, save_weights
+from mmcanet_core.errors import BackendError, ExportError, WeightsError
+from mmcanet_core.weights.checkpoint import METADATA_KEY, read_metadata, save_weights
+from mmcanet_core.weights.export import export_onnx, tile_multiple
+from mmcanet_core.weights.onnx_file import read_onnx_metadata, sha256_file
 
 from conftest import ROOT, TINY
 
@@ -134,7 +129,7 @@ def test_export_refuses_to_overwrite_the_weights_or_write_elsewhere(tiny_pair, t
 
 
 def test_failed_export_leaves_nothing(tiny_pair, tmp_path, monkeypatch):
-    import mmcanet_core.export as export
+    import mmcanet_core.weights.export as export
 
     def disagree(*args):
         raise ExportError("the ONNX model disagrees with PyTorch (simulated)")
@@ -323,7 +318,7 @@ NO_TORCH = textwrap.dedent("""
     import sys
     sys.modules["torch"] = None  # `import torch` now fails, as where it is not installed
     import numpy as np, rasterio
-    from mmcanet_core.backend import open_backend, torch_importable
+    from mmcanet_core.backends.base import open_backend, torch_importable
     from mmcanet_core.preprocess import normalize_optical, normalize_sar
     assert not torch_importable()
     with rasterio.open(sys.argv[2]) as s1, rasterio.open(sys.argv[3]) as s2:

@@ -1,4 +1,5 @@
-"""Optical value scales (``mmcanet_core.optical_scale``) on real L1C DN and variants made from it.
+"""Optical value scales (``mmcanet_core.safety.optical_scale``) on real L1C DN and variants made
+from it.
 
 Each variant is written to a temporary GeoTIFF and read back the way the engine reads a raster
 (values, dtype, nodata, metadata tags), so the detection sees what it will see in a run.
@@ -8,13 +9,13 @@ import numpy as np
 import pytest
 import rasterio
 
-from mmcanet_core.optical_scale import (
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.safety.optical_scale import (
     CHOICES,
     detect_optical_scale,
     offset_from_tags,
     parse_scale,
 )
-from mmcanet_core.raster import InferenceError
 
 RGB = (4, 3, 2)
 #: Real cloudy L1C with dark pixels (values below 1000 in B4).

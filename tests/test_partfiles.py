@@ -1,4 +1,5 @@
-"""Temporary part files (``mmcanet_core.partfiles``): no leftovers, even on SIGTERM or SIGHUP."""
+"""Temporary part files (``mmcanet_core.safety.partfiles``): no leftovers, even on SIGTERM or
+SIGHUP."""
 
 import os
 import signal
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mmcanet_core.guards import OutputError
-from mmcanet_core.partfiles import (
+from mmcanet_core.errors import OutputError
+from mmcanet_core.safety.partfiles import (
     PART,
     find_stale_parts,
     host_tag,
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: A child that writes its part file, says "ready" and waits to be signalled.
 CHILD = """
 import signal, sys, time
-from mmcanet_core.partfiles import partial_output
+from mmcanet_core.safety.partfiles import partial_output
 if sys.argv[2] == "ignore-hup":
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
 if sys.argv[2] == "own-handler":
@@ -122,7 +123,7 @@ def test_failure_or_ctrl_c_removes_the_part(tmp_path, error):
 
 
 def test_disk_full_becomes_no_space_left(tmp_path, monkeypatch):
-    from mmcanet_core import guards
+    from mmcanet_core.safety import guards
 
     usage = guards.shutil.disk_usage(tmp_path)
     with pytest.raises(OutputError, match=f"no space left on {tmp_path}"):

@@ -1,4 +1,5 @@
-"""The engine's three-stage pipeline (``mmcanet_core.pipeline``): order, overlap, errors, stops.
+"""The engine's three-stage pipeline (``mmcanet_core.engine.pipeline``): order, overlap, errors,
+stops.
 
 Every run happens in a helper thread joined with a timeout, so a hang fails the test instead of
 blocking the suite.
@@ -9,7 +10,7 @@ import time
 
 import pytest
 
-from mmcanet_core.pipeline import run_pipeline
+from mmcanet_core.engine.pipeline import run_pipeline
 
 
 def finishes(target, timeout=20.0):

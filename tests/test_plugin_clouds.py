@@ -170,7 +170,8 @@ def test_enum_values_are_the_engines(plugin):
     scripts store the numbers)."""
     from mmcanet.plugin import algorithm
 
-    from mmcanet_core import inference, usermask
+    from mmcanet_core import inference
+    from mmcanet_core.clouds import usermask
 
     assert algorithm.BACKENDS == inference.BACKENDS
     assert algorithm.OPTICAL_SCALES == inference.OPTICAL_SCALES

@@ -14,8 +14,9 @@ import torch
 from test_inference import LocalNet, crop_pair, leftovers, read, write
 
 from mmcanet_core.cli import main
-from mmcanet_core.inference import InferenceError, predict_raster
-from mmcanet_core.partfiles import part_path
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.inference import predict_raster
+from mmcanet_core.safety.partfiles import part_path
 
 
 @pytest.fixture()
@@ -137,7 +138,7 @@ def test_band_order_is_checked_against_band_names_and_sar_statistics(small, tmp_
 
 
 def test_resources_are_checked_before_any_work(small, tmp_path, monkeypatch):
-    from mmcanet_core import guards, memory
+    from mmcanet_core.safety import guards, memory
 
     sar, optical = small
     monkeypatch.setattr(memory, "available_ram", lambda: 2**20)
@@ -152,7 +153,7 @@ def test_resources_are_checked_before_any_work(small, tmp_path, monkeypatch):
 
 
 def test_outputs_are_part_files_until_done_and_stale_parts_go(small, tmp_path):
-    """One mechanism (mmcanet_core.partfiles): named part files while writing, renamed
+    """One mechanism (mmcanet_core.safety.partfiles): named part files while writing, renamed
     together; a part file left by a killed run is removed (and said) by the next run."""
     sar, optical = small
     out, mask = tmp_path / "out.tif", tmp_path / "mask.tif"

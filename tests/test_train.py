@@ -7,8 +7,8 @@ import json
 import pytest
 import torch
 
-from mmcanet_core import train as train_mod
-from mmcanet_core.weights import load_weights, read_metadata
+from mmcanet_core.training import train as train_mod
+from mmcanet_core.weights.checkpoint import load_weights, read_metadata
 
 TINY_MMCANET = {"width": 8, "enc_blocks": [1, 1, 1, 1], "dec_blocks": [1, 1]}
 
@@ -49,7 +49,7 @@ def test_short_run_lowers_loss_and_checkpoint_loads_in_predict_and_evaluate(sen1
                             weights=out / "best.safetensors", device="cpu")  # fmt: skip
     assert (tmp_path / "pred.tif").is_file() and result is not None
 
-    from mmcanet_core import evaluate
+    from mmcanet_core.training import evaluate
 
     ev = evaluate.evaluate(sen12mscr, [str(out / "best.safetensors")], protocol="all", split="all")
     assert ev["methods"][0] == evaluate.IDENTITY and len(ev["methods"]) == 2

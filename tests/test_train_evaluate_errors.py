@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from mmcanet_core import train as train_mod
 from mmcanet_core.cli import main
+from mmcanet_core.training import train as train_mod
 
 S1 = "ROIs1158_spring_s1/s1_101/ROIs1158_spring_s1_101_p30.tif"
 S2 = "ROIs1158_spring_s2/s2_101/ROIs1158_spring_s2_101_p30.tif"

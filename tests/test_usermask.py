@@ -12,8 +12,8 @@ from rasterio.warp import calculate_default_transform, reproject
 from rasterio.windows import Window
 from scipy import ndimage
 
-from mmcanet_core.raster import InferenceError
-from mmcanet_core.usermask import PRESETS, UserMask, parse_mask_values
+from mmcanet_core.clouds.usermask import PRESETS, UserMask, parse_mask_values
+from mmcanet_core.errors import InferenceError
 
 from conftest import SEN12MSCR, SHARED_DATA, require_shared_data
 

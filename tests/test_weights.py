@@ -1,4 +1,5 @@
-"""Safe weights files (``mmcanet_core.weights``): round trip, metadata, and every bad file."""
+"""Safe weights files (``mmcanet_core.weights.checkpoint``): round trip, metadata, and every bad
+file."""
 
 import json
 import shutil
@@ -13,11 +14,10 @@ import torch
 from safetensors.torch import save_file
 
 from mmcanet_core import build_model
+from mmcanet_core.errors import WeightsError, WeightsWarning
 from mmcanet_core.preprocess import normalize_optical, normalize_sar
-from mmcanet_core.weights import (
+from mmcanet_core.weights.checkpoint import (
     FORMAT_VERSION,
-    WeightsError,
-    WeightsWarning,
     build_metadata,
     load_weights,
     read_metadata,
@@ -150,7 +150,7 @@ def test_read_metadata_rejects_before_reading_tensors(tiny, tmp_path, sen12mscr)
 
 
 def test_payload_checksum_is_stored_and_verified(tiny):
-    from mmcanet_core.weights import CHECKSUM_KEY, payload_sha256
+    from mmcanet_core.weights.checkpoint import CHECKSUM_KEY, payload_sha256
 
     model, path = tiny
     meta = read_metadata(path)
@@ -186,7 +186,8 @@ def legacy_file(model, path, **meta_changes):
 
 
 def test_files_without_checksum_load_with_one_warning_per_path(tiny, tmp_path):
-    from mmcanet_core.weights import CHECKSUM_KEY, WeightsWarning, add_checksum
+    from mmcanet_core.errors import WeightsWarning
+    from mmcanet_core.weights.checkpoint import CHECKSUM_KEY, add_checksum
 
     model, _ = tiny
     old = legacy_file(model, tmp_path / "old.safetensors")
@@ -289,7 +290,7 @@ BAD_METADATA = {
 
 @pytest.mark.parametrize("case", sorted(BAD_METADATA))
 def test_bad_metadata_is_refused_when_read(tiny, tmp_path, case):
-    from mmcanet_core.weights import check_metadata
+    from mmcanet_core.weights.checkpoint import check_metadata
 
     changes, message = BAD_METADATA[case]
     meta = edited(**changes)
@@ -306,7 +307,7 @@ def test_bad_metadata_is_refused_when_read(tiny, tmp_path, case):
 
 def test_check_metadata_without_size_check_for_onnx():
     from mmcanet_core.models import record_options
-    from mmcanet_core.weights import check_metadata, model_parameters
+    from mmcanet_core.weights.checkpoint import check_metadata, model_parameters
 
     check_metadata("m.onnx", edited(model__options=dict(TINY, width=1024, num_bases=1024)),
                    check_size=False)

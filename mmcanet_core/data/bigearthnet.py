@@ -26,7 +26,7 @@ import rasterio
 import torch
 import torch.nn.functional as F
 
-from ..preprocess import S2_BANDS, normalize_sar
+from mmcanet_core.preprocess import S2_BANDS, normalize_sar
 
 _BAND_RE = re.compile(r"_(B\d\d|B8A)\.tif$")
 _POL_RE = re.compile(r"_(VV|VH)\.tif$")

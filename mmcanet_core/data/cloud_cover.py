@@ -1,6 +1,7 @@
 """Per-patch cloud (+ cloud shadow) cover estimate, for the paper's cover bins (Section V, Fig. 6).
 
-``cloud_cover(dn)`` is the fraction of valid pixels that :mod:`mmcanet_core.cloudmask` (the same
+``cloud_cover(dn)`` is the fraction of valid pixels that :mod:`mmcanet_core.clouds.cloudmask` (the
+same
 per-pixel mask that inference composites with) calls cloud (Google Earth Engine cloud score >= 0.2)
 or cloud shadow (dark in (B8 + B11) / 2, not water, within 32 px of a cloud). Given the cloud-free
 image of the same place (SEN12MS-CR has one), a shadow pixel must also be at least
@@ -8,7 +9,7 @@ image of the same place (SEN12MS-CR has one), a shadow pixel must also be at lea
 the fixed thresholds take for shadow. ``shadows=False`` gives the cloud-only cover.
 
 ``method="s2cloudless"`` uses Sentinel Hub's LightGBM detector when it is installed (it is not a
-dependency; :mod:`mmcanet_core.cloudmask` says why), with the settings of its documentation.
+dependency; :mod:`mmcanet_core.clouds.cloudmask` says why), with the settings of its documentation.
 
 ``COVER_BINS`` are the paper's six cover ranges in percent.
 """
@@ -18,7 +19,7 @@ from typing import List, Tuple
 import numpy as np
 from scipy import ndimage
 
-from .. import cloudmask
+from mmcanet_core.clouds import cloudmask
 
 #: The paper's cloud-cover ranges (percent): 0-10, 10-20, 20-40, 40-60, 60-80, 80-100.
 COVER_BINS: Tuple[Tuple[int, int], ...] = (

@@ -33,7 +33,7 @@ import numpy as np
 import rasterio
 from rasterio.errors import NotGeoreferencedWarning
 
-from .sen12mscr import KINDS, SEN12MSCR, IncompleteTripletsWarning
+from mmcanet_core.data.sen12mscr import KINDS, SEN12MSCR, IncompleteTripletsWarning
 
 MASK = "cloudmask"
 FOLDERS = (*KINDS, MASK)

@@ -23,8 +23,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from ..preprocess import RGB_BANDS, S2_BANDS, normalize_optical, normalize_sar
-from .cloud_cover import cloud_cover
+from mmcanet_core.data.cloud_cover import cloud_cover
+from mmcanet_core.preprocess import RGB_BANDS, S2_BANDS, normalize_optical, normalize_sar
 
 KINDS = ("s1", "s2", "s2_cloudy")
 SEASONS = ("spring", "summer", "fall", "winter")

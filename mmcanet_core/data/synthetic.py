@@ -14,10 +14,10 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
-from ..preprocess import S2_BANDS
-from .bigearthnet import load_pairs
-from .clouds import simulate
-from .sen12mscr import Triplet, band_indices, fit_size, read_dn, read_sar, to_unit
+from mmcanet_core.data.bigearthnet import load_pairs
+from mmcanet_core.data.cloud_simulation import simulate
+from mmcanet_core.data.sen12mscr import Triplet, band_indices, fit_size, read_dn, read_sar, to_unit
+from mmcanet_core.preprocess import S2_BANDS
 
 
 class SyntheticCloudPairs(Dataset):

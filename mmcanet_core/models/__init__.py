@@ -4,7 +4,8 @@ Every model maps ``(sar (B, 2, H, W), optical (B, C, H, W))`` in [0, 1] to the r
 image ``(B, C, H, W)`` for any H, W, and offers ``forward_stages(sar, optical)``: the list of every
 stage's output, coarse to fine (one entry for single-stage models), which the loss supervises.
 
-Weights files store the options a model was built with (:mod:`mmcanet_core.weights`). When an
+Weights files store the options a model was built with (:mod:`mmcanet_core.weights.checkpoint`).
+When an
 option is added whose default changes the maths, files saved before it must keep their maths:
 :func:`record_options` writes the option into every new file, and :func:`restore_options` gives a
 file that lacks it the value that reproduces the older network (``LEGACY_OPTIONS``).
@@ -74,7 +75,7 @@ def restore_options(name: str, options: Dict[str, Any]) -> Dict[str, Any]:
 
 
 # Importing the modules fills the registry.
-from . import dsen2cr, mmcanet, mpir  # noqa: E402,F401
+from mmcanet_core.models import dsen2cr, mmcanet, mpir  # noqa: E402,F401
 
 
 def add_arguments(parser) -> None:  # the `models` CLI command

@@ -79,7 +79,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .blocks import LayerNorm2d
+from mmcanet_core.models.blocks import LayerNorm2d
 
 FUSIONS = ("softmax", "literal")
 

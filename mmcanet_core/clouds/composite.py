@@ -14,7 +14,7 @@ at most ``1 / feather`` between neighbours: no seam, no step. Distances up to
 
 :func:`composite` keeps the input's own values (same dtype, no float round trip) where ``w == 0``
 and writes ``round(w * network + (1 - w) * input)`` elsewhere; where ``w == 1`` that is the
-network output as the raw engine writes it (:func:`mmcanet_core.raster.to_output_dtype`).
+network output as the raw engine writes it (:func:`mmcanet_core.engine.raster.to_output_dtype`).
 """
 
 from typing import Callable
@@ -23,8 +23,8 @@ import numpy as np
 from rasterio.windows import Window
 from scipy import ndimage
 
-from .cloudmask import padded
-from .raster import to_output_dtype
+from mmcanet_core.clouds.cloudmask import padded
+from mmcanet_core.engine.raster import to_output_dtype
 
 #: Default growth of the mask (pixels at full network weight beyond it).
 DILATE = 1
@@ -57,7 +57,7 @@ def feather_weight(mask: np.ndarray, dilate: int = DILATE, feather: int = FEATHE
 def feather_window(read_mask: Callable[[Window], np.ndarray], window: Window, height: int,
                    width: int, dilate: int = DILATE, feather: int = FEATHER) -> np.ndarray:
     """(h, w) float32 weight of ``window``; ``read_mask(window)`` gives that window's (h, w)
-    bool mask (the automatic mask via :func:`mmcanet_core.cloudmask.mask_window`, or a user
+    bool mask (the automatic mask via :func:`mmcanet_core.clouds.cloudmask.mask_window`, or a user
     mask). Equal to the whole scene's :func:`feather_weight` cut to ``window``."""
     grown, crop = padded(window, feather_margin(dilate, feather), height, width)
     return feather_weight(read_mask(grown), dilate, feather)[crop]
@@ -70,7 +70,7 @@ def composite(input_dn: np.ndarray, network_dn: np.ndarray, weight: np.ndarray,
 
     ``w == 0``: the input value itself. Elsewhere the blend, rounded and clipped to the dtype,
     with ``nodata`` where the network is invalid (as the raw output writes it; the engine's is
-    :func:`mmcanet_core.raster.output_nodata`).
+    :func:`mmcanet_core.engine.raster.output_nodata`).
     """
     input_dn, weight = np.asarray(input_dn), np.asarray(weight, dtype=np.float32)
     if input_dn.shape != network_dn.shape or input_dn.shape[1:] != weight.shape:

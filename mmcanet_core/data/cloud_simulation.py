@@ -28,7 +28,7 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 from scipy import ndimage
 
-from ..preprocess import S2_BANDS
+from mmcanet_core.preprocess import S2_BANDS
 
 #: Cloud-top TOA reflectance per band (median of real thick-cloud pixels, see module docstring).
 CLOUD_REFLECTANCE: Dict[str, float] = {

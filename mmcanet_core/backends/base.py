@@ -1,25 +1,27 @@
 """What runs the network: one interface for the scene engine, PyTorch or onnxruntime behind it.
 
-:func:`open_backend` returns a :class:`Backend`; the engine (:mod:`mmcanet_core.engine`) calls
+:func:`open_backend` returns a :class:`Backend`; the engine (:mod:`mmcanet_core.engine.scene`) calls
 only these members and never imports a deep-learning framework::
 
     backend = open_backend("model.onnx")  # or .safetensors; backend="auto"|"torch"|"onnxruntime"
     restored = backend.predict(sar, optical)  # (N, 2, T, T), (N, C, T, T) in [0, 1] -> (N, C, T, T)
     batch = backend.host_array((n, C, T, T))  # empty float32 (page-locked on CUDA)
     backend.batch_size     # tiles per network call (halved when the device runs out of memory)
-    backend.metadata       # the weights' metadata (mmcanet_core.weights)
+    backend.metadata       # the weights' metadata (mmcanet_core.weights.checkpoint)
     backend.tile_multiple  # tile sides must be multiples of it (an ONNX graph has no padding)
     backend.describe()     # e.g. "onnxruntime 1.32.0 on cpu, float32 (CPUExecutionProvider)"
 
 ``predict`` runs batches of at most ``batch_size`` tiles, halves ``batch_size`` and retries when
-the device runs out of memory, refuses non-finite output (:func:`mmcanet_core.checks.check_finite`)
+the device runs out of memory, refuses non-finite output
+(:func:`mmcanet_core.safety.checks.check_finite`)
 and clamps to [0, 1]. It is called from one thread only.
 
 Choice (``backend``, :data:`BACKENDS`):
 
 * ``"torch"``: the ``.safetensors`` weights (or a model object) on a PyTorch device
-  (:mod:`mmcanet_core.torch_backend`; ``device="auto"``: CUDA if visible).
-* ``"onnxruntime"``: an ONNX model (:mod:`mmcanet_core.export`); for ``.safetensors`` weights,
+  (:mod:`mmcanet_core.backends.pytorch`; ``device="auto"``: CUDA if visible).
+* ``"onnxruntime"``: an ONNX model (:mod:`mmcanet_core.weights.export`); for ``.safetensors``
+weights,
   the ``.onnx`` beside them with the same name, when it was exported from exactly that file. The
   provider (``device``): ``"auto"`` takes CUDA, then DirectML (Windows), when this onnxruntime
   build has them, else the CPU; or ``"cpu"``, ``"cuda"``/``"cuda:N"``, ``"directml"``.
@@ -34,8 +36,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .checks import check_finite
-from .onnx_weights import (
+from mmcanet_core.errors import BackendError, BackendMemoryError, InferenceError, WeightsError
+from mmcanet_core.safety.checks import check_finite
+from mmcanet_core.weights.onnx_file import (
     EXPORT_HINT,
     OUTPUT,
     is_onnx_path,
@@ -43,8 +46,6 @@ from .onnx_weights import (
     read_onnx_metadata,
     sha256_file,
 )
-from .raster import InferenceError
-from .weights import WeightsError
 
 BACKENDS = ("auto", "torch", "onnxruntime")
 #: onnxruntime providers ``device="auto"`` tries, best first (each only if this build has it).
@@ -54,12 +55,6 @@ PROVIDER_DEVICES = {"CUDAExecutionProvider": "cuda", "DmlExecutionProvider": "di
                     "CPUExecutionProvider": "cpu"}
 
 
-class BackendError(InferenceError):
-    """A backend or device that cannot be used here; the message names the fix."""
-
-
-class BackendMemoryError(RuntimeError):
-    """The device ran out of memory for this batch: retry with fewer tiles."""
 
 
 class Backend:
@@ -108,7 +103,8 @@ class Backend:
         return np.clip(restored, 0.0, 1.0, out=restored)
 
     def check_memory(self, tile: int, batch: int) -> Optional[str]:
-        """Refuse (:class:`~mmcanet_core.memory.MemoryTooSmall`) a batch that would not fit in
+        """Refuse (:class:`~mmcanet_core.errors.MemoryTooSmall`) a batch that would not fit
+        in
         the device's memory, before allocating it; or a note for the log. onnxruntime: no
         estimate (its arena grows as it needs)."""
         return None
@@ -148,7 +144,7 @@ class OnnxBackend(Backend):
 
     def __init__(self, path, device: str = "auto", threads: Optional[int] = None,
                  batch_size: int = 1):
-        from .onnx_weights import import_onnxruntime
+        from mmcanet_core.weights.onnx_file import import_onnxruntime
 
         ort = import_onnxruntime()
         self.path = Path(path)
@@ -206,11 +202,11 @@ def open_backend(weights=None, *, backend: str = "auto", device: str = "auto", m
     if not torch_importable():
         raise BackendError("the torch backend needs PyTorch, which does not import here; use "
                            "--backend onnxruntime with an .onnx model (or install PyTorch).")
-    from .torch_backend import TorchBackend, resolve_device
+    from mmcanet_core.backends.pytorch import TorchBackend, resolve_device
 
     torch_device, reason = resolve_device(device)
     if model is None:
-        from .weights import load_weights
+        from mmcanet_core.weights.checkpoint import load_weights
 
         model, metadata = load_weights(weights, device=torch_device)
     return TorchBackend(model, metadata, torch_device, reason, batch_size, half=half)

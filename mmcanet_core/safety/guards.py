@@ -25,7 +25,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from .raster import InferenceError
+from mmcanet_core.errors import OutputError
 
 #: Output name extensions and the GDAL driver each selects.
 DRIVERS = {".tif": "GTiff", ".tiff": "GTiff"}
@@ -46,9 +46,6 @@ OVERHEAD_BYTES = 1 << 20
 #: may pass its largest single write instead).
 FULL_BYTES = 16 << 20
 
-
-class OutputError(InferenceError):
-    """The output (or preview) cannot be written as asked; the message says what to do."""
 
 
 def output_driver(path) -> str:

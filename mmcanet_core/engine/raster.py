@@ -20,7 +20,8 @@ from rasterio.errors import RasterioIOError
 from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window
 
-from .preprocess import linear_to_db
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.preprocess import linear_to_db
 
 #: Output block size (pixels) of the written GeoTIFF.
 BLOCK = 256
@@ -36,12 +37,6 @@ CACHE_MIN = 8 * 2**20
 ZLEVEL = 1
 
 
-class InferenceError(ValueError):
-    """Bad input to inference, detected before any work; the message says what to fix."""
-
-
-class InferenceCancelled(RuntimeError):  # noqa: N818 (name fixed by CONTRACTS.md)
-    """The caller cancelled inference; no output file was left behind."""
 
 
 def open_raster(path, role: str):

@@ -7,7 +7,8 @@
 optional ``cloudmask/``; :mod:`mmcanet_core.data.folders`, split by id, cover from the masks).
 For every test patch (SEN12MS-CR triplets of the chosen split, preprocessed as in training:
 Section IV-B, RGB or the weights' bands, 256 -> 128 area resize by default) it computes PSNR,
-SSIM, MAE and SAM (Section III-D, eqs. 17-20, :mod:`mmcanet_core.metrics`) of each model's output
+SSIM, MAE and SAM (Section III-D, eqs. 17-20, :mod:`mmcanet_core.training.metrics`) of each model's
+output
 (clamped to [0, 1]) and of the **identity baseline** (the cloudy input itself, always a row), then
 averages them per season (the paper's Tables I-IV) and per cloud-cover bin (0-10 ... 80-100 %,
 Section V; cover estimated by :mod:`mmcanet_core.data.cloud_cover`). It prints the tables and
@@ -30,19 +31,22 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from .cli import one_line_errors
-from .data.cloud_cover import bin_labels, cover_bin
-from .data.folders import TripletFolder, find_folder_triplets, is_triplet_folder, select_ids
-from .data.sen12mscr import SEASONS, SEN12MSCR, find_triplets
-from .data.splits import select
+from mmcanet_core.cli import one_line_errors
+from mmcanet_core.data.cloud_cover import bin_labels, cover_bin
+from mmcanet_core.data.folders import (
+    TripletFolder,
+    find_folder_triplets,
+    is_triplet_folder,
+    select_ids,
+)
+from mmcanet_core.data.sen12mscr import SEASONS, SEN12MSCR, find_triplets
+from mmcanet_core.data.splits import select
+from mmcanet_core.errors import EvaluateError
 
 IDENTITY = "identity (cloudy input)"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
 PSNR_CAP = 100.0  # identical images have infinite PSNR; capped so that means stay finite
 
-
-class EvaluateError(ValueError):
-    """Bad evaluation input; the message names the problem and the fix."""
 
 
 def add_arguments(parser) -> None:
@@ -64,7 +68,7 @@ def add_arguments(parser) -> None:
 
 def load_models(paths: Sequence[str], device) -> List[tuple]:
     """[(label, model, metadata)] for each weights file (labels made unique)."""
-    from .weights import load_weights
+    from mmcanet_core.weights.checkpoint import load_weights
 
     out, seen = [], defaultdict(int)
     for path in paths:
@@ -104,8 +108,8 @@ def evaluate(
     max_patches=None,
 ) -> Dict[str, list]:
     """Per-patch metrics: {"patches": [{key, season, cover, bin, method: {metric: value}}]}."""
-    from .inference import resolve_device
-    from .metrics import all_metrics
+    from mmcanet_core.inference import resolve_device
+    from mmcanet_core.training.metrics import all_metrics
 
     if not Path(root).is_dir():
         raise EvaluateError(
@@ -268,8 +272,7 @@ def check_out(out: Path) -> None:
 
 def run(args) -> int:
     """``evaluate`` command: 0 when done, 2 on bad input (one line, no traceback)."""
-    from .raster import InferenceError
-    from .weights import WeightsError
+    from mmcanet_core.errors import InferenceError, WeightsError
 
     @one_line_errors(EvaluateError, WeightsError, InferenceError)
     def checked(args) -> int:

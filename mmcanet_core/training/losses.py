@@ -14,8 +14,8 @@ target resized to that stage's resolution, and the stage losses are summed (as i
 import torch
 import torch.nn as nn
 
-from .metrics import ssim_map
-from .models.blocks import resize
+from mmcanet_core.models.blocks import resize
+from mmcanet_core.training.metrics import ssim_map
 
 
 class RestorationLoss(nn.Module):

@@ -1,5 +1,6 @@
 """The scene engine: every tile of a georeferenced scene through a network, the reading done
-ahead of the network and the writing behind it (:mod:`mmcanet_core.pipeline` runs the stages).
+ahead of the network and the writing behind it (:mod:`mmcanet_core.engine.pipeline` runs the
+stages).
 
 1. **Read** (reader thread, its own dataset handles). The scene is read in horizontal strips,
    one per row of tiles, by a :class:`StripBuffer`: every scene row is read (through the warper
@@ -8,19 +9,21 @@ ahead of the network and the writing behind it (:mod:`mmcanet_core.pipeline` run
    stacked, in the plan's order, into batches of ``batch_size`` (:class:`Batch`). Invalid pixels
    are filled with the tile's band means; tiles without a valid pixel skip the network.
 2. **Network** (calling thread): ``backend.predict(sar, optical)``, see
-   :mod:`mmcanet_core.backend`.
+   :mod:`mmcanet_core.backends.base`.
 3. **Write** (writer thread, its own dataset handles). Predictions are blended one row of tiles
-   at a time (:class:`~mmcanet_core.tiling.StripBlender`); the rows that row finishes go through
+   at a time (:class:`~mmcanet_core.engine.tiling.StripBlender`); the rows that row finishes go
+   through
    the optional row step, are converted to each output's type and written in whole blocks
-   (:class:`~mmcanet_core.raster.RowWriter`), GDAL compressing blocks in its own threads.
+   (:class:`~mmcanet_core.engine.raster.RowWriter`), GDAL compressing blocks in its own threads.
    Outputs are written as named part files and renamed together on success only
-   (:mod:`mmcanet_core.partfiles`).
+   (:mod:`mmcanet_core.safety.partfiles`).
 
 Steps that run beside the network (the cloud mask and compositing use them,
-:mod:`mmcanet_core.masking`):
+:mod:`mmcanet_core.clouds.masking`):
 
 * ``Scene.source_bands``: optical bands as stored (the file's own dtype; see
-  :func:`mmcanet_core.raster.optical_as_float` for NaN = invalid), carried in every strip as the
+  :func:`mmcanet_core.engine.raster.optical_as_float` for NaN = invalid), carried in every strip as
+  the
   ``"source"`` layer (e.g. the network's bands, kept bit for bit, and the mask's bands).
 * ``Scene.context``: strips reach ``context`` px beyond their row of tiles on every side.
 * ``strip_step(strip)``: runs in the reader thread on each new :class:`Strip`; it may add layers
@@ -45,14 +48,14 @@ import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from . import raster
-from .checks import sar_fill
-from .guards import FULL_BYTES
-from .optical_scale import OpticalScale
-from .partfiles import partial_outputs
-from .pipeline import run_pipeline
-from .preprocess import normalize_optical, normalize_sar
-from .tiling import StripBlender, Tile
+from mmcanet_core.engine import raster
+from mmcanet_core.engine.pipeline import run_pipeline
+from mmcanet_core.engine.tiling import StripBlender, Tile
+from mmcanet_core.preprocess import normalize_optical, normalize_sar
+from mmcanet_core.safety.checks import sar_fill
+from mmcanet_core.safety.guards import FULL_BYTES
+from mmcanet_core.safety.optical_scale import OpticalScale
+from mmcanet_core.safety.partfiles import partial_outputs
 
 Layers = Dict[str, np.ndarray]  # name -> (..., rows, cols)
 RowStep = Callable[[int, Layers, Layers], Layers]
@@ -94,7 +97,7 @@ class Counts:
 
 @dataclass(frozen=True)
 class Plan:
-    """The tiles, grouped by row of tiles (:func:`mmcanet_core.tiling.plan_tile_rows`)."""
+    """The tiles, grouped by row of tiles (:func:`mmcanet_core.engine.tiling.plan_tile_rows`)."""
 
     rows: List[List[Tile]]
     tile: int
@@ -224,7 +227,8 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
     ``gdal``: GDAL configuration options each stage thread sets for itself (rasterio keeps
     options thread-local outside the main thread, e.g. in a QGIS task). ``finish(counts)`` runs
     once every output is written, before they are renamed into place (raise to refuse them).
-    Outputs are written as part files (:func:`mmcanet_core.partfiles.partial_outputs`): on any
+    Outputs are written as part files (:func:`mmcanet_core.safety.partfiles.partial_outputs`): on
+    any
     error, interruption or termination signal no output is left behind.
     """
     done = ran = 0
@@ -262,7 +266,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
 
 def _largest_write(outputs: Sequence[Output]) -> int:
     """Bytes of the writers' block rows together (a failed write with less free space than this
-    counts as a full disk), at least :data:`~mmcanet_core.guards.FULL_BYTES`."""
+    counts as a full disk), at least :data:`~mmcanet_core.safety.guards.FULL_BYTES`."""
     rows = sum(o.profile["width"] * o.profile["blockysize"] * o.profile["count"]
                * np.dtype(o.profile["dtype"]).itemsize for o in outputs)
     return max(FULL_BYTES, rows)

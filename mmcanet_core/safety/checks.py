@@ -25,8 +25,8 @@ from typing import List, Optional, Sequence
 
 import numpy as np
 
-from .preprocess import RGB_BANDS, S2_BANDS, SAR_BANDS
-from .raster import InferenceError
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.preprocess import RGB_BANDS, S2_BANDS, SAR_BANDS
 
 #: Smallest scene side (pixels): one 16-px block, the networks' downsampling factor. Below it
 #: every tile is mostly reflected padding: on the real SEN12MS-CR scene ROIs2017_winter p797 the

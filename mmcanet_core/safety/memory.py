@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .raster import InferenceError
+from mmcanet_core.errors import MemoryTooSmall
 
 #: Measured peaks exceeded the traced ones by up to 25 %; this covers that and the engine's
 #: per-tile numpy buffers.
@@ -32,9 +32,6 @@ TILE_MULTIPLE = 16
 #: weights were trained on 64-px crops).
 MIN_SUGGESTED_TILE = 64
 
-
-class MemoryTooSmall(InferenceError):  # noqa: N818 (reads as a sentence: raise MemoryTooSmall)
-    """The requested tile / batch would not fit in the device's memory."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Dict, Sequence, Tuple
 
-from .preprocess import OPTICAL_CLIP_DN, RGB_BANDS, S2_BANDS, SAR_BANDS, SAR_CLIP_DB
+from mmcanet_core.errors import WeightsError, WeightsWarning
+from mmcanet_core.preprocess import OPTICAL_CLIP_DN, RGB_BANDS, S2_BANDS, SAR_BANDS, SAR_CLIP_DB
 
 FORMAT = "mmcanet-weights"
 FORMAT_VERSION = 1
@@ -62,12 +63,6 @@ DAMAGED = "the file is damaged or was edited by hand; re-save or re-download the
 _warned_without_checksum: set = set()
 
 
-class WeightsError(ValueError):
-    """A weights file that cannot be used; the message names the problem and the fix."""
-
-
-class WeightsWarning(UserWarning):
-    """Usable weights with a flaw worth knowing (saved before payload checksums existed)."""
 
 
 def band_names(indices: Sequence[int]) -> list:
@@ -89,8 +84,8 @@ def build_metadata(
     patch_size: int = 128, **extra,
 ) -> Dict[str, Any]:
     """The metadata document stored with the weights (see the module docstring)."""
-    from . import __version__
-    from .models import record_options
+    from mmcanet_core import __version__
+    from mmcanet_core.models import record_options
 
     indices = [int(i) for i in optical_bands]
     meta = {
@@ -196,7 +191,7 @@ def load_weights(path, device="cpu"):
             "Re-download or re-save the weights."
         ) from None
     _check_finite(path, tensors, "the network could not produce a valid image")
-    from .models import build_model
+    from mmcanet_core.models import build_model
 
     model = build_model(name, **options)
     model.load_state_dict(tensors, strict=True)
@@ -330,7 +325,7 @@ def _metadata_of(path, header: Dict[str, Any]) -> Dict[str, Any]:
         raise WeightsError(
             f"{path} is a safetensors file but has no MMCANet metadata (header key "
             f"{METADATA_KEY!r}); it was not written by mmcanet_core. Use weights saved with "
-            "mmcanet_core.weights.save_weights (e.g. by `python -m mmcanet_core train`)."
+            "mmcanet_core.weights.checkpoint.save_weights (e.g. by `python -m mmcanet_core train`)."
         )
     try:
         return json.loads(raw)
@@ -351,7 +346,7 @@ def _verify_checksum(path: Path, meta, blob: bytes, header) -> None:
             warnings.warn(
                 f"{path} has no payload checksum (saved before mmcanet_core checked them), so "
                 "damaged tensor data cannot be detected. Add one with "
-                "`python -c \"from mmcanet_core.weights import add_checksum; "
+                "`python -c \"from mmcanet_core.weights.checkpoint import add_checksum; "
                 f"add_checksum(r'{path}')\"`.", WeightsWarning, stacklevel=3,
             )
         return
@@ -521,7 +516,7 @@ def _registered_models():
     """The registered model names, or None where PyTorch (which the registry needs) does not
     import: an ONNX file then runs its own graph, whose signature is checked when it opens."""
     try:
-        from .models import list_models
+        from mmcanet_core.models import list_models
     except ImportError:
         return None
     return list_models()
@@ -552,7 +547,7 @@ def _skeleton(path, meta, fix: str = DAMAGED):
 def _meta_model(name: str, options_json: str):
     import torch
 
-    from .models import build_model
+    from mmcanet_core.models import build_model
 
     with torch.device("meta"):
         return build_model(name, **_build_options(name, json.loads(options_json)))
@@ -612,7 +607,7 @@ def _build_options(name: str, options: Dict[str, Any]) -> Dict[str, Any]:
     """The options that rebuild ``name`` from a file: JSON lists back to tuples (options such as
     ``enc_blocks`` are tuples), and an option the file predates gets its older value
     (:func:`mmcanet_core.models.restore_options`)."""
-    from .models import restore_options
+    from mmcanet_core.models import restore_options
 
     return restore_options(name, {k: tuple(v) if isinstance(v, list) else v
                                   for k, v in options.items()})

@@ -17,7 +17,8 @@ from rasterio.enums import Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
-from .raster import InferenceError, check_overlap, is_aligned, open_raster, read_float
+from mmcanet_core.engine.raster import check_overlap, is_aligned, open_raster, read_float
+from mmcanet_core.errors import InferenceError
 
 PRESETS: Dict[str, Tuple[int, ...]] = {"scl": (3, 8, 9, 10), "fmask": (2, 4), "binary": (1,)}
 #: GDAL's warp error threshold (pixels) for the approximate transformer; 0 fails in rasterio,

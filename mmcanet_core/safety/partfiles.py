@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence
 
-from .guards import FULL_BYTES, disk_full_error
+from mmcanet_core.safety.guards import FULL_BYTES, disk_full_error
 
 #: Signals that remove the part file before the process ends (those the platform has).
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -131,7 +131,8 @@ def partial_outputs(outputs: Sequence, full_below: int = FULL_BYTES) -> Iterator
 
     On any exception the part files (and their ``.aux.xml``) are removed and the exception goes
     on, except a full disk, which becomes ``OutputError("no space left on <folder> ...")``
-    (``full_below``: see :func:`mmcanet_core.guards.disk_full_error`). On SIGTERM/SIGHUP the part
+    (``full_below``: see :func:`mmcanet_core.safety.guards.disk_full_error`). On SIGTERM/SIGHUP the
+    part
     files are removed and the signal then takes its previous course. The caller must close the
     datasets it writes before the block ends.
     """

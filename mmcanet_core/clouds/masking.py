@@ -3,13 +3,14 @@ for each strip, what the writer thread does with each strip of finished rows.
 
 Compositing (the default) writes the input where the scene is clear (its own values, bit for bit)
 and the network where the mask says cloud or shadow, feathered across the edge
-(:mod:`mmcanet_core.composite`). The mask is the automatic one (:mod:`mmcanet_core.cloudmask`:
+(:mod:`mmcanet_core.clouds.composite`). The mask is the automatic one
+(:mod:`mmcanet_core.clouds.cloudmask`:
 cloud + shadow from 13 L1C bands, cloud only from B4, B3, B2) or a user's mask raster on any grid
-(:mod:`mmcanet_core.usermask`).
+(:mod:`mmcanet_core.clouds.usermask`).
 
 1. **Before any work** (:func:`plan_masking`, calling thread): the options are checked, the user's
    mask opened and checked, or the automatic mask chosen for the file's bands; an optical file
-   with neither raises :class:`~mmcanet_core.raster.InferenceError` naming ``--mask`` and
+   with neither raises :class:`~mmcanet_core.errors.InferenceError` naming ``--mask`` and
    ``--raw``.
 2. **Reader thread** (:class:`MaskStep`, the engine's strip step): each strip carries the mask's
    bands (``"source"``) with :attr:`Masking.context` rows of context, so the classes of the
@@ -33,12 +34,13 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 from rasterio.windows import Window
 
-from . import cloudmask, composite, raster
-from .cloudmask import CLEAR, CLOUD, NODATA, SHADOW, Cover, MaskPlan
-from .engine import Layers, Output, Strip
-from .optical_scale import OpticalScale
-from .raster import InferenceError
-from .usermask import UserMask
+from mmcanet_core.clouds import cloudmask, composite
+from mmcanet_core.clouds.cloudmask import CLEAR, CLOUD, NODATA, SHADOW, Cover, MaskPlan
+from mmcanet_core.clouds.usermask import UserMask
+from mmcanet_core.engine import raster
+from mmcanet_core.engine.scene import Layers, Output, Strip
+from mmcanet_core.errors import InferenceError
+from mmcanet_core.safety.optical_scale import OpticalScale
 
 #: The automatic mask's shadow class is composited by default (see docs/cloud_mask.md).
 SHADOWS = True

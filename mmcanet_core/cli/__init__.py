@@ -12,11 +12,13 @@ import sys
 
 COMMANDS = {
     "predict": ("mmcanet_core.inference", "remove clouds from a georeferenced SAR + optical pair"),
-    "train": ("mmcanet_core.train", "train a model on SEN12MS-CR (or simulated clouds)"),
-    "evaluate": ("mmcanet_core.evaluate", "paper-style metric tables for one or more weights"),
+    "train": ("mmcanet_core.training.train", "train a model on SEN12MS-CR (or simulated clouds)"),
+    "evaluate": (
+        "mmcanet_core.training.evaluate", "paper-style metric tables for one or more weights"
+    ),
     "models": ("mmcanet_core.models", "list the available architectures"),
-    "clean": ("mmcanet_core.partfiles", "remove the temporary .part files of killed runs"),
-    "export": ("mmcanet_core.export", "export .safetensors weights to an ONNX model"),
+    "clean": ("mmcanet_core.safety.partfiles", "remove the temporary .part files of killed runs"),
+    "export": ("mmcanet_core.weights.export", "export .safetensors weights to an ONNX model"),
 }
 
 

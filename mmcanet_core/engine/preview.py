@@ -12,7 +12,7 @@ import numpy as np
 import rasterio
 from rasterio.enums import Resampling
 
-from . import raster
+from mmcanet_core.engine import raster
 
 MAX_SIDE = 1024
 RGB = (4, 3, 2)

@@ -1,7 +1,8 @@
 """Per-pixel cloud and cloud-shadow mask of Sentinel-2 L1C, computable window by window.
 
 One implementation serves the dataset statistics (:mod:`mmcanet_core.data.cloud_cover`) and
-inference (compositing, :mod:`mmcanet_core.composite`). Every step is a fixed-threshold pixel test
+inference (compositing, :mod:`mmcanet_core.clouds.composite`). Every step is a fixed-threshold
+pixel test
 or a filter of bounded reach, so a window read with :data:`MASK_MARGIN` extra pixels on each side
 gives exactly the pixels that the whole scene would (no per-window min/mean statistics).
 
@@ -53,7 +54,7 @@ that need numpy 2), and shapely 2.2 needs numpy >= 1.26, so it puts a second num
 were most likely made with the GEE score itself, which favours this module; even so, nothing
 measured here pays for that install. Decision: this detector by default, s2cloudless not a
 dependency; an s2cloudless (or Fmask, or L2A SCL) mask can be passed as a user mask
-(:mod:`mmcanet_core.usermask`).
+(:mod:`mmcanet_core.clouds.usermask`).
 """
 
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ import numpy as np
 from rasterio.windows import Window
 from scipy import ndimage
 
-from .raster import InferenceError
+from mmcanet_core.errors import InferenceError
 
 CLEAR, CLOUD, SHADOW, NODATA = 0, 1, 2, 255
 #: 1-based bands of a 13-band L1C file the full mask reads: B1, B2, B3, B4, B8, B10, B11.
@@ -204,7 +205,7 @@ def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None) -> MaskPlan:
 
     13 bands: the full L1C test. Otherwise ``rgb``, the file's 1-based bands holding B4, B3, B2
     (e.g. (1, 2, 3) for an RGB file), gives the cloud-only RGB test. Neither:
-    :class:`~mmcanet_core.raster.InferenceError` naming the two ways out.
+    :class:`~mmcanet_core.errors.InferenceError` naming the two ways out.
     """
     if band_count == 13:
         return MaskPlan(MASK_BANDS, classify, MASK_MARGIN, "l1c")
@@ -231,7 +232,7 @@ def padded(window: Window, margin: int, height: int, width: int) -> Tuple[Window
 def mask_window(read: Callable[[Window], np.ndarray], window: Window, height: int, width: int,
                 plan: MaskPlan) -> np.ndarray:
     """Classes of ``window`` of a ``height x width`` scene; ``read(window)`` gives ``plan.bands``
-    as (B, h, w) DN, NaN = invalid (e.g. :func:`mmcanet_core.raster.read_optical`)."""
+    as (B, h, w) DN, NaN = invalid (e.g. :func:`mmcanet_core.engine.raster.read_optical`)."""
     grown, crop = padded(window, plan.margin, height, width)
     return plan.classify(read(grown))[crop]
 

@@ -3,7 +3,7 @@
 An ``.onnx`` file made by ``python -m mmcanet_core export`` is the network of a ``.safetensors``
 weights file as an ONNX graph (inputs ``sar`` (N, 2, H, W) and ``optical`` (N, C, H, W) in
 [0, 1], output ``restored`` (N, C, H, W)). Its ``metadata_props`` hold one key, ``"mmcanet"``,
-with the weights' JSON metadata (:mod:`mmcanet_core.weights`) plus an ``"onnx"`` entry::
+with the weights' JSON metadata (:mod:`mmcanet_core.weights.checkpoint`) plus an ``"onnx"`` entry::
 
     "onnx": {"source": "mmcanet_demo_rgb.safetensors", "source_sha256": "<hex>",
              "tile_multiple": 16, "opset": 18, "exported_with": "torch 2.13.0"}
@@ -19,8 +19,9 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import weights
-from .weights import METADATA_KEY, WeightsError
+from mmcanet_core.errors import WeightsError
+from mmcanet_core.weights import checkpoint as weights
+from mmcanet_core.weights.checkpoint import METADATA_KEY
 
 #: Graph input and output names, and the rank of each (N, C, H, W).
 INPUTS = ("sar", "optical")
@@ -129,7 +130,8 @@ def _metadata(path: Path, props: Dict[str, str]) -> Dict[str, Any]:
 
 
 def _check_metadata(path, meta) -> None:
-    """The weights' own metadata validation (:mod:`mmcanet_core.weights`), reused as is."""
+    """The weights' own metadata validation (:mod:`mmcanet_core.weights.checkpoint`), reused as
+    is."""
     check = getattr(weights, "check_metadata", None)  # the public, fuller check (issue 15)
     if check is not None:
         check(path, meta, check_size=False)

@@ -2,12 +2,13 @@
 
 Defaults are the paper's (Section IV-A): Adam, lr 1e-4 multiplied by 0.1 every 25 epochs,
 50 epochs, batch 32, loss L1 + (1 - SSIM) (eqs. 13-16) on every stage of multi-stage models
-(:class:`mmcanet_core.losses.RestorationLoss`), RGB at 128 x 128 (Section IV-B).
+(:class:`mmcanet_core.training.losses.RestorationLoss`), RGB at 128 x 128 (Section IV-B).
 
 Configuration: built-in defaults < ``--config FILE`` (JSON or YAML) < command-line options; the
 resolved configuration is saved as ``config.json`` in the run folder. The run folder receives:
 
-- ``best.safetensors`` — the best model by validation PSNR (``mmcanet_core.weights`` format);
+- ``best.safetensors`` — the best model by validation PSNR (``mmcanet_core.weights.checkpoint``
+format);
 - ``resume.safetensors`` — model, optimizer (flattened to tensors + JSON), scheduler, history,
   written atomically after every epoch; ``--resume`` continues from it at the next epoch;
 - ``log.csv`` (one row per epoch: loss, val loss/PSNR/SSIM/MAE/SAM, lr, seconds; row 0 is the
@@ -43,8 +44,8 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
 
-from .cli import one_line_errors
-from .weights import WeightsError
+from mmcanet_core.cli import one_line_errors
+from mmcanet_core.errors import ConfigError, WeightsError
 
 DEFAULTS: Dict[str, Any] = {
     "model": "mmcanet",
@@ -82,9 +83,6 @@ DATA_KINDS = ["sen12mscr", "synthetic", "folders"]
 CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
               "lr", "seconds"]  # fmt: skip
 
-
-class ConfigError(ValueError):
-    """Bad training configuration or data; the message names the problem and the fix."""
 
 
 def _json_object(text: str) -> Dict[str, Any]:
@@ -241,7 +239,7 @@ def _check_numbers(config: Dict[str, Any]) -> None:
                              or size % 16):
         raise ConfigError(f"size {size!r} must be a multiple of 16 (the networks downsample by "
                           "16), e.g. 128 (the paper).")
-    from .data.sen12mscr import band_indices
+    from mmcanet_core.data.sen12mscr import band_indices
 
     try:
         band_indices(config["bands"])
@@ -251,9 +249,10 @@ def _check_numbers(config: Dict[str, Any]) -> None:
 
 def _check_model_config(config: Dict[str, Any]) -> None:
     """The model is registered and builds with its options, within a sane size (no memory)."""
-    from .data.sen12mscr import band_indices
-    from .models import list_models
-    from .weights import WeightsError, check_model
+    from mmcanet_core.data.sen12mscr import band_indices
+    from mmcanet_core.errors import WeightsError
+    from mmcanet_core.models import list_models
+    from mmcanet_core.weights.checkpoint import check_model
 
     name, options = config["model"], config["model_options"]
     if not isinstance(name, str) or name.lower() not in list_models():
@@ -302,10 +301,10 @@ def _limit(items: List, n: Optional[int], seed: int) -> List:
 
 def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool):
     """The dataset of ``kind`` (see ``DATA_KINDS``) restricted to the ROIs (ids) of ``split``."""
-    from .data.folders import TripletFolder, find_folder_triplets, select_ids
-    from .data.sen12mscr import SEN12MSCR, find_triplets
-    from .data.splits import select
-    from .data.synthetic import SyntheticCloudPairs
+    from mmcanet_core.data.folders import TripletFolder, find_folder_triplets, select_ids
+    from mmcanet_core.data.sen12mscr import SEN12MSCR, find_triplets
+    from mmcanet_core.data.splits import select
+    from mmcanet_core.data.synthetic import SyntheticCloudPairs
 
     limit = config["max_patches"] if train else config["val_max_patches"]
     common = dict(bands=config["bands"], size=config["size"], size_mode=config["size_mode"],
@@ -433,7 +432,7 @@ def _seed_everything(seed: int) -> None:
 @torch.no_grad()
 def validate(model, loader, loss_fn, device) -> Dict[str, float]:
     """Mean val loss and the paper's metrics (eqs. 17-20) over every validation image."""
-    from .metrics import all_metrics
+    from mmcanet_core.training.metrics import all_metrics
 
     model.eval()
     sums = {"loss": 0.0, "psnr": 0.0, "ssim": 0.0, "mae": 0.0, "sam": 0.0}
@@ -557,9 +556,9 @@ class RunFolder:
 
 def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> Dict[str, Any]:
     """The training loop proper (see :func:`train`)."""
-    from .losses import RestorationLoss
-    from .models import build_model
-    from .weights import default_optical_bands, save_weights
+    from mmcanet_core.models import build_model
+    from mmcanet_core.training.losses import RestorationLoss
+    from mmcanet_core.weights.checkpoint import default_optical_bands, save_weights
 
     out = folder.out
     if rank == 0:

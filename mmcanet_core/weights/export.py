@@ -2,7 +2,7 @@
 
 Weights stay safetensors (training reads and writes them); the ONNX file is a derived artefact
 for inference without PyTorch (:mod:`mmcanet_core.backends`). It carries the weights' metadata
-and the sha256 of the file it came from (:mod:`mmcanet_core.onnx_weights`), so a stale copy is
+and the sha256 of the file it came from (:mod:`mmcanet_core.weights.onnx_file`), so a stale copy is
 detectable.
 
 Exporter: ``torch.export`` (non-strict) with dynamic batch, height and width, then
@@ -30,9 +30,10 @@ from typing import Any, Dict
 
 import numpy as np
 
-from . import __version__
-from .onnx_weights import INPUTS, OUTPUT, is_onnx_path, open_session, sha256_file
-from .weights import METADATA_KEY, WeightsError, load_weights
+from mmcanet_core import __version__
+from mmcanet_core.errors import ExportError, WeightsError
+from mmcanet_core.weights.checkpoint import METADATA_KEY, load_weights
+from mmcanet_core.weights.onnx_file import INPUTS, OUTPUT, is_onnx_path, open_session, sha256_file
 
 #: ONNX opset: 18 is the first with anti-aliased Resize (MPIR's down-sampling) and runs on
 #: onnxruntime 1.14 and later.
@@ -45,9 +46,6 @@ MAX_SIDE = 8192
 TOLERANCE = 1e-3
 
 
-class ExportError(RuntimeError):
-    """The export failed or its result disagrees with PyTorch; nothing was written."""
-
 
 def tile_multiple(model) -> int:
     """Height / width multiple that keeps every stage of ``model`` free of padding.
@@ -56,7 +54,7 @@ def tile_multiple(model) -> int:
     ``round(side * s)`` pixels, so sides must be multiples of ``8 / s``. At least 16, the
     inference tile multiple.
     """
-    from .models.mmcanet import STAGES
+    from mmcanet_core.models.mmcanet import STAGES
 
     smallest = min(getattr(model, "scales", (1.0,)))
     return max(16, int(round(2 ** (STAGES - 1) / smallest)))

@@ -32,7 +32,7 @@ from typing import Mapping, Optional
 
 import numpy as np
 
-from .raster import InferenceError
+from mmcanet_core.errors import InferenceError
 
 #: Values of ``--optical-scale``; ``l2a-offset`` is accepted as another name for ``offset``.
 CHOICES = ("auto", "dn", "offset", "reflectance")

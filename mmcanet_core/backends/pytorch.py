@@ -1,5 +1,5 @@
-"""The PyTorch backend of the scene engine (the interface is :mod:`mmcanet_core.backend`'s;
-:func:`mmcanet_core.backend.open_backend` imports this module only when torch is chosen).
+"""The PyTorch backend of the scene engine (the interface is :mod:`mmcanet_core.backends.base`'s;
+:func:`mmcanet_core.backends.base.open_backend` imports this module only when torch is chosen).
 
 ``TorchBackend(model, metadata, device, reason, batch_size, half=False)``; ``compile(tile)``:
 
@@ -8,7 +8,7 @@
   (``host_array``) and copied to the GPU with ``non_blocking=True``; results come back through a
   page-locked buffer too.
 * **Precision**: ``half`` runs float16 autocast on CUDA and bfloat16 autocast on the CPU.
-* **Out of memory** (CUDA): :class:`~mmcanet_core.backend.BackendMemoryError`, so that the
+* **Out of memory** (CUDA): :class:`~mmcanet_core.errors.BackendMemoryError`, so that the
   batch is halved and retried, down to one tile.
 * **Compile**: ``compile(tile)`` wraps the model in ``torch.compile`` and compiles it at once on a
   zero batch of the run's shape (the time is in ``compile_seconds``); batches are then padded
@@ -24,8 +24,8 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 import torch
 
-from .backend import Backend, BackendMemoryError
-from .raster import InferenceError
+from mmcanet_core.backends.base import Backend
+from mmcanet_core.errors import BackendMemoryError, InferenceError
 
 
 def resolve_device(requested: str = "auto") -> Tuple[torch.device, str]:
@@ -67,7 +67,7 @@ class TorchBackend(Backend):
 
     def __init__(self, model, metadata: Optional[Dict[str, Any]], device: torch.device,
                  reason: str = "", batch_size: int = 1, half: bool = False):
-        from .weights import build_metadata, default_optical_bands
+        from mmcanet_core.weights.checkpoint import build_metadata, default_optical_bands
 
         self.model = model.to(device).eval()
         self.metadata = metadata or build_metadata(
@@ -120,8 +120,9 @@ class TorchBackend(Backend):
 
     def check_memory(self, tile: int, batch: int) -> Optional[str]:
         """The activation memory of a batch, traced on the ``meta`` device
-        (:func:`mmcanet_core.memory.check_memory`), against the device's free memory."""
-        from .memory import MemoryTooSmall, check_memory
+        (:func:`mmcanet_core.safety.memory.check_memory`), against the device's free memory."""
+        from mmcanet_core.errors import MemoryTooSmall
+        from mmcanet_core.safety.memory import check_memory
 
         try:
             plan = check_memory(self.model, tile, batch, self.device)
