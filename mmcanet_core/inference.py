@@ -32,7 +32,6 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasterio
-from rasterio.errors import RasterioError
 
 from mmcanet_core.backends.base import BACKENDS, Backend, check_backend, open_backend
 from mmcanet_core.clouds import composite
@@ -44,7 +43,13 @@ from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.preprocess import S2_BANDS
 from mmcanet_core.safety import checks
-from mmcanet_core.safety.guards import check_free_space, check_output, check_preview, output_bytes
+from mmcanet_core.safety.guards import (
+    check_free_space,
+    check_output,
+    check_preview,
+    files_read,
+    output_bytes,
+)
 from mmcanet_core.safety.optical_scale import CHOICES as OPTICAL_SCALES
 from mmcanet_core.safety.optical_scale import OpticalScale, detect_optical_scale, parse_scale
 from mmcanet_core.safety.partfiles import partial_output, remove_stale_parts
@@ -129,7 +134,7 @@ def predict_raster(
         if log is not None:
             log(message)
 
-    _check_tiling(tile, overlap, batch_size)
+    _check_tiling(tile, overlap if tile is not None else None, batch_size)  # overlap: once the tile is known
     sar_scale = _check_sar_scale(sar_scale)
     backend = check_backend(backend)
     optical_scale = parse_scale(optical_scale)
@@ -175,7 +180,8 @@ def predict_raster(
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                        depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
+                        depth=max(2, depth), finish=partial(_check_counts, scene),
+                        overwrite=bool(overwrite), **steps)
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
@@ -215,7 +221,7 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
         bands = _check_bands(optical, sar, requested, metadata, channels)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
-            say(f"SAR covers {coverage:.0%} of the optical scene; the rest will be nodata")
+            say(_coverage_note(coverage, options.raw))
         if sar_scale == "auto":
             sar_scale = raster.detect_sar_scale(sar)
             say(f"SAR values look like {'dB' if sar_scale == 'db' else 'linear power'}")
@@ -240,6 +246,14 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
         read = len(set(bands) | set(scene.source_bands))
         cache = raster.block_cache_bytes((optical, read), (sar, 2))
     return scene, outputs, coverage, cache, masking
+
+
+def _coverage_note(coverage: float, raw: bool) -> str:
+    """What happens outside the SAR's extent: without SAR the network restores nothing there."""
+    if raw:
+        return f"SAR covers {coverage:.0%} of the optical scene; the rest will be nodata"
+    return (f"SAR covers {coverage:.0%} of the optical scene; outside it clear pixels are kept "
+            "as they are and cloud or shadow pixels become nodata (no SAR to restore them from)")
 
 
 def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
@@ -304,6 +318,7 @@ def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> T
     an ONNX graph's ``graph_multiple``); default overlap: a quarter of the tile.
     """
     multiple = math.lcm(TILE_MULTIPLE, int(graph_multiple))
+    given = tile is not None
     if tile is None:
         native = int(native or DEFAULT_TILE)
         tile = max(multiple, -(-native // multiple) * multiple)
@@ -318,8 +333,9 @@ def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> T
     overlap = tile // 4 if overlap is None else int(overlap)
     if not 0 <= overlap <= tile // 2:
         raise InferenceError(
-            f"overlap {overlap} must be between 0 and half the tile size ({tile // 2}); "
-            f"e.g. --overlap {tile // 4}."
+            f"overlap {overlap} must be between 0 and half the tile size: the tile is {tile} "
+            f"px{'' if given else ' (the weights default)'}, so at most {tile // 2}; e.g. overlap "
+            f"{tile // 4}{'' if given else ', or a larger tile'}."
         )
     if int(batch_size) < 1:
         raise InferenceError(f"batch size {batch_size} must be at least 1.")
@@ -345,17 +361,9 @@ def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -
 
 
 def _files_read(paths) -> List[str]:
-    """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
-    one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
-    files: List[str] = []
-    for path in (p for p in paths if p is not None):
-        files.append(str(path))
-        try:
-            with rasterio.open(path) as ds:
-                files += ds.files
-        except RasterioError:
-            pass
-    return files
+    """The rasters ``paths`` and every file GDAL reads for them, to any depth
+    (:func:`mmcanet_core.safety.guards.files_read`)."""
+    return files_read(p for p in paths if p is not None)
 
 
 def _remove_stale_parts(outputs, say) -> None:
@@ -524,9 +532,13 @@ def run(args) -> int:
         if args.preview:
             from mmcanet_core.engine.preview import write_preview
 
-            with partial_output(args.preview) as part:
-                write_preview(part, args.sar, args.optical, result.output_path,
-                              result.bands, sar_scale=result.sar_scale)
+            try:
+                with partial_output(args.preview, overwrite=args.overwrite) as part:
+                    write_preview(part, args.sar, args.optical, result.output_path,
+                                  result.bands, sar_scale=result.sar_scale)
+            except InferenceError as exc:
+                raise InferenceError(f"{exc} The restored raster {result.output_path} was "
+                                     "written completely; only the preview is missing.") from exc
             print(f"preview: {args.preview}", file=sys.stderr)
     except (InferenceError, WeightsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
