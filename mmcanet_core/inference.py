@@ -134,7 +134,8 @@ def predict_raster(
         if log is not None:
             log(message)
 
-    _check_tiling(tile, overlap if tile is not None else None, batch_size)  # overlap: once the tile is known
+    # the overlap is judged once the tile is known (the weights' default comes later)
+    _check_tiling(tile, overlap if tile is not None else None, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
     backend = check_backend(backend)
     optical_scale = parse_scale(optical_scale)

@@ -189,7 +189,8 @@ def test_a_part_that_fails_its_check_is_never_put_into_place(tmp_path):
     def verify(part, index):
         raise IncompleteWriteError(errno.EIO, "block (3, 0) of band 1 is missing")
 
-    with pytest.raises(OutputError, match="r.tif: .*block .* missing.*nothing was kept"):
+    with pytest.raises(OutputError, match="r.tif could not be written completely .*block .* "
+                                          "missing.*nothing was kept"):
         with partial_output(tmp_path / "r.tif", verify=verify) as tmp:
             tmp.write_text("truncated")
     assert list(tmp_path.iterdir()) == []

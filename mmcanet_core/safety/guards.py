@@ -142,12 +142,22 @@ def disk_full_error(exc: BaseException, folder, full_below: int = FULL_BYTES,
     folder = Path(folder) if str(folder) else Path(".")
     codes = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
     chain, seen = exc, set()
-    full = False
+    full = too_large = False
     while chain is not None and id(chain) not in seen:
         seen.add(id(chain))
-        if getattr(chain, "errno", None) in codes or "no space left" in str(chain).lower():
+        text = str(chain).lower()
+        if getattr(chain, "errno", None) in codes or "no space left" in text:
             full = True
+        if getattr(chain, "errno", None) == errno.EFBIG or "file too large" in text:
+            too_large = True
         chain = chain.__cause__ or chain.__context__
+    what = f"{names} was not written" if names else "nothing was written"
+    if too_large and not full:
+        return OutputError(
+            f"{folder} refused a larger file (file too large: a file-size limit or the file "
+            f"system's largest file); {what} (its partial file was removed). Write to another "
+            "file system, or lift the limit."
+        )
     io_failure = isinstance(exc, (OSError, RasterioError)) or type(exc).__name__.startswith(
         "CPLE_")
     if not full and io_failure:
@@ -157,11 +167,32 @@ def disk_full_error(exc: BaseException, folder, full_below: int = FULL_BYTES,
             full = False
     if not full:
         return None
-    what = f"{names} was not written" if names else "nothing was written"
     return OutputError(
         f"no space left on {folder}; {what} (its partial file was removed). Free some space or "
         "write to another folder."
     )
+
+
+def write_error(exc: BaseException, names: str) -> Optional[OutputError]:
+    """An :class:`OutputError` when ``exc`` is a failed write of any cause other than a full
+    disk (GDAL's "Write failed" / libtiff's "Write error", a file-size limit, an
+    :class:`IncompleteWriteError` of :func:`check_written`); ``None`` otherwise."""
+    chain, seen = exc, set()
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        text = str(chain).lower()
+        if isinstance(chain, IncompleteWriteError) or any(
+                words in text for words in ("write failed", "write error", "file too large")):
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            if chain is not exc and not isinstance(exc, IncompleteWriteError):
+                first += f": {str(chain).strip()}"
+            return OutputError(
+                f"{names} could not be written completely ({first}); nothing was kept (the "
+                "partial file was removed). Check the disk (full? a file-size limit? read-only?) "
+                "and write again."
+            )
+        chain = chain.__cause__ or chain.__context__
+    return None
 
 
 def check_written(path, profile: dict) -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterator, List, Optional, Sequence
 
 from mmcanet_core.errors import OutputError
-from mmcanet_core.safety.guards import FULL_BYTES, IncompleteWriteError, disk_full_error
+from mmcanet_core.safety.guards import FULL_BYTES, disk_full_error, write_error
 
 #: Signals that remove the part file before the process ends (those the platform has).
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -166,10 +166,11 @@ def partial_outputs(outputs: Sequence, full_below: int = FULL_BYTES, *, overwrit
     ``overwrite`` (module docstring). On any exception the part files (and their ``.aux.xml``)
     are removed and the exception goes on, except a full disk, which becomes
     ``OutputError("no space left on <folder> ...")`` (``full_below``: see
-    :func:`mmcanet_core.safety.guards.disk_full_error`), and a part that failed its check, which
-    becomes an ``OutputError`` saying so. On SIGTERM/SIGHUP the part files are removed and the
-    signal then takes its previous course. The caller must close the files it writes before the
-    block ends.
+    :func:`mmcanet_core.safety.guards.disk_full_error`), and any other failed write or a part
+    that failed its check, which becomes an ``OutputError`` saying so
+    (:func:`~mmcanet_core.safety.guards.write_error`). On SIGTERM/SIGHUP the part files are
+    removed and the signal then takes its previous course. The caller must close the files it
+    writes before the block ends.
     """
     outputs = [Path(output) for output in outputs]
     parts = [part_path(output) for output in outputs]
@@ -189,14 +190,13 @@ def partial_outputs(outputs: Sequence, full_below: int = FULL_BYTES, *, overwrit
         raise SystemExit(128 + stop.signum) from None
     except BaseException as exc:
         names = ", ".join(output.name for output in outputs)
-        full = disk_full_error(exc, outputs[0].parent, full_below, names) if isinstance(
-            exc, Exception) else None
+        failed = None
+        if isinstance(exc, Exception) and not isinstance(exc, OutputError):
+            failed = (disk_full_error(exc, outputs[0].parent, full_below, names)
+                      or write_error(exc, names))
         _cleanup(parts)
-        if full is not None:
-            raise full from exc
-        if isinstance(exc, IncompleteWriteError):
-            raise OutputError(f"{names}: {exc}; nothing was kept (the partial file was "
-                              "removed). Check the disk and write again.") from exc
+        if failed is not None:
+            raise failed from exc
         raise
     finally:
         for part in parts:
