@@ -219,7 +219,7 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
     bytes, the mask's steps or None)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
-        bands = _check_bands(optical, sar, requested, metadata, channels)
+        bands = _check_bands(optical, sar, requested, metadata, channels, say)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
             say(_coverage_note(coverage, options.raw))
@@ -257,15 +257,22 @@ def _coverage_note(coverage: float, raw: bool) -> str:
             "as they are and cloud or shadow pixels become nodata (no SAR to restore them from)")
 
 
-def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
-    """Scene size, SAR bands, and the optical bands to feed (checked against their names)."""
+def _check_bands(optical, sar, requested, metadata, channels: int, say) -> List[int]:
+    """Scene size, SAR bands, and the optical bands to feed (checked against their names, or
+    said to be assumed when the file does not name them)."""
     name = f"optical raster {optical.name}"
     checks.check_scene_size(optical.width, optical.height, name)
     raster.check_sar_bands(sar)
     checks.check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
     wanted = metadata["optical_bands"]
     bands = checks.choose_bands(optical.count, requested, wanted, channels, name)
-    checks.check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
+    labels = raster.band_labels(optical)
+    checks.check_optical_band_names(labels, bands, wanted["names"], name)
+    note, assumed = checks.band_order(labels, bands, wanted["names"], optical.count)
+    say(f"warning: {note}" if assumed and requested is None else note)
+    if assumed and requested is None and optical.count == len(S2_BANDS):
+        cirrus, green = raster.read_sample(optical, (11, 3))
+        checks.check_l1c_order(cirrus, green, name)
     return bands
 
 
@@ -279,6 +286,7 @@ def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> Optica
     db = raster.read_sample(sar, (1, 2))  # (2, n)
     db[:, checks.sar_fill(db)] = np.nan
     db = raster.sar_to_db(db, sar_scale)
+    checks.check_sar_values(db, sar_scale, f"SAR raster {sar.name}")
     warning = checks.sar_order_warning(db[0], db[1])
     if warning is not None:
         say(f"warning: {warning}")

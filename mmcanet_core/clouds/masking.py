@@ -99,9 +99,11 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
     plan = None if options.mask is not None else _automatic_plan(options, optical, rgb, say)
     if plan is None:
         with UserMask(options.mask, optical, options.mask_values) as user:
-            values, coverage = user.values, user.coverage
+            values, coverage, warning = user.values, user.coverage, user.warning
         say(f"user mask {options.mask}: values {list(values)} mean cloud or shadow; it covers "
             f"{coverage:.0%} of the optical scene (outside counts as clear)")
+        if warning:
+            say(f"warning: {warning}")
     if options.raw:
         say("raw network output; the mask is written, not applied")
     else:
