@@ -162,6 +162,10 @@ def predict_raster(
     say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
         f"{tile} px (overlap {overlap}), batch {batch_size}")
     _check_resources(net, tile, batch_size, outputs, say)
+    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
+    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
+    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    say(_check_engine(scene, plan, outputs, queued=depth - 1))
     if compile:
         net.compile(tile)
     say(f"network: {net.describe()}")
@@ -172,9 +176,6 @@ def predict_raster(
         if is_cancelled is not None and is_cancelled():
             raise InferenceCancelled("cancelled by the user; no output was written")
 
-    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
-    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
-    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
     steps = {} if masking is None else dict(
         strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
         row_step=masking.row_step, row_layers=masking.row_layers)
@@ -298,6 +299,20 @@ def _check_counts(scene: Scene, counts: Counts) -> None:
     checks.check_valid_output(counts.both, counts.optical, counts.sar,
                        f"the optical raster {scene.optical_path}",
                        f"the SAR raster {scene.sar_path}")
+
+
+def _check_engine(scene: Scene, plan: Plan, outputs: Sequence[Output], queued: int) -> str:
+    """RAM for the engine's full-width strips (:func:`mmcanet_core.safety.memory.engine_bytes`),
+    refused when it does not fit; the log line otherwise."""
+    from mmcanet_core.safety.memory import check_engine_memory, engine_bytes
+
+    with rasterio.open(scene.optical_path) as optical:
+        itemsize = np.dtype(optical.dtypes[0]).itemsize
+    written = sum(o.profile["count"] * np.dtype(o.profile["dtype"]).itemsize for o in outputs)
+    needed = engine_bytes(scene.width, plan.tile, plan.tile - plan.overlap, plan.margin,
+                          scene.context, len(scene.bands), len(scene.source_bands) * itemsize,
+                          written, queued=max(1, queued))
+    return check_engine_memory(needed, scene.width, plan.tile)
 
 
 def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Output],
