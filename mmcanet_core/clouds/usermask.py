@@ -149,7 +149,7 @@ def _values_hint(present: set) -> str:
     """Which --mask-values would fit a mask holding ``present``."""
     if present <= {0, 255}:
         return "for a 0/255 mask pass --mask-values 255."
-    if present <= set(range(12)) and len(present) > 2:
+    if present <= set(range(12)):
         return ("for a Sentinel-2 L2A scene classification (SCL) layer pass --mask-values scl; "
                 "for Fmask --mask-values fmask.")
     return ("pass the values that mean cloud or shadow, e.g. --mask-values "
