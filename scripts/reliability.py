@@ -87,14 +87,15 @@ class Work:
         return w
 
     def snapshot(self) -> Dict[Path, str]:
-        """{file: sha256} of everything in the case's folders. A VRT is hashed without the
-        statistics and histograms that GDAL stores in it when QGIS loads it (not its data)."""
+        """{file: sha256} of everything in the case's folders. A VRT is hashed by the sources
+        it reads (QGIS has GDAL store statistics in it when it loads it, rewriting the file)."""
         files = {}
         for path in sorted(self.folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
                 data = path.read_bytes()
                 if path.suffix == ".vrt":
-                    data = re.sub(rb"<(Metadata|Histograms)>.*?</\1>", b"", data, flags=re.DOTALL)
+                    data = b"|".join(re.findall(
+                        rb"<(?:SourceFilename|SourceBand|SrcRect|DstRect)[^>]*>[^<]*", data))
                 files[path] = hashlib.sha256(data).hexdigest()
         return files
 

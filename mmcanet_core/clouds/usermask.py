@@ -60,8 +60,8 @@ class UserMask:
         self.warning: Optional[str] = None  # values that make the mask suspicious, said once
         self.src = open_raster(path, "mask")
         try:
-            self._check(optical)
             self.coverage = self._overlap(optical)
+            self._check(optical)
             self.grid = self.src if is_aligned(self.src, optical) else WarpedVRT(
                 self.src, crs=optical.crs, transform=optical.transform, width=optical.width,
                 height=optical.height, resampling=Resampling.nearest, dtype="float32",
