@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from mmcanet_core.errors import MemoryTooSmall
+from mmcanet_core.options import TILE_MULTIPLE
 
 #: Measured peaks exceeded the traced ones by up to 25 %; this covers that and the engine's
 #: per-tile numpy buffers.
@@ -33,8 +34,6 @@ SAFETY = 1.5
 #: At most this fraction of the free memory is planned for (the OS, GDAL's cache and the rest
 #: of the process need the remainder).
 USABLE_FRACTION = 0.8
-#: Tiles are multiples of this many pixels.
-TILE_MULTIPLE = 16
 #: Smaller tiles are not suggested: the network would see too little context (the shipped
 #: weights were trained on 64-px crops).
 MIN_SUGGESTED_TILE = 64
@@ -102,15 +101,14 @@ def engine_bytes(width: int, tile: int, step: int, pad: int, context: int, chann
 
 
 def check_engine_memory(needed: int, width: int, tile: int, network: int = 0,
-                        available: Optional[int] = None) -> str:
-    """A log line with the engine's estimate, or :class:`MemoryTooSmall` when the engine's
-    ``needed`` bytes plus the ``network``'s (on the CPU) exceed the RAM this run plans for."""
+                        available: Optional[int] = None) -> None:
+    """Refuse (:class:`MemoryTooSmall`) when the engine's ``needed`` bytes plus the
+    ``network``'s (on the CPU) exceed the RAM this run plans for."""
     if available is None:
         available = available_ram()
     budget = int(available * USABLE_FRACTION)
     if needed + network <= budget:
-        return (f"memory: the scene's strips (full width, {width} px) need about "
-                f"{_gib(needed)} of RAM besides the network")
+        return
     narrower = max(1, int(width * max(budget - network, 0) / max(needed, 1)))
     raise MemoryTooSmall(
         f"the scene is {width} px wide: the engine holds full-width strips of {tile}-px tiles, "

@@ -44,7 +44,6 @@ MAX_SIDE = 8192
 TOLERANCE = 1e-3
 
 
-
 def tile_multiple(model) -> int:
     """Height / width multiple that keeps every stage of ``model`` free of padding.
 
@@ -208,25 +207,3 @@ def _verify(path, model, multiple: int) -> None:
             )
 
 
-# --- command line ---------------------------------------------------------------------------
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--weights", required=True, help="weights .safetensors to export")
-    parser.add_argument("--output", help="ONNX file to write (default: the weights' name, .onnx)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing ONNX file (never the weights)")
-
-
-def run(args) -> int:
-    """``export`` command: 0 when written, 2 on bad input, 130 on Ctrl-C (nothing left)."""
-    from mmcanet_core.cli import one_line_errors
-    from mmcanet_core.errors import OutputError
-
-    @one_line_errors(WeightsError, ExportError, OutputError,
-                     cancelled="cancelled; nothing was written")
-    def checked(args) -> int:
-        print(export_onnx(args.weights, args.output, overwrite=args.overwrite))
-        return 0
-
-    return checked(args)
