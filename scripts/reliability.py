@@ -20,6 +20,7 @@ far more (``--tile 4096`` grew to 24 GB before the fix) fails fast instead of ex
 machine.
 
     python scripts/reliability.py [--only NAME ...] [--item 24. ...] [--no-qgis] [--docs] [--keep]
+                                  [--jobs N] [--update]
 """
 
 import argparse
@@ -34,7 +35,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
@@ -1179,6 +1182,8 @@ def main(argv=None) -> int:
     p.add_argument("--docs", action="store_true", help=f"write {OUT_DOCS} (else {OUT_BUILD})")
     p.add_argument("--note", default="", help="a line put above the table")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="cases run at once (each in its own folder; the plain run first)")
     p.add_argument("--update", action="store_true",
                    help=f"re-run only the selected cases and put their rows into the last full "
                         f"run's table ({OUT_BUILD / 'results.json'}), in the cases' order")
@@ -1193,22 +1198,35 @@ def main(argv=None) -> int:
         subprocess.run([qgis_process(), "plugins", "enable", "mmcanet"], env=qgis_env(),
                        capture_output=True)  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="mmcanet-reliability-"))
-    rows: List[Row] = []
-    baseline = None
+    runs = [(i, case, path) for i, case in enumerate(selected)
+            for path in (["CLI"] if case.cli else [])
+            + (["QGIS"] if case.qgis and not args.no_qgis else [])]
+    first = [r for r in runs if r[1].name.startswith("plain run") and r[2] == "CLI"][:1]
+    results: Dict[int, Row] = {}
+    state = {"baseline": None, "done": 0}
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        i, case, path = runs[index]
+        row = run_case(case, path, work / f"{i:03d}-{path}", state["baseline"])
+        with lock:
+            results[index] = row
+            state["done"] += 1
+            print(f"{state['done']:3d} {path:4s} {row.result[:60]:60s} {case.name} "
+                  f"({row.seconds:.0f} s)", flush=True)
+        if first and runs[index] == first[0] and row.status == 0:
+            state["baseline"] = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+
     try:
-        for i, case in enumerate(selected):
-            paths = (["CLI"] if case.cli else []) + (["QGIS"] if case.qgis and not args.no_qgis
-                                                      else [])
-            for path in paths:
-                row = run_case(case, path, work / f"{i:03d}-{path}", baseline)
-                rows.append(row)
-                print(f"{len(rows):3d} {path:4s} {row.result[:60]:60s} {case.name} "
-                      f"({row.seconds:.0f} s)", flush=True)
-                if case.name.startswith("plain run") and path == "CLI" and row.status == 0:
-                    baseline = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+        if first:  # the plain run first: the other outputs are compared with it
+            one(runs.index(first[0]))
+        rest = [k for k in range(len(runs)) if k not in results]
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            list(pool.map(one, rest))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    rows = [results[k] for k in sorted(results)]
     if args.update:
         rows = merged_rows(rows, [c.name for c in cases()])
     note = args.note or (
