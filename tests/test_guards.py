@@ -323,3 +323,34 @@ def test_check_written_finds_a_truncated_or_empty_geotiff(tmp_path):
         path.write_bytes(data[:cut])
         with pytest.raises(guards.IncompleteWriteError):
             check_written(path, profile)
+
+
+def test_preview_needs_free_space_up_front(tmp_path, scene, monkeypatch):
+    """Issue 24 row 14: a preview on a full file system is refused before any work."""
+    optical, weights = scene
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(guards.shutil, "disk_usage", lambda p: usage._replace(free=2**20))
+    with pytest.raises(OutputError, match="not enough free space.*the preview needs up to"):
+        check_preview(tmp_path / "p.png", tmp_path / "r.tif", [optical, weights])
+
+
+def test_evaluate_and_export_keep_existing_results_without_overwrite(tmp_path, sen12mscr,
+                                                                     capsys):
+    """Issue 24 row 3: the same rule as predict's --overwrite, checked before any work."""
+    from mmcanet_core.cli import main
+
+    out = tmp_path / "eval"
+    out.mkdir()
+    (out / "results.csv").write_text("the user's results")
+    argv = ["evaluate", "--data", str(sen12mscr), "--max-patches", "1", "--out", str(out)]
+    assert main(argv) == 2
+    assert "already holds results.csv; pass --overwrite" in capsys.readouterr().err
+    assert (out / "results.csv").read_text() == "the user's results"
+    assert sorted(p.name for p in out.iterdir()) == ["results.csv"]
+    onnx = tmp_path / "m.onnx"
+    onnx.write_bytes(b"the user's model")
+    weights = tmp_path / "w.safetensors"
+    weights.write_bytes(b"not even read")
+    assert main(["export", "--weights", str(weights), "--output", str(onnx)]) == 2
+    assert "already exists; pass --overwrite" in capsys.readouterr().err
+    assert onnx.read_bytes() == b"the user's model"

@@ -238,3 +238,25 @@ def test_mask_values_that_do_not_fit_the_mask(small, tmp_path):
                     mask_profile)
     result = run(sar, optical, tmp_path / "out2.tif", mask=nothing, mask_values="scl")
     assert any("holds none of the mask values" in m for m in result.log)
+
+
+def test_overlap_is_judged_against_the_real_tile(small, tmp_path):
+    """Issue 24 row 12: without a tile the overlap is checked against the tile the run uses."""
+    sar, optical = small
+    with pytest.raises(InferenceError, match="the tile is 128 px \\(the weights default\\), so at "
+                                             "most 64; e.g. overlap 32, or a larger tile"):
+        run(sar, optical, tmp_path / "out.tif", tile=None, overlap=100)
+    result = run(sar, optical, tmp_path / "out.tif", tile=256, overlap=100)
+    assert any("overlap 100" in m for m in result.log)
+
+
+def test_partial_sar_coverage_says_what_compositing_does(small, tmp_path):
+    """Issue 24 row 11: outside the SAR only cloud and shadow pixels become nodata."""
+    sar, optical = small
+    db, profile = read(sar)
+    half = write(tmp_path / "in_half.tif", db[:, :, :64].copy(), profile)
+    result = run(half, optical, tmp_path / "out.tif")
+    assert any("outside it clear pixels are kept as they are and cloud or shadow pixels "
+               "become nodata" in m for m in result.log)
+    result = run(half, optical, tmp_path / "raw.tif", raw=True)
+    assert any("the rest will be nodata" in m for m in result.log)
