@@ -62,6 +62,8 @@ OUT_DOCS = ROOT / "docs" / "reliability.md"
 OUT_BUILD = ROOT / "build" / "reliability"
 MEMORY_LIMIT = 8 * 2**30
 TIMEOUT = 300
+#: Children's niceness (``--nice``): low priority on a shared machine by default.
+NICE = 10
 PYTHON = [sys.executable, "-m", "mmcanet_core"]
 
 
@@ -838,7 +840,7 @@ def limit_child(fsize: Optional[int] = None) -> None:
     disk that fills up late in the run)."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
-    os.nice(10)
+    os.nice(NICE)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     if fsize is not None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -1175,6 +1177,7 @@ def merged_rows(new: List[Row], order: List[str]) -> List[Row]:
 
 
 def main(argv=None) -> int:
+    global NICE
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", nargs="*", help="run only cases whose name contains one of these")
     p.add_argument("--item", nargs="*", help="run only cases whose item starts with one of these")
@@ -1182,12 +1185,14 @@ def main(argv=None) -> int:
     p.add_argument("--docs", action="store_true", help=f"write {OUT_DOCS} (else {OUT_BUILD})")
     p.add_argument("--note", default="", help="a line put above the table")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    p.add_argument("--nice", type=int, default=NICE, help="the children's niceness")
     p.add_argument("--jobs", type=int, default=1,
                    help="cases run at once (each in its own folder; the plain run first)")
     p.add_argument("--update", action="store_true",
                    help=f"re-run only the selected cases and put their rows into the last full "
                         f"run's table ({OUT_BUILD / 'results.json'}), in the cases' order")
     args = p.parse_args(argv)
+    NICE = args.nice
     for path in (S1, S2):
         if not path.is_file():
             print(f"real data not found: {path} (../shared/data beside the checkout)")
@@ -1212,6 +1217,9 @@ def main(argv=None) -> int:
         with lock:
             results[index] = row
             state["done"] += 1
+            OUT_BUILD.mkdir(parents=True, exist_ok=True)  # so far, should the run be stopped
+            (OUT_BUILD / "partial.json").write_text(json.dumps(
+                [results[k].__dict__ for k in sorted(results)], indent=1, default=str))
             print(f"{state['done']:3d} {path:4s} {row.result[:60]:60s} {case.name} "
                   f"({row.seconds:.0f} s)", flush=True)
         if first and runs[index] == first[0] and row.status == 0:
