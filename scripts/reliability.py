@@ -853,7 +853,8 @@ def start(argv: List[str], env=None, fsize: Optional[int] = None) -> subprocess.
                             preexec_fn=lambda: limit_child(fsize))
 
 
-def finish(proc: subprocess.Popen, timeout=TIMEOUT):
+def finish(proc: subprocess.Popen, timeout=None):
+    timeout = TIMEOUT if timeout is None else timeout
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -1177,7 +1178,7 @@ def merged_rows(new: List[Row], order: List[str]) -> List[Row]:
 
 
 def main(argv=None) -> int:
-    global NICE
+    global NICE, TIMEOUT
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", nargs="*", help="run only cases whose name contains one of these")
     p.add_argument("--item", nargs="*", help="run only cases whose item starts with one of these")
@@ -1186,13 +1187,16 @@ def main(argv=None) -> int:
     p.add_argument("--note", default="", help="a line put above the table")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders")
     p.add_argument("--nice", type=int, default=NICE, help="the children's niceness")
+    p.add_argument("--timeout", type=int, default=TIMEOUT, help="seconds a command may run")
+    p.add_argument("--partial", default=str(OUT_BUILD / "partial.json"),
+                   help="where the rows so far are written after each row")
     p.add_argument("--jobs", type=int, default=1,
                    help="cases run at once (each in its own folder; the plain run first)")
     p.add_argument("--update", action="store_true",
                    help=f"re-run only the selected cases and put their rows into the last full "
                         f"run's table ({OUT_BUILD / 'results.json'}), in the cases' order")
     args = p.parse_args(argv)
-    NICE = args.nice
+    NICE, TIMEOUT = args.nice, args.timeout
     for path in (S1, S2):
         if not path.is_file():
             print(f"real data not found: {path} (../shared/data beside the checkout)")
@@ -1218,7 +1222,7 @@ def main(argv=None) -> int:
             results[index] = row
             state["done"] += 1
             OUT_BUILD.mkdir(parents=True, exist_ok=True)  # so far, should the run be stopped
-            (OUT_BUILD / "partial.json").write_text(json.dumps(
+            Path(args.partial).write_text(json.dumps(
                 [results[k].__dict__ for k in sorted(results)], indent=1, default=str))
             print(f"{state['done']:3d} {path:4s} {row.result[:60]:60s} {case.name} "
                   f"({row.seconds:.0f} s)", flush=True)
