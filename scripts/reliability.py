@@ -1,4 +1,6 @@
-"""Hostile reliability pass: every bad input and fault of issue 15 (and more), through the CLI and
+"""Hostile reliability pass: every bad input and fault of issue 15 (and more) and of issue 24's
+second pass (items ``24.N``: nested VRTs, part-file look-alikes, two runs at once, writes that
+fail late, mask values, SAR that is not backscatter, band order, ...), through the CLI and
 through ``qgis_process``, as a table (``docs/reliability.md`` with ``--docs``).
 
 Every case runs in a fresh temporary folder holding COPIES of real data (the SEN12MS-CR demo pair
@@ -13,7 +15,8 @@ shipped weights), made bad in one way. A row passes when the command either
 
 and in both cases destroys nothing (every input file hashes as before) and leaves nothing behind
 (no file it did not announce, no ``.part`` file). Signals are sent while the part file exists;
-"disk full" uses a small tmpfs (Linux, root; otherwise the row says "not run").
+"disk full" uses a small tmpfs (Linux, root; otherwise the row says "not run"); a disk that fills
+late is a file-size limit (RLIMIT_FSIZE) on the child.
 
 Children run under ``nice`` with an 8 GiB address-space limit, so a case that would allocate
 far more (``--tile 4096`` grew to 24 GB before the fix) fails fast instead of exhausting a shared
