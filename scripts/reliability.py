@@ -622,10 +622,6 @@ def round_two() -> List[Case]:
         Case("file-size limit: output fits, --mask-output too, preview does not", "24.5", REFUSE,
              "preview is missing", runner="fsize:300000", allowed=r"(r|m)\.tif",
              options={"--mask-output": out("m.tif"), "--preview": out("p.png")}),
-        Case("file-size limit: output fits, --mask-output does not", "24.5", REFUSE,
-             "could not be written|no space|file too large", runner="fsize:300000",
-             options={"--mask-output": out("m.tif"), "--mask": out("big_mask.tif"),
-                      "--mask-values": "1"}, prepare=big_mask),
         # 7. mask values that do not fit the mask
         Case("0/255 mask with the binary default", "24.7", REFUSE, "mask-values 255", qgis=True,
              prepare=mask_file(lambda cloudy: np.where(cloudy, 255, 0)),
@@ -787,12 +783,6 @@ def mask_file(make: Callable[[np.ndarray], np.ndarray], name: str = "mask.tif"):
         write_like(w.optical, w.folder / name, values, nodata=None)
 
     return prepare
-
-
-def big_mask(w: Work) -> None:
-    """A 0/1 mask of random noise (incompressible: the mask output grows beyond the limit)."""
-    noise = np.random.default_rng(0).integers(0, 2, (1, 256, 256), dtype=np.uint8)
-    write_like(w.optical, w.folder / "big_mask.tif", noise, nodata=None)
 
 
 def band_name_tags(w: Work) -> None:
