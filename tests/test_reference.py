@@ -124,5 +124,5 @@ def test_fill_takes_the_first_clear_reference():
 
 def test_fitter_rows_must_start_on_blocks():
     fitter = reference.MatchFitter(100, 100, 2, block=32)
-    with pytest.raises(ValueError, match="multiples of 32"):
+    with pytest.raises(ValueError, match="multiples of 32, not row 10"):
         fitter.add(10, np.zeros((2, 32, 100)), np.zeros((2, 32, 100)), np.ones((32, 100), bool))

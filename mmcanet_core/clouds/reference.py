@@ -189,15 +189,17 @@ class MatchFitter:
         self.sums = BlockSums(*(np.zeros(shape) for _ in range(5)))
         self.seen = np.zeros(shape[1:], np.int64)  # common clear pixels per block
 
-    def add(self, top: int, target: np.ndarray, reference: np.ndarray,
-            clear: np.ndarray) -> None:
-        """Rows ``top:top + h`` (``top`` a multiple of the block, ``h`` the block or the rest
-        of the scene) of the whole width: (C, h, W) target and reference, (h, W) bool clear in
-        both (and valid)."""
-        if top % self.block:
-            raise ValueError(f"rows of blocks start at multiples of {self.block}, not {top}")
+    def add(self, top: int, target: np.ndarray, reference: np.ndarray, clear: np.ndarray,
+            left: int = 0) -> None:
+        """The blocks of rows ``top:top + h`` and columns ``left:left + w`` (both multiples of
+        the block; ``h`` the block or the rest of the scene, ``w`` whole blocks or the rest):
+        (C, h, w) target and reference, (h, w) bool clear in both (and valid)."""
+        if top % self.block or left % self.block:
+            raise ValueError(f"blocks start at multiples of {self.block}, not row {top}, "
+                             f"column {left}")
         by = top // self.block
-        for bx, col in enumerate(range(0, self.width, self.block)):
+        for col in range(0, clear.shape[1], self.block):
+            bx = (left + col) // self.block
             cols = slice(col, col + self.block)
             common = clear[:, cols]
             self.seen[by, bx] = n = int(common.sum())
