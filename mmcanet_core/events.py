@@ -52,6 +52,14 @@ TEMPLATES: Dict[str, str] = {
     "cover": "cloud {cloud:.1f} %, shadow {shadow:.1f} % of valid pixels",
     "cover_cloud": "cloud {cloud:.1f} % of valid pixels",
     "cover_user": "user mask: {cloud:.1f} % of valid pixels masked",
+    # reference dates (mmcanet_core.clouds.refill)
+    "references": "{count} reference(s), tried {by_text}: {order}",
+    "reference_fit": "reference {path}: matched on {pixels} pixels clear in both dates ({own} "
+                     "of {blocks} blocks fitted locally)",
+    "reference_unused": "reference {path}: no block has enough pixels clear in both dates; "
+                        "not used",
+    "sources": "sources of the valid pixels: input {input:.1f} %, {references}, network "
+               "{network:.1f} %",
     # the end
     "written": "wrote {paths} in {seconds:.1f} s",
 }

@@ -37,6 +37,7 @@ from mmcanet_core.backends.base import Backend
 from mmcanet_core.backends.select import check_backend, open_backend
 from mmcanet_core.clouds import composite
 from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from mmcanet_core.clouds.refill import Refill, plan_references
 from mmcanet_core.clouds.usermask import parse_mask_values
 from mmcanet_core.engine import raster
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
@@ -81,6 +82,7 @@ class PredictResult:
     cloud_cover: Optional[float] = None  # fraction of valid pixels masked as cloud (user: any)
     shadow_cover: Optional[float] = None  # fraction of valid pixels masked as shadow
     network_tiles: int = 0  # tiles that went through the network (clear ones are skipped)
+    sources: Optional[dict] = None  # with references: share of valid pixels per source
 
 
 def predict_raster(
@@ -88,7 +90,7 @@ def predict_raster(
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
     dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
-    optical_scale="auto", overwrite=False,
+    optical_scale="auto", overwrite=False, references=(), source_output=None,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
@@ -120,6 +122,12 @@ def predict_raster(
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
     shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
     (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
+
+    ``references`` (:mod:`mmcanet_core.clouds.refill`): other dates of the same place (same
+    bands, any grid); where the target is masked, the first one clear there (nearest date first
+    when the dates are known) fills it, matched to the target, and the network only where none
+    is clear. ``source_output``: also write each pixel's source (uint8: 0 input, i reference i,
+    254 network, 255 nodata).
     """
     started = time.perf_counter()
     say = Reporter(log, events)
@@ -132,24 +140,31 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, [weights, *files_read([sar_path, optical_path, mask])],
-                   bool(overwrite))
-    _remove_stale_parts([output_path, options.mask_output], say)
+    references = [str(r) for r in references or ()]
+    reads = [weights, *files_read([sar_path, optical_path, mask, *references])]
+    _check_outputs(output_path, options, reads, bool(overwrite))
+    _check_source_output(source_output, output_path, options, reads, bool(overwrite))
+    _remove_stale_parts([output_path, options.mask_output, source_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
     scene, outputs, coverage, cache, masking = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, say)
+    refill = _plan_references(references, source_output, optical_path, masking, outputs, say)
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _prepare_network(net, tile, compile, say)
-    ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled)
+    if refill is not None:
+        refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
+    ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled, refill)
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say("tiles_skipped", ran=ran, total=plan.total)
     if masking is not None:
         masking.report_cover(say)
+    if refill is not None:
+        refill.report(say)
     say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
@@ -157,6 +172,7 @@ def predict_raster(
         device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=say.lines, events=say.seen,
         compile_seconds=net.compile_seconds, network_tiles=ran,
+        sources=None if refill is None else refill.shares(),
     )
     return _with_mask(result, masking)
 
@@ -182,7 +198,8 @@ def _prepare_network(net: Backend, tile: int, compile: bool, say) -> None:
 
 
 def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
-         masking: Optional[Masking], cache: int, progress, is_cancelled) -> int:
+         masking: Optional[Masking], cache: int, progress, is_cancelled,
+         refill: Optional[Refill] = None) -> int:
     """The engine over the whole scene; the number of tiles that went through the network."""
 
     def before() -> None:
@@ -195,6 +212,9 @@ def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
     steps = {} if masking is None else dict(
         strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
         row_step=masking.row_step, row_layers=masking.row_layers)
+    if refill is not None:  # the references' steps wrap the mask's
+        steps = dict(strip_step=refill.strip_step(steps["strip_step"], scene.height, scene.width),
+                     row_step=refill.row_step, row_layers=refill.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         return run_scene(scene, plan, net, outputs, before=before, progress=progress,
                          gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
@@ -352,6 +372,30 @@ def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
+
+
+def _check_source_output(source_output, output: Path, options: MaskOptions, reads,
+                         overwrite: bool) -> None:
+    """The source output (if any), like the output, and distinct from the other outputs."""
+    if source_output is None:
+        return
+    path = check_output(source_output, reads, overwrite=overwrite).resolve()
+    others = [output] + ([] if options.mask_output is None else [Path(options.mask_output)])
+    if any(path == Path(o).resolve() for o in others):
+        raise InferenceError(f"the source output {source_output} is another output; give it "
+                             "its own file name, e.g. source.tif.")
+
+
+def _plan_references(references, source_output, optical_path, masking: Optional[Masking],
+                     outputs: List[Output], say) -> Optional[Refill]:
+    """The references checked and ordered (:func:`mmcanet_core.clouds.refill.plan_references`);
+    the source output added to ``outputs``."""
+    if not references and source_output is None:
+        return None
+    with raster.open_raster(optical_path, "optical") as optical:
+        refill = plan_references(references, optical, masking, source_output, say)
+        outputs += [o for o in [refill.output(optical)] if o is not None]
+    return refill
 
 
 def files_read(paths) -> List[str]:

@@ -58,6 +58,13 @@ def add_arguments(parser) -> None:
                              "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
     clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
                                               "1 cloud, 2 shadow, 255 nodata)")
+    clouds.add_argument("--reference", action="append", default=[], metavar="OTHER_DATE.tif",
+                        help="another date of the same place (same bands, any grid); repeat for "
+                             "more. Clouds are filled from the first one clear there (nearest "
+                             "date first), matched to this date; the network only where none is")
+    clouds.add_argument("--source-output", help="also write each pixel's source here (uint8 "
+                                                "GeoTIFF: 0 input, N reference N, 254 network, "
+                                                "255 nodata); needs --reference")
 
 
 def _cli_model(args, bands):
@@ -94,7 +101,8 @@ def run(args) -> int:
     """``predict`` command: 0 on success (the output path on stdout); errors: see ``cli``."""
     bands = checks.parse_bands(args.bands)
     if args.preview:
-        reads = [args.weights, *files_read([args.sar, args.optical, args.mask])]
+        reads = [args.weights, *files_read([args.sar, args.optical, args.mask,
+                                            *args.reference])]
         check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
     weights, model = _cli_model(args, bands)
     result = _predict(args, weights, model, bands)
@@ -121,7 +129,8 @@ def _predict(args, weights, model, bands):
             compile=args.compile, raw=args.raw, mask=args.mask,
             mask_values=args.mask_values, mask_output=args.mask_output,
             backend=args.backend, optical_scale=args.optical_scale,
-            overwrite=args.overwrite, progress=progress,
+            overwrite=args.overwrite, references=args.reference,
+            source_output=args.source_output, progress=progress,
             log=lambda m: tqdm.write(m, file=sys.stderr),
         )
 

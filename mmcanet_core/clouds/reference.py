@@ -75,15 +75,12 @@ def acquisition_date(path, tags: Optional[Dict[str, str]] = None) -> Optional[da
 def order_references(target: Optional[date], references: Sequence[Tuple[str, Optional[date]]]
                      ) -> Tuple[List[int], str]:
     """Indices of ``references`` ((path, date or None) each) in the order they are tried, and
-    the reason for the log: nearest date first when the target's and every reference's date
-    are known (ties: as given), else the order given."""
+    how: ``"date"`` (nearest date first, ties as given) when the target's and every
+    reference's date are known, else ``"given"`` (the order given)."""
     if target is None or any(d is None for _, d in references):
-        unknown = "the target's" if target is None else "a reference's"
-        return list(range(len(references))), f"in the order given ({unknown} date is unknown)"
+        return list(range(len(references))), "given"
     order = sorted(range(len(references)), key=lambda i: abs((references[i][1] - target).days))
-    gaps = ", ".join(f"{Path(references[i][0]).name} {(references[i][1] - target).days:+d} d"
-                     for i in order)
-    return order, f"nearest date first: {gaps}"
+    return order, "date"
 
 
 # --- fitting --------------------------------------------------------------------------------

@@ -90,12 +90,11 @@ class Refill:
                 with _ReferenceReader(ref, self.masking, optical) as reader:
                     ref.matching = _fit_one(target, reader, height, width, is_cancelled)
                 if ref.matching is None:
-                    say(f"reference {ref.path}: no block has enough pixels clear in both dates; "
-                        "not used")
+                    say("reference_unused", path=ref.path)
                 else:
                     m = ref.matching
-                    say(f"reference {ref.path}: matched on {m.pixels} pixels clear in both "
-                        f"dates ({m.own_blocks} of {m.gain[0].size} blocks fitted locally)")
+                    say("reference_fit", path=ref.path, pixels=m.pixels, own=m.own_blocks,
+                        blocks=int(m.gain[0].size))
         self.references = [r for r in self.references if r.matching is not None]
 
     def strip_step(self, mask_step, height: int, width: int) -> "RefillStep":
@@ -136,15 +135,22 @@ class Refill:
             out["source"] = source[None]
         return out
 
-    def describe(self) -> str:
-        """The shares of the filled pixels for the log."""
+    def shares(self) -> dict:
+        """Fractions of the valid pixels by source: ``"input"``, each reference's path,
+        ``"network"``."""
         valid = max(int(self.counts.sum() - self.counts[SOURCE_NODATA]), 1)
-        parts = [f"input {100 * self.counts[SOURCE_INPUT] / valid:.1f} %"]
-        parts += [f"reference {i + 1} ({Path(r.path).name}) "
-                  f"{100 * self.counts[i + 1] / valid:.1f} %"
-                  for i, r in enumerate(self.references)]
-        parts.append(f"network {100 * self.counts[SOURCE_NETWORK] / valid:.1f} %")
-        return "sources of the valid pixels: " + ", ".join(parts)
+        out = {"input": self.counts[SOURCE_INPUT] / valid}
+        out.update({r.path: self.counts[i + 1] / valid for i, r in enumerate(self.references)})
+        out["network"] = self.counts[SOURCE_NETWORK] / valid
+        return {k: float(v) for k, v in out.items()}
+
+    def report(self, say) -> None:
+        """The shares for the log."""
+        shares = self.shares()
+        refs = ", ".join(f"{Path(r.path).name} {100 * shares[r.path]:.1f} %"
+                         for r in self.references) or "no reference used"
+        say("sources", input=100 * shares["input"], references=refs,
+            network=100 * shares["network"])
 
 
 def plan_references(paths: Sequence, optical, masking: Optional[Masking],
@@ -164,10 +170,14 @@ def plan_references(paths: Sequence, optical, masking: Optional[Masking],
         raise InferenceError("references need the automatic cloud mask (their own clouds are "
                              "found with it); leave out --mask when giving references.")
     refs = [_check_reference(p, optical, masking) for p in paths]
-    order, why = order_references(acquisition_date(optical.name, optical.tags()),
-                                  [(r.path, r.date) for r in refs])
-    say(f"{len(refs)} reference(s), tried {why}")
-    return Refill(masking, [refs[i] for i in order], source_output)
+    target = acquisition_date(optical.name, optical.tags())
+    order, by = order_references(target, [(r.path, r.date) for r in refs])
+    refs = [refs[i] for i in order]
+    names = ", ".join(Path(r.path).name + ("" if by == "given" else
+                                           f" ({(r.date - target).days:+d} d)") for r in refs)
+    say("references", count=len(refs), by=by, order=names,
+        by_text="nearest date first" if by == "date" else "in the order given")
+    return Refill(masking, refs, source_output)
 
 
 def _check_reference(path: str, optical, masking: Masking) -> Reference:
@@ -177,8 +187,11 @@ def _check_reference(path: str, optical, masking: Masking) -> Reference:
             raise InferenceError(
                 f"{name} has {ref.count} band(s), the optical raster {optical.count}; a "
                 "reference must hold the same bands (another date of the same product).")
-        if raster.check_overlap(ref, optical) <= 0:  # check_overlap raises when disjoint
-            raise InferenceError(f"{name} does not overlap the optical raster.")
+        try:
+            raster.check_overlap(ref, optical)
+        except InferenceError:
+            raise InferenceError(f"{name} does not overlap the optical raster {optical.name}; "
+                                 "pass another date of the same place.") from None
         bands = sorted(set(masking.bands) | set(masking.plan.bands))
         scale = detect_optical_scale(raster.read_sample(ref, bands), ref.dtypes[0], ref.nodata,
                                      "auto", ref.tags(), name)
