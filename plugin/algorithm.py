@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
@@ -36,7 +37,7 @@ from qgis.PyQt.QtGui import QIcon
 from mmcanet_core import options
 
 from . import deps
-from .compat import ADVANCED, INTEGER
+from .compat import ADVANCED, INTEGER, RASTER_SOURCES
 from .demonstrator import (
     MODEL_CARD_URL,
     ROOT,
@@ -83,6 +84,8 @@ class Settings:
     mask_output: Optional[str] = None
     optical_scale: str = "auto"
     backend: str = "auto"
+    references: tuple = ()  # other dates of the same place, in the order given
+    source_output: Optional[str] = None
 
     def engine_options(self) -> dict:
         """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
@@ -91,7 +94,8 @@ class Settings:
             weights=self.weights, optical_bands=self.bands, device=self.device, tile=self.tile,
             overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
             mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
-            optical_scale=self.optical_scale, backend=self.backend, overwrite=True)
+            optical_scale=self.optical_scale, backend=self.backend, overwrite=True,
+            references=list(self.references), source_output=self.source_output)
 
 
 class Stages:
@@ -144,6 +148,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     BACKEND = "BACKEND"
     OUTPUT = "OUTPUT"
     MASK_OUTPUT = "MASK_OUTPUT"
+    REFERENCES = "REFERENCES"
+    SOURCE_OUTPUT = "SOURCE_OUTPUT"
     DEVICE_USED = "DEVICE_USED"
     BANDS_USED = "BANDS_USED"
     CLOUD_COVER = "CLOUD_COVER"
@@ -208,6 +214,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "the network everywhere instead. <b>Cloud mask output</b> also saves the mask "
             "(0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs "
             "of the algorithm and are written to the log.</p>"
+            "<p><b>Other dates</b>: optional optical rasters of the same place on other days "
+            "(same bands, any grid). Where the image is cloudy, the first of them that is clear "
+            "there fills it, matched to this date's colours (a linear fit per band, local and "
+            "robust, on the pixels clear in both), nearest date first when the dates are in "
+            "the file names or metadata, else in the order given; the network fills only what "
+            "no other date shows. <b>Source output</b> saves where each pixel came from (0 "
+            "input, N other date N, 254 network, 255 nodata).</p>"
             "<p><b>Optical scale</b> (advanced): auto detects the optical values' scale; dn: "
             "digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products "
             "of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the "
@@ -250,6 +263,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterString(
                 self.MASK_VALUES, tr("Cloud mask values: binary, scl, fmask or a list such as "
                                      "3,8,9,10"), defaultValue="binary", optional=True),
+            QgsProcessingParameterMultipleLayers(
+                self.REFERENCES, tr("Other dates of the same place (optional; clouds are filled "
+                                    "from them first)"), RASTER_SOURCES, optional=True),
         ]
 
     def advanced_parameters(self) -> list:
@@ -288,6 +304,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster")),
             QgsProcessingParameterRasterDestination(
                 self.MASK_OUTPUT, tr("Cloud mask output (0 clear, 1 cloud, 2 shadow)"),
+                optional=True, createByDefault=False),
+            QgsProcessingParameterRasterDestination(
+                self.SOURCE_OUTPUT, tr("Source output (0 input, N other date N, 254 network)"),
                 optional=True, createByDefault=False),
         ]
 
@@ -386,18 +405,32 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 ".onnx) in the Weights parameter.").format(weights or ""))
         return weights
 
+    def _references(self, parameters, context) -> tuple:
+        """The other dates' files on disk, in the order given."""
+        paths = []
+        for layer in self.parameterAsLayerList(parameters, self.REFERENCES, context) or []:
+            path = layer.source().split("|")[0]
+            if layer.providerType() != "gdal" or not os.path.isfile(path):
+                raise QgsProcessingException(tr(
+                    "The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF "
+                    "first (Export > Save As...).").format(layer.name()))
+            paths.append(path)
+        return tuple(paths)
+
     def _outputs(self, parameters, context, reads) -> tuple:
-        """(output, mask output or None): checked before any work (no file this run reads,
-        a GeoTIFF name, a writable folder); QGIS manages its destinations, so an existing file
-        is replaced."""
+        """(output, mask output or None, source output or None): checked before any work (no
+        file this run reads, a GeoTIFF name, a writable folder); QGIS manages its destinations,
+        so an existing file is replaced."""
         from mmcanet_core.safety.guards import check_output
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
-        for path in (output, mask_output):
+        source_output = (self.parameterAsOutputLayer(parameters, self.SOURCE_OUTPUT, context)
+                         or None)
+        for path in (output, mask_output, source_output):
             if path:
                 check_output(path, reads, overwrite=True)
-        return output, mask_output
+        return output, mask_output, source_output
 
     def settings(self, parameters, context) -> Settings:
         """The run's settings, or a QgsProcessingException naming the problem and the fix
@@ -413,10 +446,11 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
         mask = self._raster_path(parameters, self.MASK, context)
+        references = self._references(parameters, context)
         overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
         try:
-            output, mask_output = self._outputs(
-                parameters, context, [p for p in (sar, optical, weights, mask) if p])
+            output, mask_output, source_output = self._outputs(
+                parameters, context, [p for p in (sar, optical, weights, mask, *references) if p])
             bands = parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context))
         except InferenceError as error:
             raise engine_error(error) from error
@@ -433,7 +467,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             mask_output=mask_output,
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
-            backend=backend,
+            backend=backend, references=references, source_output=source_output,
         )
 
     # -- run --------------------------------------------------------------------------------
@@ -477,7 +511,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (settings.output, settings.mask_output):
+            for path in (settings.output, settings.mask_output, settings.source_output):
                 for leftover in (path, f"{path}.aux.xml") if path else ():
                     if os.path.exists(leftover):
                         os.remove(leftover)
@@ -490,6 +524,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                    self.BANDS_USED: ",".join(str(band) for band in result.bands)}
         if settings.mask_output:
             results[self.MASK_OUTPUT] = settings.mask_output
+        if settings.source_output:
+            results[self.SOURCE_OUTPUT] = settings.source_output
         if result.cloud_cover is not None:  # the engine's log said it already
             results[self.CLOUD_COVER] = round(100.0 * result.cloud_cover, 2)
             results[self.SHADOW_COVER] = round(100.0 * (result.shadow_cover or 0.0), 2)

@@ -37,6 +37,7 @@ from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
 from .i18n import tr
 from .inputs import guess_inputs
+from .references import OtherDates
 from .result import default_output, mask_output_for
 from .task import DecloudRun, log
 
@@ -188,6 +189,8 @@ class DecloudDock(QDockWidget):
         self.save_mask_check.setToolTip(tr("Written next to the result and added to the map"))
         form.addRow(tr("Cloud mask"), self.mask_combo)
         form.addRow(tr("Mask values"), self.mask_values_combo)
+        self.dates_combo = OtherDates(self.project, group)
+        form.addRow(tr("Other dates"), self.dates_combo)
         form.addRow(self.raw_check)  # one per row: side by side they widen the narrow panel
         form.addRow(self.save_mask_check)
         self._show_mask_values()
@@ -350,7 +353,7 @@ class DecloudDock(QDockWidget):
         for widget in (self.sar_combo, self.optical_combo, self.weights_widget,
                        self.device_combo, self.backend_combo, self.output_widget,
                        self.temporary_check, self.mask_combo, self.raw_check,
-                       self.save_mask_check):
+                       self.save_mask_check, self.dates_combo):
             widget.setEnabled(not running)
         self.output_widget.setEnabled(not running and not self.temporary_check.isChecked())
         self.mask_values_combo.setEnabled(not running and self.mask_combo.currentLayer()
@@ -375,6 +378,10 @@ class DecloudDock(QDockWidget):
         if mask is not None:
             values["MASK"] = mask.source()
             values["MASK_VALUES"] = self.mask_values_combo.currentText().strip() or "binary"
+        optical = self.optical_combo.currentLayer()
+        references = self.dates_combo.paths(exclude=[optical.id()] if optical else [])
+        if references:
+            values["REFERENCES"] = references
         if self.save_mask_check.isChecked():
             values["MASK_OUTPUT"] = (TEMPORARY if output == TEMPORARY
                                      else mask_output_for(output))

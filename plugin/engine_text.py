@@ -59,6 +59,16 @@ def _event_templates() -> Dict[str, Any]:
         "cover": tr("Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid "
                     "pixels."),
         "cover_cloud": tr("Cloud cover: {cloud:.1f} % of the valid pixels."),
+        "references": ("by", {
+            "date": tr("{count} other date(s), tried nearest date first: {order}."),
+            "given": tr("{count} other date(s), tried in the order given (a date is not in "
+                        "the file name or metadata): {order}.")}),
+        "reference_fit": tr("Other date {path}: matched to this date on {pixels} pixels clear "
+                            "in both ({own} of {blocks} blocks fitted locally)."),
+        "reference_unused": tr("Other date {path}: too few pixels clear in both dates; not "
+                               "used."),
+        "sources": tr("Sources of the valid pixels: input {input:.1f} %, {references}, network "
+                      "{network:.1f} %."),
         "cover_user": tr("Cloud cover (from the cloud mask): {cloud:.1f} % of the valid "
                          "pixels."),
     }
