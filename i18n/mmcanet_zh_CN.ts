@@ -4,267 +4,287 @@
     <context>
         <name>MMCANet</name>
         <message>
-            <location filename="../plugin/algorithm.py" line="113" />
+            <location filename="../plugin/algorithm.py" line="117" />
             <source>Removing clouds: {0}/{1} tiles</source>
             <translation>正在去云：{0}/{1} 个瓦片</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="160" />
+            <location filename="../plugin/algorithm.py" line="166" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>去除云层（SAR-光学）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="163" />
+            <location filename="../plugin/algorithm.py" line="169" />
             <source>Cloud removal</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="176" />
+            <location filename="../plugin/algorithm.py" line="182" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with the restored optical bands (same CRS, extent and size as the optical raster, same scale as its digital numbers).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含恢复后光学波段的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="200" />
+            <location filename="../plugin/algorithm.py" line="206" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;云&lt;/b&gt;：只恢复有云的像元。云和云影掩膜由光学波段计算，或取自&lt;b&gt;云掩膜&lt;/b&gt;栅格（任意网格，按最近邻重采样；例如 Sentinel-2 L2A 的 SCL 图层、Fmask 或 s2cloudless 的输出，或 0/1 图层）。&lt;b&gt;云掩膜取值&lt;/b&gt;指明其中哪些值表示云或云影：binary（1）、scl（3, 8, 9, 10）、fmask（2, 4）或列表，如 3,8,9,10。晴空像元完全保留输入值；网络填补云区，并在边缘处羽化过渡。&lt;b&gt;网络原始输出&lt;/b&gt;（高级）则在所有位置写入网络结果。&lt;b&gt;云掩膜输出&lt;/b&gt;另外保存掩膜（0 晴空，1 云，2 云影，255 无数据）；云和云影覆盖率是算法的输出，并写入日志。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学数值尺度&lt;/b&gt;（高级）：auto 自动检测光学数值的尺度；dn：数字量化值（反射率 x 10000）；offset：数字量化值 + 1000（处理基线 04.00 及以后的产品）；reflectance：0..1。输出保持输入的尺度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端&lt;/b&gt;（高级）：auto 用 onnxruntime 运行 .onnx 权重，已安装 PyTorch 时用 PyTorch 运行 .safetensors（否则用 onnxruntime 运行其旁边的 .onnx 副本）；torch 或 onnxruntime 则固定使用其一。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="218" />
+            <location filename="../plugin/algorithm.py" line="224" />
+            <source>&lt;p&gt;&lt;b&gt;Other dates&lt;/b&gt;: optional optical rasters of the same place on other days (same bands, any grid). Where the image is cloudy, the first of them that is clear there fills it, matched to this date's colours (a linear fit per band, local and robust, on the pixels clear in both), nearest date first when the dates are in the file names or metadata, else in the order given; the network fills only what no other date shows. &lt;b&gt;Source output&lt;/b&gt; saves where each pixel came from (0 input, N other date N, 254 network, 255 nodata).&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;其他日期&lt;/b&gt;：同一地点其他日期的可选光学栅格（波段相同，网格任意）。在影像有云的位置，由其中第一个在该处无云的影像填补，并匹配到本日期的色调（逐波段线性拟合，局部且稳健，基于两者均无云的像元）；若文件名或元数据中有日期，则日期最近者优先，否则按给定顺序；只有其他日期都看不到的地方才由网络填补。&lt;b&gt;来源输出&lt;/b&gt;保存每个像元的来源（0 输入，N 第 N 个其他日期，254 网络，255 无数据）。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="232" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet), RGB only. They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时，只含 RGB。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="234" />
+            <location filename="../plugin/algorithm.py" line="248" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR 栅格（Sentinel-1，波段 VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="250" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>有云光学栅格（Sentinel-2 L1C）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="238" />
+            <location filename="../plugin/algorithm.py" line="252" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>模型权重（.safetensors 或 .onnx）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="242" />
+            <location filename="../plugin/algorithm.py" line="256" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>光学波段，从 1 开始（留空：取自权重）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="230" />
+            <location filename="../plugin/algorithm.py" line="259" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
+            <location filename="../plugin/algorithm.py" line="259" />
             <source>auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="226" />
+            <location filename="../plugin/algorithm.py" line="259" />
+            <location filename="../plugin/dock.py" line="229" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="246" />
-            <location filename="../plugin/dock.py" line="227" />
+            <location filename="../plugin/algorithm.py" line="260" />
+            <location filename="../plugin/dock.py" line="230" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="248" />
+            <location filename="../plugin/algorithm.py" line="262" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>云掩膜（可选；留空：由光学波段计算）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="251" />
+            <location filename="../plugin/algorithm.py" line="265" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>云掩膜取值：binary、scl、fmask 或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="260" />
+            <location filename="../plugin/algorithm.py" line="268" />
+            <source>Other dates of the same place (optional; clouds are filled from them first)</source>
+            <translation>同一地点的其他日期（可选；优先用它们填补云）</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="277" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>分块大小（像元），16 的倍数（0：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="263" />
+            <location filename="../plugin/algorithm.py" line="280" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>分块重叠（像元）（-1：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="266" />
+            <location filename="../plugin/algorithm.py" line="283" />
             <source>Tiles per batch</source>
             <translation>每批分块数</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="269" />
+            <location filename="../plugin/algorithm.py" line="286" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>半精度（仅限 CUDA，更快，占用内存更少）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="272" />
+            <location filename="../plugin/algorithm.py" line="289" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>网络原始输出（重写每个像元，包括晴空像元）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="275" />
+            <location filename="../plugin/algorithm.py" line="292" />
             <source>Optical value scale</source>
             <translation>光学数值尺度</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="276" />
+            <location filename="../plugin/algorithm.py" line="293" />
             <source>auto (detect from the values)</source>
             <translation>auto（根据数值自动检测）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="277" />
+            <location filename="../plugin/algorithm.py" line="294" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn：数字量化值，反射率 x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="278" />
+            <location filename="../plugin/algorithm.py" line="295" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset：数字量化值 + 1000（基线 04.00 及以后）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="279" />
+            <location filename="../plugin/algorithm.py" line="296" />
             <source>reflectance: 0..1</source>
             <translation>reflectance：0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="281" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/algorithm.py" line="298" />
+            <location filename="../plugin/dock.py" line="238" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="282" />
+            <location filename="../plugin/algorithm.py" line="299" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto（.onnx：onnxruntime；否则在已安装时使用 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="233" />
+            <location filename="../plugin/algorithm.py" line="300" />
+            <location filename="../plugin/dock.py" line="236" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="233" />
+            <location filename="../plugin/algorithm.py" line="300" />
+            <location filename="../plugin/dock.py" line="236" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="288" />
+            <location filename="../plugin/algorithm.py" line="305" />
             <source>Cloud-free raster</source>
             <translation>无云栅格</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="290" />
+            <location filename="../plugin/algorithm.py" line="307" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>云掩膜输出（0 晴空，1 云，2 云影）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="302" />
+            <location filename="../plugin/algorithm.py" line="310" />
+            <source>Source output (0 input, N other date N, 254 network)</source>
+            <translation>来源输出（0 输入，N 第 N 个其他日期，254 网络）</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="322" />
             <source>Device used</source>
             <translation>所用设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="304" />
+            <location filename="../plugin/algorithm.py" line="324" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>已恢复的光学波段（从 1 开始，按输出顺序）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="306" />
+            <location filename="../plugin/algorithm.py" line="326" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>云覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="308" />
+            <location filename="../plugin/algorithm.py" line="328" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>云影覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="337" />
+            <location filename="../plugin/algorithm.py" line="357" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>模型权重“{0}”是一个文件夹，而不是权重文件。请选择其中的 .safetensors 或 .onnx 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="369" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0}“{1}”不是可选项；请使用其编号：{2}。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="359" />
+            <location filename="../plugin/algorithm.py" line="379" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>SAR 栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="361" />
+            <location filename="../plugin/algorithm.py" line="381" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>光学栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="363" />
+            <location filename="../plugin/algorithm.py" line="383" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>无法打开云掩膜。请选择栅格图层或 GeoTIFF 文件，或将其留空。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="369" />
+            <location filename="../plugin/algorithm.py" line="389" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>SAR 栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="371" />
+            <location filename="../plugin/algorithm.py" line="391" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="373" />
+            <location filename="../plugin/algorithm.py" line="393" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>云掩膜“{0}”不是磁盘上的栅格文件。请先将其另存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="384" />
+            <location filename="../plugin/algorithm.py" line="404" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择 MMCANet 权重文件（.safetensors 或 .onnx）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="442" />
+            <location filename="../plugin/algorithm.py" line="415" />
+            <source>The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
+            <translation>其他日期“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="477" />
             <source>Starting the cloud removal...</source>
             <translation>正在启动去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="448" />
+            <location filename="../plugin/algorithm.py" line="483" />
             <source>Loading the model weights...</source>
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="454" />
-            <location filename="../plugin/dock.py" line="338" />
-            <location filename="../plugin/dock.py" line="449" />
+            <location filename="../plugin/algorithm.py" line="489" />
+            <location filename="../plugin/dock.py" line="341" />
+            <location filename="../plugin/dock.py" line="456" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="458" />
+            <location filename="../plugin/algorithm.py" line="493" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="477" />
+            <location filename="../plugin/algorithm.py" line="512" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="484" />
-            <location filename="../plugin/algorithm.py" line="473" />
+            <location filename="../plugin/algorithm.py" line="519" />
+            <location filename="../plugin/algorithm.py" line="508" />
             <location filename="../plugin/task.py" line="168" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
@@ -290,7 +310,7 @@
             <translation>{0}（onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="82" />
+            <location filename="../plugin/dock.py" line="83" />
             <location filename="../plugin/main.py" line="32" />
             <location filename="../plugin/main.py" line="63" />
             <location filename="../plugin/provider.py" line="19" />
@@ -299,174 +319,179 @@
             <translation>MMCANet 去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="110" />
+            <location filename="../plugin/dock.py" line="111" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>利用同一地点已配准的 Sentinel-1 SAR 影像恢复有云的 Sentinel-2 影像。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="131" />
+            <location filename="../plugin/dock.py" line="132" />
             <location filename="../plugin/main.py" line="58" />
             <source>Install Python dependencies...</source>
             <translation>安装 Python 依赖项...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="144" />
+            <location filename="../plugin/dock.py" line="145" />
             <source>Inputs</source>
             <translation>输入</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="149" />
+            <location filename="../plugin/dock.py" line="150" />
             <source>SAR (VV, VH)</source>
             <translation>SAR（VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="150" />
+            <location filename="../plugin/dock.py" line="151" />
             <source>Cloudy optical</source>
             <translation>有云光学影像</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="154" />
+            <location filename="../plugin/dock.py" line="155" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="159" />
+            <location filename="../plugin/dock.py" line="160" />
             <source>Choose a .safetensors or .onnx file</source>
             <translation>选择 .safetensors 或 .onnx 文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="164" />
+            <location filename="../plugin/dock.py" line="165" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="173" />
+            <location filename="../plugin/dock.py" line="174" />
             <source>Clouds</source>
             <translation>云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="176" />
+            <location filename="../plugin/dock.py" line="177" />
             <source>Empty: computed from the optical bands</source>
             <translation>留空：由光学波段计算</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="180" />
+            <location filename="../plugin/dock.py" line="181" />
             <source>Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10</source>
             <translation>掩膜中表示云或云影的值：binary（1）、scl（Sentinel-2 L2A 场景分类：3, 8, 9, 10）、fmask（2, 4），或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="184" />
+            <location filename="../plugin/dock.py" line="185" />
             <source>Network output everywhere</source>
             <translation>全部使用网络输出</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="185" />
+            <location filename="../plugin/dock.py" line="186" />
             <source>Off: clear pixels keep their input values and only clouds and their shadows are filled</source>
             <translation>关闭：晴空像元保留输入值，只填补云及其阴影</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="187" />
+            <location filename="../plugin/dock.py" line="188" />
             <source>Save the cloud mask</source>
             <translation>保存云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="188" />
+            <location filename="../plugin/dock.py" line="189" />
             <source>Written next to the result and added to the map</source>
             <translation>保存在结果旁边并添加到地图</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="189" />
+            <location filename="../plugin/dock.py" line="190" />
             <source>Cloud mask</source>
             <translation>云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="190" />
+            <location filename="../plugin/dock.py" line="191" />
             <source>Mask values</source>
             <translation>掩膜取值</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="201" />
+            <location filename="../plugin/dock.py" line="193" />
+            <source>Other dates</source>
+            <translation>其他日期</translation>
+        </message>
+        <message>
+            <location filename="../plugin/dock.py" line="204" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="205" />
+            <location filename="../plugin/dock.py" line="208" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="206" />
+            <location filename="../plugin/dock.py" line="209" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>留空：保存在光学栅格旁，并以其命名。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="209" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Temporary file</source>
             <translation>临时文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="210" />
+            <location filename="../plugin/dock.py" line="213" />
             <source>Deleted when QGIS closes</source>
             <translation>QGIS 关闭时删除</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="215" />
             <source>Save to</source>
             <translation>保存到</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="221" />
+            <location filename="../plugin/dock.py" line="224" />
             <source>Advanced</source>
             <translation>高级</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="226" />
+            <location filename="../plugin/dock.py" line="229" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>自动（已安装 PyTorch 时使用它，否则使用 onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="240" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="243" />
+            <location filename="../plugin/dock.py" line="246" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="285" />
+            <location filename="../plugin/dock.py" line="288" />
             <source>Next to the optical raster</source>
             <translation>保存在光学栅格旁</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="300" />
+            <location filename="../plugin/dock.py" line="303" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>缺少 Python 包：{0}。请用下方按钮安装（详情见日志中的 MMCANet 标签页）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="303" />
+            <location filename="../plugin/dock.py" line="306" />
             <source>Device: known once the packages are installed.</source>
             <translation>设备：安装软件包后可知。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="305" />
+            <location filename="../plugin/dock.py" line="308" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>就绪。请选择 SAR 图层和有云光学图层，然后点击“去云”。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="320" />
+            <location filename="../plugin/dock.py" line="323" />
             <source>Device: checking...</source>
             <translation>设备：正在检测...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="361" />
-            <location filename="../plugin/dock.py" line="458" />
+            <location filename="../plugin/dock.py" line="364" />
+            <location filename="../plugin/dock.py" line="465" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -476,42 +501,42 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="387" />
+            <location filename="../plugin/dock.py" line="394" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="389" />
+            <location filename="../plugin/dock.py" line="396" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="392" />
+            <location filename="../plugin/dock.py" line="399" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>请选择模型权重（.safetensors 或 .onnx 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="399" />
+            <location filename="../plugin/dock.py" line="406" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>没有可保存结果的文件夹：{0}。请在“保存到”中选择文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="414" />
+            <location filename="../plugin/dock.py" line="421" />
             <source>{0} (cloud-free)</source>
             <translation>{0}（无云）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="424" />
+            <location filename="../plugin/dock.py" line="431" />
             <source>Starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="432" />
+            <location filename="../plugin/dock.py" line="439" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="446" />
+            <location filename="../plugin/dock.py" line="453" />
             <source>{0} ({1} s)</source>
             <translation>{0}（{1} 秒）</translation>
         </message>
@@ -631,37 +656,62 @@
             <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="63" />
+            <source>{count} other date(s), tried nearest date first: {order}.</source>
+            <translation>{count} 个其他日期，日期最近者优先：{order}。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="64" />
+            <source>{count} other date(s), tried in the order given (a date is not in the file name or metadata): {order}.</source>
+            <translation>{count} 个其他日期，按给定顺序（有日期不在文件名或元数据中）：{order}。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="66" />
+            <source>Other date {path}: matched to this date on {pixels} pixels clear in both ({own} of {blocks} blocks fitted locally).</source>
+            <translation>其他日期 {path}：基于两者均无云的 {pixels} 个像元匹配到本日期（{blocks} 个块中 {own} 个局部拟合）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="68" />
+            <source>Other date {path}: too few pixels clear in both dates; not used.</source>
+            <translation>其他日期 {path}：两个日期均无云的像元太少；未使用。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="70" />
+            <source>Sources of the valid pixels: input {input:.1f} %, {references}, network {network:.1f} %.</source>
+            <translation>有效像元来源：输入 {input:.1f} %，{references}，网络 {network:.1f} %。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="72" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="92" />
+            <location filename="../plugin/engine_text.py" line="102" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="94" />
+            <location filename="../plugin/engine_text.py" line="104" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="95" />
+            <location filename="../plugin/engine_text.py" line="105" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="96" />
+            <location filename="../plugin/engine_text.py" line="106" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="97" />
+            <location filename="../plugin/engine_text.py" line="107" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="119" />
+            <location filename="../plugin/engine_text.py" line="129" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>
@@ -756,6 +806,16 @@
             <location filename="../plugin/main.py" line="70" />
             <source>Missing Python packages: {0}. Open the MMCANet panel to install them.</source>
             <translation>缺少 Python 包：{0}。请打开 MMCANet 面板进行安装。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/references.py" line="18" />
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <location filename="../plugin/references.py" line="19" />
+            <source>Optical rasters of the same place on other days (same bands). Clouds are filled from the first one clear there, matched to this date's colours, nearest date first; the network fills the rest</source>
+            <translation>同一地点其他日期的光学栅格（波段相同）。云由该处第一个无云的影像填补，并匹配到本日期的色调，日期最近者优先；其余由网络填补</translation>
         </message>
         <message>
             <location filename="../plugin/task.py" line="71" />
