@@ -29,6 +29,15 @@ days (both directions count as pairs).
 
 Split (so that nothing is tuned on what is reported): ``tune``: both dates January to June
 (block size chosen there, ``--block``); ``report``: both dates July to December (the goals).
+
+The matched fill here calls the library's functions on whole patches
+(:func:`~mmcanet_core.clouds.reference.fit_matching`, the composite); that the engine's strips
+and tiles give the same values is tested (``tests/test_predict_references.py``).
+
+``--picture PNG`` runs ``predict_raster`` (shipped weights, CPU) on the real cloudy date
+2018-07-05 with the clear 2018-06-25 as reference and draws cloudy | other date | plain copy |
+filled | source. ``--update-docs`` writes the table and goals into README.md between
+``<!-- reference_eval:summary -->`` markers.
 """
 
 import argparse
@@ -198,17 +207,112 @@ def run(split: str, block: int, max_gap: int, use_network: bool) -> List[str]:
     return head + rows + foot
 
 
+GOALS = "pairs within {gap} days, July to December (the report split)"
+
+
+def summary(lines: List[str], gap: int) -> List[str]:
+    """The goals under the table: matched vs network and copy, SAM, seam."""
+    cells = lines[-1].split("|")[5:8]
+    means = [[float(x) for x in c.replace("*", "").split("/")] for c in cells]
+    (mp, ms, mseam), (cp, cs, _), (np_, ns, _) = means
+    ok = {True: "met", False: "**not met**"}
+    return [
+        f"- Matched fill vs network alone: {mp - np_:+.2f} dB (goal >= +5 dB): "
+        f"{ok[mp - np_ >= 5]}.",
+        f"- Matched fill vs plain copy: {mp - cp:+.2f} dB (goal >= +1 dB): {ok[mp - cp >= 1]}.",
+        f"- SAM {ms:.2f} deg vs copy {cs:.2f} and network {ns:.2f}: "
+        f"{ok[ms < cs and ms < ns]}.",
+        f"- Seam: mean step across the fill edge {mseam:.2f} x the truth's (goal <= 1.5): "
+        f"{ok[mseam <= 1.5]}.",
+        "",
+        f"Command: `.venv/bin/python scripts/reference_eval.py --max-gap {gap}` (CPU; the "
+        "network is the shipped demonstrator with SAR input zero).",
+    ]
+
+
+def update_docs(block: List[str]) -> None:
+    path = ROOT / "README.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- reference_eval:summary -->", "<!-- /reference_eval -->"
+    head, rest = text.split(start)
+    _, tail = rest.split(end)
+    path.write_text(head + start + "\n" + "\n".join(block) + "\n" + end + tail,
+                    encoding="utf-8")
+
+
+def picture(path: Path) -> None:
+    """The README picture, through the engine (see the module docstring)."""
+    import shutil
+    import tempfile
+
+    from PIL import Image, ImageDraw
+
+    from mmcanet_core.inference import predict_raster
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        target = Path(shutil.copy(next(SERIES.glob("*_2018-07-05_*")), tmp / "2018-07-05.tif"))
+        ref = Path(shutil.copy(next(SERIES.glob("*_2018-06-25_*")), tmp / "2018-06-25.tif"))
+        with rasterio.open(target) as ds:
+            profile = dict(ds.profile, count=2, dtype="float32")
+        with rasterio.open(tmp / "sar.tif", "w", **profile) as out:  # no SAR in this set
+            out.write(np.stack([np.full((256, 256), -10.0), np.full((256, 256), -17.0)])
+                      .astype(np.float32))
+        result = predict_raster(tmp / "sar.tif", target, tmp / "out.tif", weights=WEIGHTS,
+                                device="cpu", references=[ref],
+                                source_output=tmp / "source.tif")
+        print("\n".join(result.log), file=sys.stderr)
+        cloudy, other = _rgb(target), _rgb(ref)
+        with rasterio.open(tmp / "out.tif") as ds:
+            filled = _stretch(ds.read().astype(np.float32))
+        with rasterio.open(tmp / "source.tif") as ds:
+            codes = ds.read(1)
+    copy = np.where((codes > 0)[..., None], other, cloudy)
+    source = np.zeros(codes.shape + (3,), np.uint8)
+    source[codes == 1], source[codes == 254] = (60, 140, 230), (230, 80, 60)
+    titles = ["cloudy 2018-07-05", "other date 2018-06-25", "plain copy (no matching, no feather)",
+              "matched fill (the engine's output)",
+              "source: blue other date, red network"]
+    panels = [Image.fromarray(a).resize((384, 384), Image.NEAREST)
+              for a in (cloudy, other, copy, filled, source)]
+    sheet = Image.new("RGB", (384 * 5 + 8 * 4, 384 + 24), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i, (panel, title) in enumerate(zip(panels, titles)):
+        sheet.paste(panel, (i * 392, 24))
+        draw.text((i * 392 + 4, 5), title, fill="black")
+    sheet.save(path)
+
+
+def _stretch(rgb: np.ndarray) -> np.ndarray:
+    """(3, H, W) DN -> (H, W, 3) uint8, one fixed stretch for every panel."""
+    return np.clip(rgb / 2500 * 255, 0, 255).astype(np.uint8).transpose(1, 2, 0)
+
+
+def _rgb(path: Path) -> np.ndarray:
+    with rasterio.open(path) as ds:
+        return _stretch(ds.read([4, 3, 2]).astype(np.float32))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="report", choices=["tune", "report", "all"])
     parser.add_argument("--block", type=int, default=None)
     parser.add_argument("--max-gap", type=int, default=30)
     parser.add_argument("--no-network", action="store_true")
+    parser.add_argument("--picture", type=Path, help="write the README picture here and stop")
+    parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args(argv)
+    if args.picture:
+        picture(args.picture)
+        return 0
     from mmcanet_core.clouds.reference import BLOCK
 
     lines = run(args.split, args.block or BLOCK, args.max_gap, not args.no_network)
+    if not args.no_network and args.split == "report":
+        lines += [""] + summary(lines, args.max_gap)
     print("\n".join(lines))
+    if args.update_docs:
+        update_docs(lines)
     return 0
 
 
