@@ -151,7 +151,8 @@ def predict_raster(
     scene, outputs, coverage, cache, masking = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, say)
-    refill = _plan_references(references, source_output, optical_path, masking, outputs, say)
+    refill = _plan_references(references, source_output, optical_path, masking, outputs, say,
+                              model_rgb(scene.bands, net.metadata))
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _prepare_network(net, tile, compile, say)
@@ -387,13 +388,13 @@ def _check_source_output(source_output, output: Path, options: MaskOptions, read
 
 
 def _plan_references(references, source_output, optical_path, masking: Optional[Masking],
-                     outputs: List[Output], say) -> Optional[Refill]:
+                     outputs: List[Output], say, rgb) -> Optional[Refill]:
     """The references checked and ordered (:func:`mmcanet_core.clouds.refill.plan_references`);
     the source output added to ``outputs``."""
     if not references and source_output is None:
         return None
     with raster.open_raster(optical_path, "optical") as optical:
-        refill = plan_references(references, optical, masking, source_output, say)
+        refill = plan_references(references, optical, masking, source_output, say, rgb)
         outputs += [o for o in [refill.output(optical)] if o is not None]
     return refill
 

@@ -92,12 +92,15 @@ def filled(scene, tmp_path_factory):
     return folder, run(scene, folder, source_output=folder / "source.tif")
 
 
-def _whole_scene_fill(target: Path, ref: Path):
+def _whole_scene_fill(target: Path, ref: Path, user_mask=None):
     """Independently, in one piece: the target's weight and the reference matched on the
-    pixels clear in both, as the module docstring of clouds/refill.py describes."""
+    pixels clear in both, as the module docstring of clouds/refill.py describes (the target's
+    classes from ``user_mask``, (H, W) bool cloud, when given)."""
     window = Window(0, 0, 256, 256)
     with rasterio.open(target) as t, rasterio.open(ref) as r:
         t_classes = cloudmask.classify(raster.read_optical(t, window, cloudmask.MASK_BANDS))
+        if user_mask is not None:
+            t_classes = np.where(user_mask, cloudmask.CLOUD, cloudmask.CLEAR)
         r_classes = cloudmask.classify(raster.read_optical(r, window, cloudmask.MASK_BANDS))
         t_rgb, r_rgb = raster.read_optical(t, window, RGB), raster.read_optical(r, window, RGB)
     weight = feather_weight(np.isin(t_classes, (cloudmask.CLOUD, cloudmask.SHADOW)))
@@ -191,7 +194,6 @@ def test_references_are_inputs_never_overwritten(scene, tmp_path):
 @pytest.mark.parametrize("case, match", [
     ("source without reference", "source output needs at least one reference"),
     ("raw", "do nothing with --raw"),
-    ("user mask", "leave out --mask"),
     ("band count", "has 3 band.*same bands"),
     ("disjoint", "does not overlap"),
     ("source is the output", "source output .* another output"),
@@ -203,12 +205,6 @@ def test_bad_references_fail_before_any_work(scene, tmp_path, case, match):
         kwargs.update(references=[], source_output=tmp_path / "s.tif")
     elif case == "raw":
         kwargs.update(raw=True)
-    elif case == "user mask":
-        with rasterio.open(target) as src:
-            profile = dict(src.profile, count=1, dtype="uint8")
-        with rasterio.open(tmp_path / "mask.tif", "w", **profile) as out:
-            out.write(np.zeros((1, 256, 256), np.uint8))
-        kwargs.update(mask=tmp_path / "mask.tif")
     elif case == "source is the output":
         kwargs.update(source_output=tmp_path / "out.tif")
     else:
@@ -228,6 +224,31 @@ def test_bad_references_fail_before_any_work(scene, tmp_path, case, match):
         predict_raster(sar, target, tmp_path / "out.tif", **kwargs)
     assert not (tmp_path / "out.tif").exists() and not (tmp_path / "s.tif").exists()
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_a_user_mask_on_the_target_with_references(scene, tmp_path):
+    """The target's clouds from the user's mask (a square), the references' own clouds from
+    the automatic mask: the square is filled from the nearest clear date, the rest is input."""
+    sar, target, refs = scene
+    with rasterio.open(target) as src:
+        profile = dict(src.profile, count=1, dtype="uint8")
+    square = np.zeros((256, 256), np.uint8)
+    square[100:160, 40:120] = 1
+    with rasterio.open(tmp_path / "mask.tif", "w", **profile) as out:
+        out.write(square[None])
+    result = run(scene, tmp_path, mask=tmp_path / "mask.tif",
+                 source_output=tmp_path / "source.tif")
+    source = _read(tmp_path / "source.tif")[0]
+    weight = feather_weight(square.astype(bool))
+    assert np.array_equal(source == 0, weight == 0)
+    assert (source[square == 1] == 1).mean() > 0.95  # 2018-06-25 is clear there
+    # The fit takes every pixel outside the user's square as clear in the target (also the
+    # real clouds the automatic mask would have found), as the user's mask says.
+    _, _, matched = _whole_scene_fill(target, refs[1], square == 1)
+    full = (source == 1) & (weight == 1)
+    expected = np.clip(np.round(matched[:, full]), 0, 65535)
+    assert np.abs(_read(tmp_path / "out.tif")[:, full].astype(float) - expected).max() <= 1
+    assert result.mask == "user"
 
 
 def test_cancel_during_the_first_pass_leaves_nothing(scene, tmp_path):

@@ -4,12 +4,14 @@ reference is clear.
 
 1. **Before any work** (:func:`plan_references`, calling thread): every reference is opened and
    checked (the target's band count, overlapping the target, its own value scale and automatic
-   mask), dated (file name or metadata) and put in the order it is tried.
+   mask: the target's, or chosen for the references when the target has a user's mask), dated
+   (file name or metadata) and put in the order it is tried.
 2. **First pass** (:meth:`Refill.fit`, calling thread, before the tiles): rows of blocks of the
    target and of each reference (resampled onto the target grid, bilinear) are read once; the
    pixels clear in both (the target's composite weight 0 and mask clear, the reference's mask
    clear and :attr:`~mmcanet_core.clouds.masking.MaskOptions.dilate` px from its clouds) feed
-   the per-block robust fit. Memory: one row of blocks of the scene's width, and the block sums.
+   the per-block robust fit. Memory: one window of a row of blocks and :data:`CHUNK` columns
+   at a time (with the masks' margins), and the block sums.
 3. **Reader thread** (:class:`RefillStep`, wrapping the mask's strip step): where the target's
    weight is above 0, the first reference clear there gives its matched value (``"reference"``
    layer, the target's scale) and its number (``"refsource"``, 1..N; 0 none); the network is
@@ -20,7 +22,8 @@ reference is clear.
 """
 
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -28,7 +31,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from mmcanet_core.clouds import cloudmask, composite
-from mmcanet_core.clouds.cloudmask import CLEAR, CLOUD, NODATA, SHADOW
+from mmcanet_core.clouds.cloudmask import CLEAR, CLOUD, NODATA, SHADOW, MaskPlan
 from mmcanet_core.clouds.masking import Masking
 from mmcanet_core.clouds.reference import (
     SOURCE_INPUT,
@@ -39,6 +42,7 @@ from mmcanet_core.clouds.reference import (
     acquisition_date,
     order_references,
 )
+from mmcanet_core.clouds.usermask import UserMask
 from mmcanet_core.engine import raster
 from mmcanet_core.engine.scene import Layers, Output, Strip
 from mmcanet_core.errors import InferenceCancelled, InferenceError
@@ -71,6 +75,7 @@ class Refill:
 
     masking: Masking
     references: List[Reference]
+    plan: MaskPlan  # the references' automatic mask (the target's, or chosen for them)
     source_output: Optional[str] = None
     counts: np.ndarray = field(default_factory=lambda: np.zeros(256, np.int64))  # per code
 
@@ -84,10 +89,10 @@ class Refill:
         pixels are dropped, with a line in the log)."""
         import rasterio
 
-        with rasterio.open(optical_path) as optical:
-            target = _TargetReader(self.masking, optical, height, width)
+        with rasterio.open(optical_path) as optical, \
+                _TargetReader(self.masking, optical, height, width) as target:
             for ref in self.references:
-                with _ReferenceReader(ref, self.masking, optical) as reader:
+                with _ReferenceReader(ref, self, optical) as reader:
                     ref.matching = _fit_one(target, reader, height, width, is_cancelled)
                 if ref.matching is None:
                     say("reference_unused", path=ref.path)
@@ -154,9 +159,12 @@ class Refill:
 
 
 def plan_references(paths: Sequence, optical, masking: Optional[Masking],
-                    source_output, say) -> Optional[Refill]:
+                    source_output, say, rgb: Optional[Sequence[int]] = None
+                    ) -> Optional[Refill]:
     """Check the references before any work (calling thread, ``optical`` open) and order them;
-    None when there are none. :class:`InferenceError` names the problem and the fix."""
+    None when there are none. ``rgb``: the file's bands holding B4, B3, B2, for the references'
+    automatic mask when the target has a user's mask. :class:`InferenceError` names the problem
+    and the fix."""
     paths = [str(p) for p in paths or ()]
     if not paths:
         if source_output is not None:
@@ -166,10 +174,8 @@ def plan_references(paths: Sequence, optical, masking: Optional[Masking],
     if masking is None or not masking.compositing:
         raise InferenceError("references fill the clouds of the composite; they do nothing with "
                              "--raw. Leave out --raw, or the references.")
-    if masking.plan is None:
-        raise InferenceError("references need the automatic cloud mask (their own clouds are "
-                             "found with it); leave out --mask when giving references.")
-    refs = [_check_reference(p, optical, masking) for p in paths]
+    plan = masking.plan or _reference_plan(optical.count, rgb, masking.options.shadows)
+    refs = [_check_reference(p, optical, masking, plan) for p in paths]
     target = acquisition_date(optical.name, optical.tags())
     order, by = order_references(target, [(r.path, r.date) for r in refs])
     refs = [refs[i] for i in order]
@@ -177,10 +183,24 @@ def plan_references(paths: Sequence, optical, masking: Optional[Masking],
                                            f" ({(r.date - target).days:+d} d)") for r in refs)
     say("references", count=len(refs), by=by, order=names,
         by_text="nearest date first" if by == "date" else "in the order given")
-    return Refill(masking, refs, source_output)
+    return Refill(masking, refs, plan, source_output)
 
 
-def _check_reference(path: str, optical, masking: Masking) -> Reference:
+def _reference_plan(count: int, rgb, shadows: bool) -> MaskPlan:
+    """The references' automatic mask when the target has a user's mask."""
+    try:
+        plan = cloudmask.plan_mask(count, rgb)
+    except InferenceError:
+        raise InferenceError(
+            f"the references' own clouds are found with the automatic mask, which needs the 13 "
+            f"L1C bands or B4, B3, B2; these files have {count} band(s). Leave out the "
+            "references.") from None
+    if plan.kind == "l1c" and not shadows:
+        plan = replace(plan, classify=partial(cloudmask.classify, shadows=False))
+    return plan
+
+
+def _check_reference(path: str, optical, masking: Masking, plan: MaskPlan) -> Reference:
     with raster.open_raster(path, "reference") as ref:
         name = f"reference raster {ref.name}"
         if ref.count != optical.count:
@@ -192,17 +212,29 @@ def _check_reference(path: str, optical, masking: Masking) -> Reference:
         except InferenceError:
             raise InferenceError(f"{name} does not overlap the optical raster {optical.name}; "
                                  "pass another date of the same place.") from None
-        bands = sorted(set(masking.bands) | set(masking.plan.bands))
+        bands = sorted(set(masking.bands) | set(plan.bands))
         scale = detect_optical_scale(raster.read_sample(ref, bands), ref.dtypes[0], ref.nodata,
                                      "auto", ref.tags(), name)
         return Reference(str(path), scale, acquisition_date(ref.name, ref.tags()))
 
 
 class _TargetReader:
-    """The target's values (network bands, as stored, NaN invalid) and its clear pixels."""
+    """The target's values (network bands, as stored, NaN invalid) and its clear pixels (its
+    automatic mask or the user's). A context manager (a user's mask is opened)."""
 
     def __init__(self, masking: Masking, optical, height: int, width: int):
         self.masking, self.optical, self.height, self.width = masking, optical, height, width
+        self.user: Optional[UserMask] = None
+
+    def __enter__(self) -> "_TargetReader":
+        options = self.masking.options
+        if self.masking.plan is None:
+            self.user = UserMask(options.mask, self.optical, options.mask_values)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.user is not None:
+            self.user.close()
 
     def values(self, window: Window) -> np.ndarray:
         return raster.read_optical(self.optical, window, self.masking.bands)
@@ -210,25 +242,34 @@ class _TargetReader:
     def clear(self, window: Window) -> np.ndarray:
         """(h, w) bool: mask clear and composite weight 0 (beyond the feathered edge)."""
         m = self.masking
+        grown, crop = cloudmask.padded(window, m.options.dilate + m.options.feather,
+                                       self.height, self.width)
+        classes = self._classes(grown)
+        weight = composite.feather_weight(np.isin(classes, (CLOUD, SHADOW)), m.options.dilate,
+                                          m.options.feather)
+        return ((classes == CLEAR) & (weight == 0))[crop]
+
+    def _classes(self, window: Window) -> np.ndarray:
+        m = self.masking
+        if self.user is not None:
+            valid = np.isfinite(self.values(window)).all(axis=0)
+            classes = np.where(self.user.read(window), CLOUD, CLEAR).astype(np.uint8)
+            classes[~valid] = NODATA
+            return classes
 
         def dn(w: Window) -> np.ndarray:
             values = raster.read_optical(self.optical, w, m.plan.bands)
             return values if m.scale is None else m.scale.to_dn(values)
 
-        grown, crop = cloudmask.padded(window, m.options.dilate + m.options.feather,
-                                       self.height, self.width)
-        classes = cloudmask.mask_window(dn, grown, self.height, self.width, m.plan)
-        weight = composite.feather_weight(np.isin(classes, (CLOUD, SHADOW)), m.options.dilate,
-                                          m.options.feather)
-        return ((classes == CLEAR) & (weight == 0))[crop]
+        return cloudmask.mask_window(dn, window, self.height, self.width, m.plan)
 
 
 class _ReferenceReader:
     """One reference on the target grid: values of the network bands (as stored) and its clear
     pixels (automatic mask clear, ``dilate`` px from its clouds). A context manager."""
 
-    def __init__(self, ref: Reference, masking: Masking, optical):
-        self.ref, self.masking, self.optical = ref, masking, optical
+    def __init__(self, ref: Reference, refill: "Refill", optical):
+        self.ref, self.masking, self.plan, self.optical = ref, refill.masking, refill.plan, optical
         self.height, self.width = optical.height, optical.width
         self.stack = ExitStack()
 
@@ -246,7 +287,7 @@ class _ReferenceReader:
         return raster.optical_as_float(data, self.nodata)
 
     def clear(self, window: Window) -> np.ndarray:
-        plan, dilate = self.masking.plan, self.masking.options.dilate
+        plan, dilate = self.plan, self.masking.options.dilate
 
         def dn(w: Window) -> np.ndarray:
             data = raster.optical_as_float(self.grid.read(list(plan.bands), window=w),
@@ -293,8 +334,7 @@ class RefillStep:
 
         self.stack.enter_context(self.mask_step)
         optical = self.stack.enter_context(rasterio.open(self.mask_step.optical_path))
-        self.readers = [self.stack.enter_context(_ReferenceReader(r, self.refill.masking,
-                                                                  optical))
+        self.readers = [self.stack.enter_context(_ReferenceReader(r, self.refill, optical))
                         for r in self.refill.references]
         return self
 
