@@ -156,8 +156,9 @@ def predict_raster(
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _prepare_network(net, tile, compile, say)
-    if refill is not None:
-        refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
+    if refill is not None:  # the first pass, under the engine's GDAL block cache bound
+        with rasterio.Env(GDAL_CACHEMAX=cache):
+            refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
     ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled, refill)
     seconds = time.perf_counter() - started
     if ran < plan.total:
