@@ -58,6 +58,7 @@ dependency; an s2cloudless (or Fmask, or L2A SCL) mask can be passed as a user m
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
@@ -72,17 +73,25 @@ MASK_BANDS: Tuple[int, ...] = (1, 2, 3, 4, 8, 11, 12)
 _B1, _B2, _B3, _B4, _B8, _B10, _B11 = range(7)  # positions in a MASK_BANDS stack
 
 CLOUD_THRESHOLD = 0.2
+#: Automatic mask methods: the default adds a cirrus test and a texture veto to the GEE score.
+METHODS = ("cirrus-texture", "gee")
+DEFAULT_METHOD = METHODS[0]
+#: B10 (cirrus) reflectance ramp, low -> high: score 0.2 (cloud) from B10 = 0.024.
+CIRRUS_RAMP = (0.02, 0.04)
+#: Visible texture (coefficient of variation over 5 x 5) ramp, high (score 0) -> low (score 1).
+TEXTURE_RAMP = (0.25, 0.1)
 #: (B8 + B11) / 2 reflectance below which a pixel is dark enough to be shadow.
 SHADOW_DARK = 0.12
 #: Shadow only within this many pixels (Euclidean) of a cloud pixel.
 SHADOW_REACH = 32
-_CLOSING, _BOX, _MAJORITY = 5, 7, 5
-#: Context pixels the cloud score needs around a window: closing (2 + 2) + box mean (3).
-SCORE_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
+_CLOSING, _BOX, _MAJORITY, _TEXTURE = 5, 7, 5, 5
+#: Context pixels the cloud score needs around a window: texture (2) + closing (2 + 2) + box
+#: mean (3).
+SCORE_MARGIN = _TEXTURE // 2 + 2 * (_CLOSING // 2) + _BOX // 2
 #: Context pixels :func:`classify` needs on every side of a window (cloud, then shadow reach).
 MASK_MARGIN = SCORE_MARGIN + SHADOW_REACH
-#: Context pixels :func:`classify_rgb` needs.
-RGB_MARGIN = SCORE_MARGIN
+#: Context pixels :func:`classify_rgb` needs (no texture test): closing (2 + 2) + box mean (3).
+RGB_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
 
 
 def _rescale(x: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -115,14 +124,43 @@ def _reflectance(dn: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return np.nan_to_num(dn) / 10000.0, valid
 
 
-def cloud_score(bands: np.ndarray) -> np.ndarray:
-    """(7, H, W) DN in :data:`MASK_BANDS` order -> (H, W) GEE cloud score in [1e-5, 1]."""
-    r, _ = _reflectance(bands)
+def _texture(visible: np.ndarray) -> np.ndarray:
+    """(H, W) coefficient of variation of ``visible`` over :data:`_TEXTURE` x :data:`_TEXTURE`."""
+    mean = _box_mean(visible, _TEXTURE)
+    spread = np.sqrt(np.maximum(_box_mean(visible * visible, _TEXTURE) - mean * mean, 0.0))
+    return spread / np.maximum(mean, 1e-3)
+
+
+def gee_tests(r: np.ndarray) -> np.ndarray:
+    """(7, H, W) reflectance -> (H, W) per-pixel GEE score (before closing and mean)."""
     score = np.minimum(1.0, _rescale(r[_B2], 0.1, 0.5))
     score = np.minimum(score, _rescale(r[_B1], 0.1, 0.3))
     score = np.minimum(score, _rescale(r[_B1] + r[_B10], 0.15, 0.2))
     score = np.minimum(score, _rescale(r[_B4] + r[_B3] + r[_B2], 0.2, 0.8))
-    score = np.minimum(score, _rescale(_normalized_difference(r[_B3], r[_B11]), 0.8, 0.6))
+    return np.minimum(score, _not_snow(r))
+
+
+def _not_snow(r: np.ndarray) -> np.ndarray:
+    return _rescale(_normalized_difference(r[_B3], r[_B11]), 0.8, 0.6)
+
+
+def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
+    """(7, H, W) DN in :data:`MASK_BANDS` order -> (H, W) cloud score in [1e-5, 1].
+
+    ``"gee"``: the published GEE score. ``"cirrus-texture"`` (default): the GEE tests vetoed
+    where the visible bands are textured (roofs, quarries: coefficient of variation of
+    B4 + B3 + B2 over 5 x 5 from :data:`TEXTURE_RAMP` high to low), or the cirrus test
+    (B10 in :data:`CIRRUS_RAMP`, not snow) where that is higher (thin cirrus and haze).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown mask method {method!r}; choose from {', '.join(METHODS)}")
+    r, _ = _reflectance(bands)
+    score = gee_tests(r)
+    if method == "cirrus-texture":
+        texture = _texture(r[_B4] + r[_B3] + r[_B2])
+        score = np.minimum(score, _rescale(texture, *TEXTURE_RAMP))
+        cirrus = np.minimum(_rescale(r[_B10], *CIRRUS_RAMP), _not_snow(r))
+        score = np.maximum(score, cirrus)
     return _smooth_score(score.astype(np.float32))
 
 
@@ -154,15 +192,15 @@ def near(mask: np.ndarray, reach: float) -> np.ndarray:
 
 
 def classify(bands: np.ndarray, *, shadows: bool = True,
-             threshold: float = CLOUD_THRESHOLD) -> np.ndarray:
+             threshold: float = CLOUD_THRESHOLD, method: str = DEFAULT_METHOD) -> np.ndarray:
     """(7, H, W) L1C DN in :data:`MASK_BANDS` order (NaN = invalid) -> (H, W) uint8 classes;
-    cloud where the score is at least ``threshold``."""
+    cloud where the ``method``'s score (:func:`cloud_score`) is at least ``threshold``."""
     bands = np.asarray(bands)
     if bands.ndim != 3 or bands.shape[0] != len(MASK_BANDS):
         raise ValueError(f"the mask needs the 7 bands B1, B2, B3, B4, B8, B10, B11 of L1C "
                          f"(7, H, W), got {bands.shape}")
     _, valid = _reflectance(bands)
-    cloud = (cloud_score(bands) >= threshold) & valid
+    cloud = (cloud_score(bands, method) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
         shadow = shadow_candidates(bands) & near(cloud, SHADOW_REACH) & ~cloud & valid
@@ -182,12 +220,13 @@ def classify_rgb(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-def classify_l1c(dn: np.ndarray, *, shadows: bool = True) -> np.ndarray:
+def classify_l1c(dn: np.ndarray, *, shadows: bool = True,
+                 method: str = DEFAULT_METHOD) -> np.ndarray:
     """(13, H, W) L1C DN (B1..B12 with B8A) -> (H, W) uint8 classes (see :func:`classify`)."""
     dn = np.asarray(dn)
     if dn.ndim != 3 or dn.shape[0] != 13:
         raise ValueError(f"the L1C mask needs all 13 bands (13, H, W), got {dn.shape}")
-    return classify(dn[[b - 1 for b in MASK_BANDS]], shadows=shadows)
+    return classify(dn[[b - 1 for b in MASK_BANDS]], shadows=shadows, method=method)
 
 
 @dataclass(frozen=True)
@@ -200,15 +239,20 @@ class MaskPlan:
     kind: str  # "l1c" (cloud + shadow) or "rgb" (cloud only)
 
 
-def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None) -> MaskPlan:
+def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None,
+              method: str = DEFAULT_METHOD) -> MaskPlan:
     """The automatic mask for an optical file of ``band_count`` bands.
 
-    13 bands: the full L1C test. Otherwise ``rgb``, the file's 1-based bands holding B4, B3, B2
-    (e.g. (1, 2, 3) for an RGB file), gives the cloud-only RGB test. Neither:
+    13 bands: the full L1C test with ``method`` (:data:`METHODS`). Otherwise ``rgb``, the
+    file's 1-based bands holding B4, B3, B2 (e.g. (1, 2, 3) for an RGB file), gives the
+    cloud-only RGB test. Neither:
     :class:`~mmcanet_core.errors.InferenceError` naming the two ways out.
     """
     if band_count == 13:
-        return MaskPlan(MASK_BANDS, classify, MASK_MARGIN, "l1c")
+        if method not in METHODS:
+            raise InferenceError(f"unknown mask method {method!r}; choose from "
+                                 f"{', '.join(METHODS)}")
+        return MaskPlan(MASK_BANDS, partial(classify, method=method), MASK_MARGIN, "l1c")
     if rgb is not None and len(rgb) == 3 and all(1 <= int(b) <= band_count for b in rgb):
         return MaskPlan(tuple(int(b) for b in rgb), classify_rgb, RGB_MARGIN, "rgb")
     raise InferenceError(
