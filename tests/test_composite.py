@@ -136,7 +136,8 @@ def test_clear_pixels_are_bit_identical_and_cloud_is_the_raw_output(scene, mask,
 @pytest.mark.parametrize("dtype, nodata, value, expected", [
     ("uint16", 0, 0.0, 1), ("uint16", None, 0.2, 1), ("uint16", 65535, 70000.0, 65534),
     ("uint16", 100, 100.3, 101), ("int16", 0, -5.0, 1), ("int16", -9999, -5.0, 0),
-    ("int16", 0, 40000.0, 32767), ("float32", 0.0, 0.0, float(np.nextafter(np.float32(0), np.float32(1)))),
+    ("int16", 0, 40000.0, 32767),
+    ("float32", 0.0, 0.0, float(np.nextafter(np.float32(0), np.float32(1)))),
     ("float32", float("nan"), -2.0, 0.0), ("float32", -9999.0, 12.25, 12.25),
 ])
 def test_valid_network_values_never_read_as_nodata(dtype, nodata, value, expected):

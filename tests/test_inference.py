@@ -151,7 +151,7 @@ def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
                             overlap=32, batch_size=4, progress=lambda d, t: seen.append((d, t)))
     with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
         assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
-        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata == 0
+        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata is None  # as the input
         assert out.descriptions[0].startswith("B4") and out.descriptions[2].startswith("B2")
         assert out.profile["compress"] == "deflate"
         data = out.read()

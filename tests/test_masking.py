@@ -293,3 +293,49 @@ def test_cli_mask_options_and_the_rgb_fallback(tmp_path, tiny_weights, capsys):
                           str(tmp_path / "mask.tif"), "--mask-values", "scl"]) == 2
     assert "only 0 and 1" in capsys.readouterr().err
     assert not (tmp_path / "bad.tif").exists()
+
+
+class ZeroNet(ConvNet):
+    """A stand-in network whose output is 0 DN everywhere (real networks give 0 and below)."""
+
+    def forward(self, sar, optical):
+        return torch.zeros_like(optical) + 0.0 * self.conv(torch.cat([sar, optical], 1))
+
+
+def _holes(output, optical):
+    """Pixels valid in the input's B4, B3, B2 (as the engine reads them: declared nodata, or 0
+    in all three where none is declared, is invalid) that the output marks as nodata in any band
+    (its declared nodata, or 0 in every band where it declares none)."""
+    with rasterio.open(optical) as src, rasterio.open(output) as out:
+        valid = np.isfinite(raster.read_optical(src, Window(0, 0, src.width, src.height),
+                                                (4, 3, 2))).all(axis=0)
+        data, nodata = out.read(), out.nodata
+    hole = (data == 0).all(axis=0) if nodata is None else (data == nodata).any(axis=0)
+    return int(np.count_nonzero(hole & valid)), nodata, data[:, valid]
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_no_valid_pixel_comes_back_as_nodata(floods, tmp_path, raw):
+    """Issues 20 and 24: network values of 0 DN and valid input zeros never become holes. The
+    summer patch (uint16, no declared nodata) holds valid 0 values; the chip is int16 with
+    nodata 0, where 0 is not the dtype's minimum."""
+    sar, cloudy = (SEN12MSCR / p for p in SUMMER)
+    with rasterio.open(cloudy) as src:  # valid zeros: B4, B3, B2 less their 5th percentile
+        data, profile = src.read(), src.profile
+    for band in RGB:
+        data[band] -= np.minimum(data[band], np.percentile(data[band], 5).astype(data.dtype))
+    with rasterio.open(tmp_path / "zeros.tif", "w", **profile) as dst:
+        dst.write(data)
+    zeros = int(np.count_nonzero((data[RGB] == 0).any(axis=0)))
+    assert profile["nodata"] is None and zeros > 3000  # not vacuous: valid zeros are there
+    summer = (sar, tmp_path / "zeros.tif")
+    for name, (sar, optical) in {"summer": summer, "floods": floods}.items():
+        out = tmp_path / f"{name}.tif"
+        predict_raster(sar, optical, out, model=ZeroNet().eval(), tile=64, overlap=16,
+                       device="cpu", raw=raw)
+        holes, nodata, written = _holes(out, optical)
+        with rasterio.open(optical) as src:
+            assert nodata == src.nodata or (nodata is None and src.nodata is None), name
+        assert holes == 0, (name, holes)
+        if raw:  # every valid pixel is the network's: 0 DN written as 1 DN
+            assert written.min() == 1 == written.max(), name
