@@ -74,22 +74,28 @@ _B1, _B2, _B3, _B4, _B8, _B10, _B11 = range(7)  # positions in a MASK_BANDS stac
 
 CLOUD_THRESHOLD = 0.2
 #: Automatic mask methods: the default adds a cirrus test and a texture veto to the GEE score.
-METHODS = ("cirrus-texture", "gee")
+METHODS = ("swir-cirrus", "gee")
 DEFAULT_METHOD = METHODS[0]
 #: B10 (cirrus) reflectance ramp, low -> high: score 0.2 (cloud) from B10 = 0.024.
 CIRRUS_RAMP = (0.02, 0.04)
 #: Visible texture (coefficient of variation over 5 x 5) ramp, high (score 0) -> low (score 1).
 TEXTURE_RAMP = (0.25, 0.1)
+#: B11 / B2 (SWIR over blue) ramp, high (score 0: bright ground) -> low (score 1: cloud).
+SWIR_RAMP = (1.4, 1.2)
 #: (B8 + B11) / 2 reflectance below which a pixel is dark enough to be shadow.
 SHADOW_DARK = 0.12
 #: Shadow only within this many pixels (Euclidean) of a cloud pixel.
 SHADOW_REACH = 32
+#: Only clouds holding a _CORE x _CORE square of cloud pixels cast shadow (binary opening): a
+#: few false cloud pixels on clear ground no longer bring 30 px of "shadow" around them.
+_CORE = 5
 _CLOSING, _BOX, _MAJORITY, _TEXTURE = 5, 7, 5, 5
 #: Context pixels the cloud score needs around a window: texture (2) + closing (2 + 2) + box
 #: mean (3).
 SCORE_MARGIN = _TEXTURE // 2 + 2 * (_CLOSING // 2) + _BOX // 2
-#: Context pixels :func:`classify` needs on every side of a window (cloud, then shadow reach).
-MASK_MARGIN = SCORE_MARGIN + SHADOW_REACH
+#: Context pixels :func:`classify` needs on every side of a window (cloud, its core, then
+#: shadow reach).
+MASK_MARGIN = SCORE_MARGIN + 2 * (_CORE // 2) + SHADOW_REACH
 #: Context pixels :func:`classify_rgb` needs (no texture test): closing (2 + 2) + box mean (3).
 RGB_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
 
@@ -147,18 +153,21 @@ def _not_snow(r: np.ndarray) -> np.ndarray:
 def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
     """(7, H, W) DN in :data:`MASK_BANDS` order -> (H, W) cloud score in [1e-5, 1].
 
-    ``"gee"``: the published GEE score. ``"cirrus-texture"`` (default): the GEE tests vetoed
-    where the visible bands are textured (roofs, quarries: coefficient of variation of
-    B4 + B3 + B2 over 5 x 5 from :data:`TEXTURE_RAMP` high to low), or the cirrus test
-    (B10 in :data:`CIRRUS_RAMP`, not snow) where that is higher (thin cirrus and haze).
+    ``"gee"``: the published GEE score. ``"swir-cirrus"`` (default): the GEE tests vetoed
+    where the ground is brighter in SWIR than in blue (soil, sand, roofs: B11 / B2 in
+    :data:`SWIR_RAMP`, high to low) or where the visible bands are textured (coefficient of
+    variation of B4 + B3 + B2 over 5 x 5 in :data:`TEXTURE_RAMP`); or the cirrus test (B10 in
+    :data:`CIRRUS_RAMP`, not snow) where that is higher (thin cirrus and haze).
     """
     if method not in METHODS:
         raise ValueError(f"unknown mask method {method!r}; choose from {', '.join(METHODS)}")
     r, _ = _reflectance(bands)
     score = gee_tests(r)
-    if method == "cirrus-texture":
+    if method == "swir-cirrus":
         texture = _texture(r[_B4] + r[_B3] + r[_B2])
         score = np.minimum(score, _rescale(texture, *TEXTURE_RAMP))
+        swir_blue = r[_B11] / np.maximum(r[_B2], 1e-3)
+        score = np.minimum(score, _rescale(swir_blue, *SWIR_RAMP))
         cirrus = np.minimum(_rescale(r[_B10], *CIRRUS_RAMP), _not_snow(r))
         score = np.maximum(score, cirrus)
     return _smooth_score(score.astype(np.float32))
@@ -203,7 +212,8 @@ def classify(bands: np.ndarray, *, shadows: bool = True,
     cloud = (cloud_score(bands, method) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
-        shadow = shadow_candidates(bands) & near(cloud, SHADOW_REACH) & ~cloud & valid
+        core = ndimage.binary_opening(cloud, structure=np.ones((_CORE, _CORE), bool))
+        shadow = shadow_candidates(bands) & near(core, SHADOW_REACH) & ~cloud & valid
         out[shadow] = SHADOW
     out[~valid] = NODATA
     return out
