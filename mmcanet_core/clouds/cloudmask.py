@@ -82,6 +82,9 @@ CIRRUS_RAMP = (0.02, 0.04)
 TEXTURE_RAMP = (0.25, 0.1)
 #: B11 / B2 (SWIR over blue) ramp, high (score 0: bright ground) -> low (score 1: cloud).
 SWIR_RAMP = (1.4, 1.2)
+#: B1 (aerosol, 60 m) reflectance ramp that lifts the SWIR veto: thick cumulus over farmland
+#: also has B11 / B2 near 1.4, but is bright in B1 over 60 m, which roofs and quarries are not.
+B1_ESCAPE = (0.22, 0.32)
 #: (B8 + B11) / 2 reflectance below which a pixel is dark enough to be shadow.
 SHADOW_DARK = 0.12
 #: Shadow only within this many pixels (Euclidean) of a cloud pixel.
@@ -155,9 +158,10 @@ def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
 
     ``"gee"``: the published GEE score. ``"swir-cirrus"`` (default): the GEE tests vetoed
     where the ground is brighter in SWIR than in blue (soil, sand, roofs: B11 / B2 in
-    :data:`SWIR_RAMP`, high to low) or where the visible bands are textured (coefficient of
-    variation of B4 + B3 + B2 over 5 x 5 in :data:`TEXTURE_RAMP`); or the cirrus test (B10 in
-    :data:`CIRRUS_RAMP`, not snow) where that is higher (thin cirrus and haze).
+    :data:`SWIR_RAMP`, high to low) unless bright in B1 (:data:`B1_ESCAPE`), or where the
+    visible bands are textured (coefficient of variation of B4 + B3 + B2 over 5 x 5 in
+    :data:`TEXTURE_RAMP`); or the cirrus test (B10 in :data:`CIRRUS_RAMP`, not snow) where that
+    is higher (thin cirrus and haze).
     """
     if method not in METHODS:
         raise ValueError(f"unknown mask method {method!r}; choose from {', '.join(METHODS)}")
@@ -167,7 +171,8 @@ def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
         texture = _texture(r[_B4] + r[_B3] + r[_B2])
         score = np.minimum(score, _rescale(texture, *TEXTURE_RAMP))
         swir_blue = r[_B11] / np.maximum(r[_B2], 1e-3)
-        score = np.minimum(score, _rescale(swir_blue, *SWIR_RAMP))
+        veto = np.maximum(_rescale(swir_blue, *SWIR_RAMP), _rescale(r[_B1], *B1_ESCAPE))
+        score = np.minimum(score, veto)
         cirrus = np.minimum(_rescale(r[_B10], *CIRRUS_RAMP), _not_snow(r))
         score = np.maximum(score, cirrus)
     return _smooth_score(score.astype(np.float32))
