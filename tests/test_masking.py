@@ -70,8 +70,9 @@ def whole_scene_classes(path, bands=cloudmask.MASK_BANDS, classify=cloudmask.cla
 
 @pytest.fixture(scope="module")
 def floods():
-    """The real Sen1Floods11 chip: 512 x 512, EPSG:4326, int16 L1C with nodata 0, clouds and
-    shadows over 7 % of it."""
+    """The real Sen1Floods11 chip: 512 x 512, EPSG:4326, int16 L1C with nodata 0, nearly clear:
+    the mask finds cloud and shadow on 1.5 % of it (6.7 % with the GEE score: bright roofs and
+    greenhouses, issue 20)."""
     require_shared_data()
     return FLOODS / "Spain_7370579_S1Hand.tif", FLOODS / "Spain_7370579_S2Hand.tif"
 
@@ -101,7 +102,8 @@ def test_clear_pixels_are_the_input_and_masked_pixels_the_network(floods, floods
     inp, raw, out = read(optical)[RGB], read(folder / "raw.tif"), read(folder / "out.tif")
     assert out.dtype == inp.dtype == np.int16
     clear, full = weight == 0, weight == 1
-    assert 0.5 < clear.mean() < 0.95 and 0.03 < full.mean() < 0.3  # a real partly cloudy chip
+    # A real nearly clear chip: a few light clouds (and bright roofs the mask still takes)
+    assert 0.5 < clear.mean() < 0.99 and 0.005 < full.mean() < 0.3
     assert np.array_equal(out[:, clear], inp[:, clear])  # bit for bit
     assert np.array_equal(out[:, full], raw[:, full])  # the raw network output
     assert (raw[:, clear] != inp[:, clear]).mean() > 0.9  # the network does change them
@@ -130,10 +132,10 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
     valid = classes != cloudmask.NODATA
     assert result.cloud_cover == pytest.approx((classes[valid] == cloudmask.CLOUD).mean())
     assert result.shadow_cover == pytest.approx((classes[valid] == cloudmask.SHADOW).mean())
-    assert result.cloud_cover > 0.02 and result.shadow_cover > 0.01
+    assert result.cloud_cover > 0.005 and result.shadow_cover > 0.003
     assert (result.composited, result.mask, result.mask_path) == (True, "l1c",
                                                                   folder / "mask.tif")
-    assert any("cloud 4.2 %, shadow 2.5 % of valid pixels" in m for m in result.log)
+    assert any("cloud 0.9 %, shadow 0.6 % of valid pixels" in m for m in result.log)
     assert leftovers(folder) == ["mask.tif", "out.tif", "raw.tif", "raw2.tif", "raw_mask.tif"]
 
 
