@@ -135,7 +135,8 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
     assert result.cloud_cover > 0.005 and result.shadow_cover > 0.003
     assert (result.composited, result.mask, result.mask_path) == (True, "l1c",
                                                                   folder / "mask.tif")
-    assert any("cloud 0.9 %, shadow 0.6 % of valid pixels" in m for m in result.log)
+    cover = [e.fields for e in result.events if e.kind == "cover"]
+    assert [(round(c["cloud"], 1), round(c["shadow"], 1)) for c in cover] == [(0.9, 0.6)]
     assert leftovers(folder) == ["mask.tif", "out.tif", "raw.tif", "raw2.tif", "raw_mask.tif"]
 
 
