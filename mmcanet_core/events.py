@@ -45,9 +45,9 @@ TEMPLATES: Dict[str, str] = {
                    "and feathered over {feather} px",
     "mask_rgb": "automatic cloud mask: cloud only, from B4, B3, B2 (bands {bands}; no shadow "
                 "or snow test)",
-    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands",
-    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands (shadows left as "
-                          "they are)",
+    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands (method {method})",
+    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands, method {method} "
+                          "(shadows left as they are)",
     "tiles_skipped": "network ran on {ran} of {total} tiles (the others are clear or nodata)",
     "cover": "cloud {cloud:.1f} %, shadow {shadow:.1f} % of valid pixels",
     "cover_cloud": "cloud {cloud:.1f} % of valid pixels",

@@ -43,7 +43,7 @@ from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.events import Event, Reporter
-from mmcanet_core.options import DEFAULT_TILE, TILE_MULTIPLE
+from mmcanet_core.options import DEFAULT_TILE, MASK_METHODS, TILE_MULTIPLE
 from mmcanet_core.preprocess import S2_BANDS
 from mmcanet_core.safety import checks
 from mmcanet_core.safety.guards import check_free_space, check_output, output_bytes
@@ -87,7 +87,8 @@ def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
-    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    mask_method=MASK_METHODS[0], backend="auto",
     optical_scale="auto", overwrite=False,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
@@ -118,8 +119,10 @@ def predict_raster(
     beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
     (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
-    shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
-    (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
+    shadow; ``mask_method`` (:data:`~mmcanet_core.options.MASK_METHODS`) picks the automatic
+    mask's tests (docs/cloud_mask.md). ``raw=True``: the network output everywhere.
+    ``mask_output``: also write the mask (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata),
+    renamed into place with the output.
     """
     started = time.perf_counter()
     say = Reporter(log, events)
@@ -130,7 +133,7 @@ def predict_raster(
     requested = _band_list(optical_bands)
     parse_mask_values(mask_values)
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
-                          bool(shadows)).check()
+                          bool(shadows), mask_method).check()
     output_path = Path(output_path)
     _check_outputs(output_path, options, [weights, *files_read([sar_path, optical_path, mask])],
                    bool(overwrite))

@@ -9,6 +9,7 @@ matter; the CLI test runs the tiny MMCANet weights.
 
 import sys
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from mmcanet_core.clouds.composite import feather_weight
 from mmcanet_core.engine import raster, tiling
 from mmcanet_core.errors import InferenceError
 from mmcanet_core.inference import predict_raster
+from mmcanet_core.options import MASK_METHODS
 from mmcanet_core.weights.checkpoint import build_metadata
 
 from conftest import SEN12MSCR, SHARED_DATA, require_shared_data
@@ -230,6 +232,7 @@ def five_band(optical, folder):
     ("mask output folder", dict(mask_output="missing/mask.tif"), "does not exist"),
     ("dilate", dict(dilate=-1), "dilate -1 must be a whole number"),
     ("feather", dict(feather=1.5), "feather 1.5 must be a whole number"),
+    ("mask method", dict(mask_method="fmask"), "unknown mask method 'fmask'.*--mask-method"),
 ])
 def test_bad_mask_options_fail_before_any_work_and_leave_nothing(floods, tmp_path, case,
                                                                    changes, message):
@@ -296,6 +299,28 @@ def test_cli_mask_options_and_the_rgb_fallback(tmp_path, tiny_weights, capsys):
                           str(tmp_path / "mask.tif"), "--mask-values", "scl"]) == 2
     assert "only 0 and 1" in capsys.readouterr().err
     assert not (tmp_path / "bad.tif").exists()
+
+
+def test_cli_mask_method_reaches_the_automatic_mask(tmp_path, tiny_weights, capsys):
+    """--mask-method picks the automatic mask's tests (the mask output is that method's mask);
+    the default is the first of options.MASK_METHODS."""
+    require_shared_data()
+    sar, cloudy = SEN12MSCR / SUMMER[0], SEN12MSCR / SUMMER[1]
+    masks = {}
+    for method in (None, *MASK_METHODS):
+        name = method or "default"
+        extra = ["--mask-method", method] if method else []
+        assert main(["predict", "--sar", str(sar), "--optical", str(cloudy), "--weights",
+                     str(tiny_weights), "--tile", "64", "--device", "cpu", "--output",
+                     str(tmp_path / f"{name}.tif"), "--mask-output",
+                     str(tmp_path / f"{name}_mask.tif"), *extra]) == 0
+        assert f"(method {method or MASK_METHODS[0]})" in capsys.readouterr().err
+        masks[name] = read(tmp_path / f"{name}_mask.tif")[0]
+        expected = whole_scene_classes(cloudy, classify=partial(
+            cloudmask.classify, method=method or MASK_METHODS[0]))
+        assert np.array_equal(masks[name], expected), name
+    assert np.array_equal(masks["default"], masks[MASK_METHODS[0]])
+    assert np.any(masks["gee"] != masks["swir-cirrus"])  # not vacuous: the methods differ
 
 
 class ZeroNet(ConvNet):

@@ -66,6 +66,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from mmcanet_core.errors import InferenceError
+from mmcanet_core.options import MASK_METHODS
 
 CLEAR, CLOUD, SHADOW, NODATA = 0, 1, 2, 255
 #: 1-based bands of a 13-band L1C file the full mask reads: B1, B2, B3, B4, B8, B10, B11.
@@ -74,7 +75,7 @@ _B1, _B2, _B3, _B4, _B8, _B10, _B11 = range(7)  # positions in a MASK_BANDS stac
 
 CLOUD_THRESHOLD = 0.2
 #: Automatic mask methods: the default adds a cirrus test and a texture veto to the GEE score.
-METHODS = ("swir-cirrus", "gee")
+METHODS = MASK_METHODS
 DEFAULT_METHOD = METHODS[0]
 #: B10 (cirrus) reflectance ramp, low -> high: score 0.2 (cloud) from B10 = 0.024.
 CIRRUS_RAMP = (0.02, 0.04)
@@ -266,7 +267,7 @@ def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None,
     if band_count == 13:
         if method not in METHODS:
             raise InferenceError(f"unknown mask method {method!r}; choose from "
-                                 f"{', '.join(METHODS)}")
+                                 f"{', '.join(METHODS)} (--mask-method)")
         return MaskPlan(MASK_BANDS, partial(classify, method=method), MASK_MARGIN, "l1c")
     if rgb is not None and len(rgb) == 3 and all(1 <= int(b) <= band_count for b in rgb):
         return MaskPlan(tuple(int(b) for b in rgb), classify_rgb, RGB_MARGIN, "rgb")
