@@ -169,11 +169,14 @@ def test_a_fully_cloudy_patch_equals_the_raw_network_output():
     np.testing.assert_array_equal(out, _expected_raw(network, "uint16", 0))
 
 
-def test_invalid_network_pixels_become_nodata_and_shapes_are_checked(scene, mask):
+def test_without_a_network_value_the_input_stays_and_shapes_are_checked(scene, mask):
+    """Where the network has no value (no SAR), the input pixel stays: never a nodata hole."""
     network = _network(scene)
     network[:, 0, :] = np.nan
+    network[1, 1, :] = np.nan  # one band invalid is the whole pixel invalid
     weight = np.ones(mask.shape, dtype=np.float32)
     out = composite(scene, network, weight, nodata=0)
-    assert np.all(out[:, 0, :] == 0)
+    np.testing.assert_array_equal(out[:, :2, :], scene[:, :2, :])
+    assert (out[:, 2:, :] != scene[:, 2:, :]).mean() > 0.99  # the network elsewhere
     with pytest.raises(ValueError, match="shapes differ"):
         composite(scene, network[:, 1:], weight, 0)
