@@ -710,7 +710,6 @@ def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> 
 def _prepare(config, train_set, device, rank, world, out: Path) -> Run:
     """Model (identity-initialised on request), optimizer, per-step schedule, loss, DDP."""
     from mmcanet_core.models import build_model
-    from mmcanet_core.training.losses import RestorationLoss
     from mmcanet_core.weights.checkpoint import default_optical_bands
 
     if rank == 0:
@@ -720,20 +719,30 @@ def _prepare(config, train_set, device, rank, world, out: Path) -> Run:
     model = build_model(config["model"], **options)
     if config["init"] == "identity":
         identity_init(model)
+    meta = dict(name=config["model"], options=options, trained_on=_trained_on(config, train_set),
+                optical_bands=default_optical_bands(options["in_channels"]),
+                patch_size=int(config["size"] or 256))  # fmt: skip
+    return new_run(config, model, device, rank=rank, world=world, out=out, meta=meta,
+                   steps_per_epoch=_steps_per_epoch(config, train_set, world))  # fmt: skip
+
+
+def new_run(config, model, device, *, rank=0, world=1, out=None, meta=None,
+            steps_per_epoch=1) -> Run:
+    """A :class:`Run` around ``model``: Adam, the per-step lr schedule, AMP settings, the loss,
+    DDP when ``world`` > 1 (also what ``scripts/bench.py --train`` times)."""
+    from mmcanet_core.training.losses import RestorationLoss
+
     model = model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=float(config["lr"]))
-    steps_per_epoch = _steps_per_epoch(config, train_set, world)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(config, steps_per_epoch))
     amp_dtype, scaler = amp_settings(device, bool(config["amp"]))
     net = StageOutputs(model)
     if world > 1:
         net = torch.nn.parallel.DistributedDataParallel(net)
-    meta = dict(name=config["model"], options=options, trained_on=_trained_on(config, train_set),
-                optical_bands=default_optical_bands(options["in_channels"]),
-                patch_size=int(config["size"] or 256))  # fmt: skip
     return Run(config, out, device, rank, world, model, net, optimizer, scheduler, scaler,
                amp_dtype, RestorationLoss(ssim_weight=float(config["ssim_weight"])),
-               steps_per_epoch, meta, writer=_tensorboard(out) if rank == 0 else None)  # fmt: skip
+               steps_per_epoch, meta or {},
+               writer=_tensorboard(out) if rank == 0 and out is not None else None)  # fmt: skip
 
 
 def identity_init(model: torch.nn.Module) -> None:
