@@ -158,7 +158,8 @@ def per_band_table(cases, outputs, models) -> str:
         for _, pred in methods:
             err = pred[:, b] - clear[:, b]
             mse = float(np.mean(err.astype(np.float64) ** 2))
-            cells.append(f"{np.abs(err).mean():.4f} | {min(10 * np.log10(1 / max(mse, 1e-10)), 100):.2f}")
+            psnr = min(10 * np.log10(1 / max(mse, 1e-10)), 100.0)
+            cells.append(f"{np.abs(err).mean():.4f} | {psnr:.2f}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -314,7 +315,8 @@ def evaluate_all(cases, models):
     text = "\n".join([
         table(rgb, "RGB bands B4, B3, B2"), per_case_table(rgb),
         table(metric_rows(cases, outputs, models, "all"), "All 13 bands (13-band models)"),
-        "Per band (pixels of all held-out patches pooled):\n", per_band_table(cases, outputs, models),
+        "Per band (pixels of all held-out patches pooled):\n",
+        per_band_table(cases, outputs, models),
         "SAR check (RGB PSNR with each patch's own SAR vs the next patch's SAR):\n",
         sar_check(rgb, [r for r in other if r["method"] != IDENTITY],
                   [label for label, _, _ in models]),

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from mmcanet_core.options import CHECKPOINT_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "demo.json"
 RECIPE = json.loads(CONFIG.read_text())
 SHARED = (ROOT / RECIPE["root"]).resolve()
 DATA = SHARED / "sen12mscr"
 NOGEO = SHARED / "sen12mscr_nogeo"
-SHIPPED = ROOT / "mmcanet_core" / "checkpoints" / "mmcanet_demo_all.safetensors"
-SHIPPED_RGB = ROOT / "mmcanet_core" / "checkpoints" / "mmcanet_demo_rgb.safetensors"
+SHIPPED = CHECKPOINT_DIR / "mmcanet_demo_all.safetensors"  # the default (first by name)
+SHIPPED_RGB = CHECKPOINT_DIR / "mmcanet_demo_rgb.safetensors"
 HELD_OUT = tuple(RECIPE["held_out"])
 HELD_OUT_NOGEO = tuple(n.split("/", 1)[1] for n in HELD_OUT if n.startswith("sen12mscr_nogeo/"))
 HELD_OUT_SEN12MSCR = tuple(n.split("/", 1)[1] for n in HELD_OUT if n.startswith("sen12mscr/"))
