@@ -144,10 +144,8 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows), mask_method).check()
     output_path = Path(output_path)
-    references = [str(r) for r in references or ()]
-    reads = [weights, *files_read([sar_path, optical_path, mask, *references])]
-    _check_outputs(output_path, options, reads, bool(overwrite))
-    _check_source_output(source_output, output_path, options, reads, bool(overwrite))
+    reads = [weights, *files_read([sar_path, optical_path, mask, *(references or ())])]
+    _check_outputs(output_path, options, reads, bool(overwrite), source_output)
     _remove_stale_parts([output_path, options.mask_output, source_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
@@ -161,9 +159,7 @@ def predict_raster(
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
     _prepare_network(net, tile, compile, say)
-    if refill is not None:  # the first pass, under the engine's GDAL block cache bound
-        with rasterio.Env(GDAL_CACHEMAX=cache):
-            refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
+    _fit_references(refill, scene, cache, is_cancelled, say)
     ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled,
                bool(overwrite), refill)
     seconds = time.perf_counter() - started
@@ -406,15 +402,26 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
-    """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
-    none of the files the run ``reads``, and existing only with ``overwrite``."""
+def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool,
+                   source_output=None) -> None:
+    """The output, the mask output and the source output (if any): GeoTIFF names in writable
+    folders, distinct, none of the files the run ``reads``, and existing only with
+    ``overwrite``."""
     check_output(output, reads, overwrite=overwrite)
     if options.mask_output is not None:
         mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
+    _check_source_output(source_output, output, options, reads, overwrite)
+
+
+def _fit_references(refill: Optional[Refill], scene: Scene, cache: int, is_cancelled,
+                    say) -> None:
+    """The references' first pass (if any), under the engine's GDAL block cache bound."""
+    if refill is not None:
+        with rasterio.Env(GDAL_CACHEMAX=cache):
+            refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
 
 
 def _check_source_output(source_output, output: Path, options: MaskOptions, reads,
