@@ -19,6 +19,7 @@ from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
@@ -46,7 +47,8 @@ from plugin.demonstrator import (
 )
 from plugin.engine_text import device_text, engine_line
 from plugin.i18n import tr
-from plugin.inputs import guess_inputs
+from plugin.inputs import RESULT_PROPERTY, guess_inputs
+from plugin.result import mask_name, move_above, result_name, style_mask, write_mask_style
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
@@ -83,6 +85,7 @@ class Settings:
     mask_output: Optional[str] = None
     optical_scale: str = "auto"
     backend: str = "auto"
+    optical_name: str = ""  # the optical layer's name: the result layers are named after it
 
     def engine_options(self) -> dict:
         """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
@@ -113,6 +116,30 @@ class Stages:
         self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
         self.feedback.setProgress(self.TILES_FROM + (100.0 - self.TILES_FROM) * done
                                   / max(total, 1))
+
+
+class LoadedResult(QgsProcessingLayerPostProcessorInterface):
+    """What happens to a result the toolbox, batch or modeler loads: marked as this plugin's
+    result (never guessed as an input), placed right above its input (the mask above the
+    result), the mask styled."""
+
+    #: Processing keeps a bare pointer: each one lives here until its layer is loaded.
+    alive = set()
+
+    def __init__(self, below: tuple, mask: bool = False):
+        super().__init__()
+        self.below, self.mask = below, mask
+        LoadedResult.alive.add(self)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+        LoadedResult.alive.discard(self)
+        layer.setCustomProperty(RESULT_PROPERTY, True)
+        if self.mask:
+            style_mask(layer)
+        project = context.project() or QgsProject.instance()
+        for path in self.below:  # the first of these layers that is in the project
+            if path and move_above(project, layer, path):
+                return
 
 
 def _project_layers() -> list:
@@ -394,6 +421,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
+        if not mask_output:  # batch mode asks QGIS to load the empty mask column: nothing
+            loading = context.layersToLoadOnCompletion()
+            if loading.pop("", None) is not None:
+                context.setLayersToLoadOnCompletion(loading)
         for path in (output, mask_output):
             if path:
                 check_output(path, reads, overwrite=True)
@@ -412,6 +443,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
+        optical_name = self.parameterAsRasterLayer(parameters, self.OPTICAL, context).name()
         mask = self._raster_path(parameters, self.MASK, context)
         overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
         try:
@@ -433,7 +465,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             mask_output=mask_output,
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
-            backend=backend,
+            backend=backend, optical_name=optical_name,
         )
 
     # -- run --------------------------------------------------------------------------------
@@ -481,7 +513,24 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                     if os.path.exists(leftover):
                         os.remove(leftover)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
+        if settings.mask_output:
+            write_mask_style(settings.mask_output)
+        self._loading(settings, context)
         return self._results(settings, result, state.get("device") or result.device)
+
+    @staticmethod
+    def _loading(settings: Settings, context) -> None:
+        """The layers the toolbox or batch loads on completion: named after the optical layer,
+        placed and marked by :class:`LoadedResult`."""
+        for path, name, below, mask in (
+                (settings.output, result_name(settings.optical_name, settings.output),
+                 (settings.optical,), False),
+                (settings.mask_output, mask_name(settings.optical_name, settings.output),
+                 (settings.output, settings.optical), True)):
+            if path and context.willLoadLayerOnCompletion(path):
+                details = context.layerToLoadOnCompletionDetails(path)
+                details.name, details.forceName = name, True
+                details.setPostProcessor(LoadedResult(below, mask))
 
     def _results(self, settings: Settings, result, device: str) -> dict:
         """The algorithm's outputs."""
