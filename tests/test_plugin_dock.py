@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
-
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QAction, QDockWidget
 
