@@ -178,6 +178,19 @@ def test_example_model_clips_then_removes_clouds(plugin, sen12mscr, tiny_weights
     assert layer.extent() == part
 
 
+def test_example_model_is_under_models_and_takes_onnx_weights(plugin, tmp_path):
+    """Listed by the toolbox's Models provider while the plugin is loaded (not only in a
+    profile folder), and its weights field takes an .onnx export too."""
+    models = QgsApplication.processingRegistry().providerById("model")
+    listed = [a for a in models.algorithms() if a.displayName() == "Clip and remove clouds"]
+    assert len(listed) == 1
+    weights = listed[0].parameterDefinition("weights")
+    onnx = tmp_path / "w.onnx"
+    onnx.write_bytes(b"")
+    assert weights.checkValueIsAcceptable(str(onnx))
+    assert "*.onnx" in weights.fileFilter() and "*.safetensors" in weights.fileFilter()
+
+
 def central_extent(optical: Path):
     """The central 128 x 128 pixels (10 m) of the 256 x 256 patch, and as Processing text."""
     layer = QgsRasterLayer(str(optical), "s2")
