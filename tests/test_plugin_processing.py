@@ -1,6 +1,7 @@
 """mmcanet:removeclouds through processing.run, a .model3 and qgis_process, on real data."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,13 @@ def test_algorithm_listed_with_parameters(plugin):
                                                             "MASK_OUTPUT", "DEVICE_USED"}
     help_text = alg.shortHelpString()
     assert "co-registered" in help_text and "VV" in help_text and "CPU" in help_text
+    from qgis.PyQt.QtCore import QUrl
+
+    # every link of the help opens documentation shipped inside the plugin (no web address)
+    links = [alg.helpUrl()] + re.findall(r'href="([^"]+)"', help_text)
+    assert len(links) >= 3
+    for link in links:
+        assert link.startswith("file://") and Path(QUrl(link).toLocalFile()).is_file(), link
 
 
 def test_weights_default_is_the_shipped_checkpoint(plugin, tmp_path):
