@@ -56,7 +56,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/dock.py" line="230" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -67,13 +67,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="226" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="246" />
-            <location filename="../plugin/dock.py" line="229" />
+            <location filename="../plugin/dock.py" line="227" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
@@ -139,7 +139,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="281" />
-            <location filename="../plugin/dock.py" line="237" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Backend</source>
             <translation>Backend</translation>
         </message>
@@ -150,13 +150,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
@@ -246,36 +246,36 @@
             <translation>Die Modellgewichte werden geladen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="455" />
-            <location filename="../plugin/dock.py" line="340" />
-            <location filename="../plugin/dock.py" line="451" />
+            <location filename="../plugin/algorithm.py" line="454" />
+            <location filename="../plugin/dock.py" line="338" />
+            <location filename="../plugin/dock.py" line="449" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="459" />
+            <location filename="../plugin/algorithm.py" line="458" />
             <source>Reading the rasters...</source>
             <translation>Die Raster werden gelesen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="476" />
+            <location filename="../plugin/algorithm.py" line="477" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>Wolkenentfernung fehlgeschlagen: {0}: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="483" />
-            <location filename="../plugin/algorithm.py" line="472" />
+            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/algorithm.py" line="473" />
             <location filename="../plugin/task.py" line="168" />
             <source>Cancelled; no output was written.</source>
             <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="69" />
+            <location filename="../plugin/demonstrator.py" line="70" />
             <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a CPU on a handful of public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
             <translation>&lt;b&gt;Demonstrator-Gewichte&lt;/b&gt;: ein kleines Netz, kurz auf einer CPU mit einer Handvoll öffentlicher Sentinel-1/-2-Ausschnitte trainiert (nur RGB). Gut zum Ausprobieren, nicht für Analysen: &lt;a href="{0}"&gt;eigene trainieren&lt;/a&gt;.</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="82" />
+            <location filename="../plugin/demonstrator.py" line="83" />
             <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
             <translation>Dies sind die mit dem Plugin gelieferten Demonstrator-Gewichte: {parameters} Mio. Parameter, Kanäle {bands}, {minutes} Minuten auf einer CPU mit wenigen echten Ausschnitten aus {data} trainiert. Sie zeigen, wie das Werkzeug arbeitet; ihre Ergebnisse taugen nicht für Analysen. Eigene Gewichte trainieren: {training} (Details: {card}).</translation>
         </message>
@@ -385,88 +385,88 @@
             <translation>Maskenwerte</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="203" />
+            <location filename="../plugin/dock.py" line="201" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="207" />
+            <location filename="../plugin/dock.py" line="205" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="208" />
+            <location filename="../plugin/dock.py" line="206" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>Leer: neben dem optischen Raster gespeichert, nach ihm benannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="209" />
             <source>Temporary file</source>
             <translation>Temporäre Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="210" />
             <source>Deleted when QGIS closes</source>
             <translation>Wird beim Beenden von QGIS gelöscht</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="214" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Save to</source>
             <translation>Speichern unter</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="223" />
+            <location filename="../plugin/dock.py" line="221" />
             <source>Advanced</source>
             <translation>Erweitert</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="226" />
             <source>Auto (CUDA if available)</source>
             <translation>Automatisch (CUDA, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="234" />
+            <location filename="../plugin/dock.py" line="232" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>Auto (PyTorch, wenn installiert, sonst onnxruntime)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="242" />
+            <location filename="../plugin/dock.py" line="240" />
             <source>Decloud</source>
             <translation>Wolken entfernen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="245" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="287" />
+            <location filename="../plugin/dock.py" line="285" />
             <source>Next to the optical raster</source>
             <translation>Neben dem optischen Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="302" />
+            <location filename="../plugin/dock.py" line="300" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>Fehlende Python-Pakete: {0}. Installieren Sie sie mit der Schaltfläche unten (Details im Protokoll-Reiter MMCANet).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="305" />
+            <location filename="../plugin/dock.py" line="303" />
             <source>Device: known once the packages are installed.</source>
             <translation>Gerät: bekannt, sobald die Pakete installiert sind.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="307" />
+            <location filename="../plugin/dock.py" line="305" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>Bereit. Wählen Sie den SAR- und den bewölkten optischen Layer und drücken Sie dann „Wolken entfernen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="322" />
+            <location filename="../plugin/dock.py" line="320" />
             <source>Device: checking...</source>
             <translation>Gerät: wird ermittelt...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="363" />
-            <location filename="../plugin/dock.py" line="460" />
+            <location filename="../plugin/dock.py" line="361" />
+            <location filename="../plugin/dock.py" line="458" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -476,52 +476,52 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="389" />
+            <location filename="../plugin/dock.py" line="387" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>Wählen Sie sowohl einen SAR- als auch einen optischen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="391" />
+            <location filename="../plugin/dock.py" line="389" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR- und optischer Layer müssen verschiedene Layer sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="394" />
+            <location filename="../plugin/dock.py" line="392" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>Wählen Sie die Modellgewichte (.safetensors- oder .onnx-Datei).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="401" />
+            <location filename="../plugin/dock.py" line="399" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>Kein Ordner zum Speichern des Ergebnisses: {0}. Wählen Sie eine Datei unter „Speichern unter“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="416" />
+            <location filename="../plugin/dock.py" line="414" />
             <source>{0} (cloud-free)</source>
             <translation>{0} (wolkenfrei)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="426" />
+            <location filename="../plugin/dock.py" line="424" />
             <source>Starting...</source>
             <translation>Wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="434" />
+            <location filename="../plugin/dock.py" line="432" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="448" />
+            <location filename="../plugin/dock.py" line="446" />
             <source>{0} ({1} s)</source>
             <translation>{0} ({1} s)</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="24" />
-            <source>Warning: {warning}</source>
-            <translation>Warnung: {warning}</translation>
+            <location filename="../plugin/engine_text.py" line="26" />
+            <source>Warning: {message}</source>
+            <translation>Warnung: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="26" />
+            <location filename="../plugin/engine_text.py" line="27" />
             <source>Optical values: {scale} ({reason}).</source>
             <translation>Optische Werte: {scale} ({reason}).</translation>
         </message>
@@ -531,9 +531,9 @@
             <translation>{path} entfernt, übrig von einem abgebrochenen Lauf.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="30" />
-            <source>The SAR raster covers {percent} of the optical scene; the rest will be nodata.</source>
-            <translation>Das SAR-Raster deckt {percent} der optischen Szene ab; der Rest wird NoData.</translation>
+            <location filename="../plugin/engine_text.py" line="29" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; the rest will be nodata.</source>
+            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; der Rest wird NoData.</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
@@ -541,122 +541,127 @@
             <translation>SAR-Werte sehen nach dB aus.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="33" />
+            <location filename="../plugin/engine_text.py" line="32" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR-Werte sehen nach linearer Leistung aus; sie werden in dB umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="35" />
+            <location filename="../plugin/engine_text.py" line="34" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>Das SAR-Raster liegt auf einem anderen Gitter: bilinear auf das optische Gitter umgerechnet.</translation>
         </message>
         <message>
+            <location filename="../plugin/engine_text.py" line="36" />
+            <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
+            <translation>Speicher: etwa {needed_mib:.0f} MiB je Stapel von {batch}; {available_gib:.1f} GiB frei ({where}).</translation>
+        </message>
+        <message>
             <location filename="../plugin/engine_text.py" line="38" />
+            <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
+            <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="42" />
-            <source>Network: {backend}, {precision}.</source>
-            <translation>Netz: {backend}, {precision}.</translation>
+            <source>Network: {description}.</source>
+            <translation>Netz: {description}.</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="43" />
-            <source>Half precision: {what}.</source>
-            <translation>Halbe Genauigkeit: {what}.</translation>
+            <source>torch.compile: compiled in {seconds:.1f} s.</source>
+            <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="44" />
+            <source>Written in {seconds:.1f} s: {paths}</source>
+            <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="45" />
-            <source>torch.compile: compiled in {seconds} s.</source>
-            <translation>torch.compile: in {seconds} s kompiliert.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="46" />
-            <source>Written in {seconds} s: {path}</source>
-            <translation>Geschrieben in {seconds} s: {path}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="49" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
-            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent} of the optical scene (outside counts as clear).</source>
-            <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent} der optischen Szene ab (außerhalb gilt als klar).</translation>
+            <location filename="../plugin/engine_text.py" line="46" />
+            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
+            <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="48" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="50" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="52" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="70" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="72" />
-            <source>Cloud cover: {cloud} %, cloud shadow: {shadow} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung: {cloud} %, Wolkenschatten: {shadow} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="59" />
+            <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="74" />
-            <source>Cloud cover: {cloud} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung: {cloud} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="61" />
+            <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="76" />
-            <source>Cloud cover (from the cloud mask): {cloud} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="62" />
+            <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="83" />
+            <location filename="../plugin/engine_text.py" line="92" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="85" />
+            <location filename="../plugin/engine_text.py" line="94" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="95" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="87" />
+            <location filename="../plugin/engine_text.py" line="96" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="97" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="116" />
+            <location filename="../plugin/engine_text.py" line="119" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>

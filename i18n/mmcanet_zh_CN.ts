@@ -56,7 +56,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/dock.py" line="230" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
@@ -67,13 +67,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="226" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="246" />
-            <location filename="../plugin/dock.py" line="229" />
+            <location filename="../plugin/dock.py" line="227" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
@@ -139,7 +139,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="281" />
-            <location filename="../plugin/dock.py" line="237" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
@@ -150,13 +150,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
@@ -246,36 +246,36 @@
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="455" />
-            <location filename="../plugin/dock.py" line="340" />
-            <location filename="../plugin/dock.py" line="451" />
+            <location filename="../plugin/algorithm.py" line="454" />
+            <location filename="../plugin/dock.py" line="338" />
+            <location filename="../plugin/dock.py" line="449" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="459" />
+            <location filename="../plugin/algorithm.py" line="458" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="476" />
+            <location filename="../plugin/algorithm.py" line="477" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="483" />
-            <location filename="../plugin/algorithm.py" line="472" />
+            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/algorithm.py" line="473" />
             <location filename="../plugin/task.py" line="168" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="69" />
+            <location filename="../plugin/demonstrator.py" line="70" />
             <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a CPU on a handful of public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
             <translation>&lt;b&gt;演示版权重&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量公开的 Sentinel-1/-2 影像块短时间训练（只含 RGB）。适合试用本工具，不适合分析：&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;。</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="82" />
+            <location filename="../plugin/demonstrator.py" line="83" />
             <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
             <translation>这是随插件提供的演示版权重：{parameters} M 个参数，波段 {bands}，在 CPU 上用 {data} 的少量真实影像块训练了 {minutes} 分钟。它们用于展示工具如何工作，其结果不适合用于分析。训练您自己的权重：{training}（详情：{card}）。</translation>
         </message>
@@ -385,88 +385,88 @@
             <translation>掩膜取值</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="203" />
+            <location filename="../plugin/dock.py" line="201" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="207" />
+            <location filename="../plugin/dock.py" line="205" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="208" />
+            <location filename="../plugin/dock.py" line="206" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>留空：保存在光学栅格旁，并以其命名。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="209" />
             <source>Temporary file</source>
             <translation>临时文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="210" />
             <source>Deleted when QGIS closes</source>
             <translation>QGIS 关闭时删除</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="214" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Save to</source>
             <translation>保存到</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="223" />
+            <location filename="../plugin/dock.py" line="221" />
             <source>Advanced</source>
             <translation>高级</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="226" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="234" />
+            <location filename="../plugin/dock.py" line="232" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>自动（已安装 PyTorch 时使用它，否则使用 onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="242" />
+            <location filename="../plugin/dock.py" line="240" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="245" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="287" />
+            <location filename="../plugin/dock.py" line="285" />
             <source>Next to the optical raster</source>
             <translation>保存在光学栅格旁</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="302" />
+            <location filename="../plugin/dock.py" line="300" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>缺少 Python 包：{0}。请用下方按钮安装（详情见日志中的 MMCANet 标签页）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="305" />
+            <location filename="../plugin/dock.py" line="303" />
             <source>Device: known once the packages are installed.</source>
             <translation>设备：安装软件包后可知。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="307" />
+            <location filename="../plugin/dock.py" line="305" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>就绪。请选择 SAR 图层和有云光学图层，然后点击“去云”。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="322" />
+            <location filename="../plugin/dock.py" line="320" />
             <source>Device: checking...</source>
             <translation>设备：正在检测...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="363" />
-            <location filename="../plugin/dock.py" line="460" />
+            <location filename="../plugin/dock.py" line="361" />
+            <location filename="../plugin/dock.py" line="458" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -476,52 +476,52 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="389" />
+            <location filename="../plugin/dock.py" line="387" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="391" />
+            <location filename="../plugin/dock.py" line="389" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="394" />
+            <location filename="../plugin/dock.py" line="392" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>请选择模型权重（.safetensors 或 .onnx 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="401" />
+            <location filename="../plugin/dock.py" line="399" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>没有可保存结果的文件夹：{0}。请在“保存到”中选择文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="416" />
+            <location filename="../plugin/dock.py" line="414" />
             <source>{0} (cloud-free)</source>
             <translation>{0}（无云）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="426" />
+            <location filename="../plugin/dock.py" line="424" />
             <source>Starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="434" />
+            <location filename="../plugin/dock.py" line="432" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="448" />
+            <location filename="../plugin/dock.py" line="446" />
             <source>{0} ({1} s)</source>
             <translation>{0}（{1} 秒）</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="24" />
-            <source>Warning: {warning}</source>
-            <translation>警告：{warning}</translation>
+            <location filename="../plugin/engine_text.py" line="26" />
+            <source>Warning: {message}</source>
+            <translation>警告：{message}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="26" />
+            <location filename="../plugin/engine_text.py" line="27" />
             <source>Optical values: {scale} ({reason}).</source>
             <translation>光学数值：{scale}（{reason}）。</translation>
         </message>
@@ -531,9 +531,9 @@
             <translation>已删除 {path}，它是被终止的运行遗留的。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="30" />
-            <source>The SAR raster covers {percent} of the optical scene; the rest will be nodata.</source>
-            <translation>SAR 栅格覆盖光学场景的 {percent}；其余部分将为无数据。</translation>
+            <location filename="../plugin/engine_text.py" line="29" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; the rest will be nodata.</source>
+            <translation>SAR 栅格覆盖光学场景的 {percent:.0f} %；其余部分将为无数据。</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
@@ -541,122 +541,127 @@
             <translation>SAR 值看起来是 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="33" />
+            <location filename="../plugin/engine_text.py" line="32" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR 值看起来是线性功率；已转换为 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="35" />
+            <location filename="../plugin/engine_text.py" line="34" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>SAR 栅格位于另一网格上：已双线性重采样到光学网格。</translation>
         </message>
         <message>
+            <location filename="../plugin/engine_text.py" line="36" />
+            <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
+            <translation>内存：每批 {batch} 个约需 {needed_mib:.0f} MiB；可用 {available_gib:.1f} GiB（{where}）。</translation>
+        </message>
+        <message>
             <location filename="../plugin/engine_text.py" line="38" />
+            <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
+            <translation>未估算内存：网络无法在 meta 设备上追踪（{reason}）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} 像素，波段 {bands}：{tiles} 个 {tile} 像素的瓦片（重叠 {overlap}），每批 {batch} 个。</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="42" />
-            <source>Network: {backend}, {precision}.</source>
-            <translation>网络：{backend}，{precision}。</translation>
+            <source>Network: {description}.</source>
+            <translation>网络：{description}。</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="43" />
-            <source>Half precision: {what}.</source>
-            <translation>半精度：{what}。</translation>
+            <source>torch.compile: compiled in {seconds:.1f} s.</source>
+            <translation>torch.compile：编译用时 {seconds:.1f} 秒。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="44" />
+            <source>Written in {seconds:.1f} s: {paths}</source>
+            <translation>用时 {seconds:.1f} 秒写入：{paths}</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="45" />
-            <source>torch.compile: compiled in {seconds} s.</source>
-            <translation>torch.compile：编译用时 {seconds} 秒。</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="46" />
-            <source>Written in {seconds} s: {path}</source>
-            <translation>用时 {seconds} 秒写入：{path}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="49" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>网络原始输出：未使用云掩膜 {path}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
-            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent} of the optical scene (outside counts as clear).</source>
-            <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent}（范围之外视为晴空）。</translation>
+            <location filename="../plugin/engine_text.py" line="46" />
+            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
+            <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent:.0f} %（范围之外视为晴空）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="48" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>所有位置均为网络原始输出；云掩膜只写出，不应用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="50" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>晴空像元保留输入值；云区由网络填补（掩膜外扩 {dilate} 像元，羽化 {feather} 像元）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="52" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>由红、绿、蓝波段（波段 {bands}）自动计算云掩膜：仅检测云，不检测云影和积雪。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>由 L1C 波段自动计算云和云影掩膜。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>由 L1C 波段自动计算云掩膜（云影保持不变）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="70" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>网络处理了 {total} 个分块中的 {ran} 个（其余为晴空或无数据）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="72" />
-            <source>Cloud cover: {cloud} %, cloud shadow: {shadow} % of the valid pixels.</source>
-            <translation>云覆盖率：有效像元的 {cloud} %，云影：{shadow} %。</translation>
+            <location filename="../plugin/engine_text.py" line="59" />
+            <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率：有效像元的 {cloud:.1f} %，云影：{shadow:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="74" />
-            <source>Cloud cover: {cloud} % of the valid pixels.</source>
-            <translation>云覆盖率：有效像元的 {cloud} %。</translation>
+            <location filename="../plugin/engine_text.py" line="61" />
+            <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="76" />
-            <source>Cloud cover (from the cloud mask): {cloud} % of the valid pixels.</source>
-            <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud} %。</translation>
+            <location filename="../plugin/engine_text.py" line="62" />
+            <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="83" />
+            <location filename="../plugin/engine_text.py" line="92" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="85" />
+            <location filename="../plugin/engine_text.py" line="94" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="95" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="87" />
+            <location filename="../plugin/engine_text.py" line="96" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="97" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="116" />
+            <location filename="../plugin/engine_text.py" line="119" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>

@@ -6,8 +6,8 @@ import os
 from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from plugin.algorithm import RemoveCloudsAlgorithm
-from plugin.i18n import tr
+from .algorithm import RemoveCloudsAlgorithm
+from .i18n import tr
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")

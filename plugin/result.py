@@ -29,9 +29,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from plugin.compat import MINMAX_USER_DEFINED
-from plugin.i18n import tr
-from plugin.inputs import RESULT_PROPERTY
+from .compat import MINMAX_USER_DEFINED
+from .i18n import tr
+from .inputs import RESULT_PROPERTY
 
 SUFFIX = "_cloudfree"
 MASK_SUFFIX = "_mask"

@@ -16,8 +16,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from plugin.i18n import tr
-from plugin.result import add_next_to, is_renumbered, mask_name, result_name, style_like, style_mask
+from .i18n import tr
+from .result import add_next_to, is_renumbered, mask_name, result_name, style_like, style_mask
 
 ALGORITHM_ID = "mmcanet:removeclouds"
 LOG_TAG = "MMCANet"
