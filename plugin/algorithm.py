@@ -99,23 +99,42 @@ class Settings:
 
 
 class Stages:
-    """Progress from the first second: starting, the weights (until the engine names the
-    device), the rasters, then the tiles (per batch, from the engine's ``progress(done,
-    total)``), each with a progress text."""
+    """Progress from the first second, moved by the engine's typed events: starting, the
+    weights (until the engine names the device), the rasters, the plan, the network ready, then
+    the tiles (per batch, from the engine's ``progress(done, total)``), each with a text. When
+    all tiles go in one batch the dock shows a busy bar instead of a bar that waits."""
 
-    #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
-    TILES_FROM = 5.0
+    #: % at the start of each stage; the tiles fill TILES_FROM .. TILES_TO.
+    READING, PLANNED, TILES_FROM, TILES_TO = 5.0, 8.0, 12.0, 98.0
 
     def __init__(self, feedback):
         self.feedback = feedback
+        self.total = 0
 
     def enter(self, percent: float, text: str) -> None:
         self.feedback.setProgressText(text)
         self.feedback.setProgress(percent)
 
+    def event(self, event) -> None:
+        """The stage an engine event starts, if any."""
+        if event.kind == "device":  # the model is loaded
+            self.enter(self.READING, tr("Reading the rasters..."))
+        elif event.kind == "planned":
+            self.total = int(event.fields["tiles"])
+            self.enter(self.PLANNED, tr("Preparing the network for {0} tile(s)...").format(
+                self.total))
+            if self.total <= int(event.fields["batch"]):  # one batch: nothing in between
+                busy = getattr(self.feedback, "busy_reported", None)
+                if busy is not None:
+                    busy.emit()
+        elif event.kind == "network":
+            self.tiles(0, self.total)
+        elif event.kind == "written":
+            self.enter(100.0, tr("Written."))
+
     def tiles(self, done: int, total: int) -> None:
         self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
-        self.feedback.setProgress(self.TILES_FROM + (100.0 - self.TILES_FROM) * done
+        self.feedback.setProgress(self.TILES_FROM + (self.TILES_TO - self.TILES_FROM) * done
                                   / max(total, 1))
 
 
@@ -488,15 +507,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
                     report.emit(state["device"])
-                stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
-                return
-            text = event_text(event)
-            if event.kind == "warning":
-                feedback.pushWarning(text)
-            elif text is not None:
-                feedback.pushInfo(text)
-            if event.kind == "planned":  # the tiles stage starts before the first batch
-                stages.tiles(0, int(event.fields["tiles"]))
+            else:
+                text = event_text(event)
+                if event.kind == "warning":
+                    feedback.pushWarning(text)
+                elif text is not None:
+                    feedback.pushInfo(text)
+            stages.event(event)
 
         try:
             result = inference.predict_raster(

@@ -36,7 +36,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from . import deps
-from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER
+from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER, Stages
 from .compat import RASTER_LAYERS
 from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
@@ -489,6 +489,7 @@ class DecloudDock(QDockWidget):
         self.run.feedback.progressChanged.connect(self._progress)
         self.run.feedback.device_reported.connect(self._device_reported)
         self.run.feedback.stage_reported.connect(self._stage)
+        self.run.feedback.busy_reported.connect(self._busy)
         self.run.finished.connect(self._finished)
         self._drop_error()
         self.progress_bar.setValue(0)
@@ -506,7 +507,14 @@ class DecloudDock(QDockWidget):
             self.run.cancel()
 
     def _progress(self, value):
+        if value > Stages.TILES_FROM:  # a step after a busy stretch: a bar again
+            self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(int(value))
+
+    def _busy(self):
+        """All tiles in one batch: a busy bar (and the seconds) rather than one that waits."""
+        if self.run is not None and not self.run.done:
+            self.progress_bar.setRange(0, 0)
 
     def _stage(self, text):
         if self.run is None or self.run.done:  # a late line after the end changes nothing
@@ -524,6 +532,7 @@ class DecloudDock(QDockWidget):
 
     def _finished(self, ok, output, message):
         self.ticker.stop()
+        self.progress_bar.setRange(0, 100)
         self._set_running(False)
         if ok:
             self.progress_bar.setValue(100)

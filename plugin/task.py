@@ -28,6 +28,7 @@ class DecloudFeedback(QgsProcessingFeedback):
     signals (emitted on the worker thread, received on the GUI thread)."""
 
     device_reported = pyqtSignal(str)
+    busy_reported = pyqtSignal()  # all tiles in one batch: no steps until it is done
     stage_reported = pyqtSignal(str)
     info_reported = pyqtSignal(str, bool)  # (line, is a warning)
 

@@ -158,15 +158,30 @@ def test_progress_moves_from_the_start_and_device_comes_first(started, layers, t
                       if kind == "stage" and text.startswith("Removing clouds"))
     device = next(i for i, (kind, _) in enumerate(events) if kind == "device")
     assert device < first_tile
-    assert stages[:3] == ["Starting the cloud removal...", "Loading the model weights...",
-                          "Reading the rasters..."]
-    total = int(stages[-1].split("/")[1].split()[0])
-    assert stages[3] == f"Removing clouds: 0/{total} tiles"  # planned, before the first batch
+    total = int([s for s in stages if s.startswith("Removing")][-1].split("/")[1].split()[0])
+    assert stages[:5] == ["Starting the cloud removal...", "Loading the model weights...",
+                          "Reading the rasters...",
+                          f"Preparing the network for {total} tile(s)...",
+                          f"Removing clouds: 0/{total} tiles"]  # the stages, from the events
+    assert stages[-1] == "Written."
     assert values == sorted(values) and values[-1] == 100
-    assert 0 < values[0] <= 5  # the bar moves before any tile is done
-    tile_steps = [v for v in values if 5 < v < 100]
+    assert values[:5] == [1, 3, 5, 8, 12]  # the bar moves with each stage before any tile
+    tile_steps = [v for v in values if 12 < v < 100]
     assert len(tile_steps) >= 3  # one step per batch of tiles (tiny weights: 64-px tiles)
-    assert stages[-1].startswith("Removing clouds: ") and stages[-1].endswith(" tiles")
+
+
+def test_one_batch_shows_a_busy_bar(started, layers, tiny_weights):
+    """All tiles in one batch: no steps between its start and its end, so the dock's bar is
+    busy (not stuck at a number) until the batch is done."""
+    dock = started.dock
+    ranges = []
+    dock.run_created.connect(lambda run: run.feedback.busy_reported.connect(  # after the dock's
+        lambda: ranges.append(("busy", dock.progress_bar.maximum()))))
+    sar, optical = layers
+    dock.advanced_values = lambda: {"DEVICE": 1, "BACKEND": 0, "TILE": 256}  # one tile
+    run, _ = run_dock(dock, sar, optical, tiny_weights)
+    assert ranges == [("busy", 0)]  # a busy bar (range 0..0) while the one batch runs
+    assert dock.progress_bar.maximum() == 100 and dock.progress_bar.value() == 100
 
 
 def test_dock_names_the_device_before_a_run(started):
