@@ -48,9 +48,13 @@ from .task import DecloudRun, log
 TEMPORARY = "TEMPORARY_OUTPUT"
 
 
-def _form(group):
+def _form(group, wrap=False):
+    """A form; ``wrap``: labels above their fields, which then get the panel's whole width
+    (layer names, long translated choices)."""
     form = QFormLayout(group)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    if wrap:
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
     return form
 
 
@@ -162,8 +166,7 @@ class DecloudDock(QDockWidget):
     def _inputs_group(self, parent):
         """Labels above the pickers: the whole panel width for the layer names."""
         group = QGroupBox(tr("Inputs"), parent)
-        form = _form(group)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form = _form(group, wrap=True)
         self.sar_combo = self._raster_combo(group)
         self.optical_combo = self._raster_combo(group)
         self.optical_combo.layerChanged.connect(self._show_default_output)
@@ -195,7 +198,7 @@ class DecloudDock(QDockWidget):
         """Where the network writes: only where a cloud mask says cloud or shadow (the
         automatic one, or a mask layer with its values), or everywhere (raw)."""
         group = QGroupBox(tr("Clouds"), parent)
-        form = _form(group)
+        form = _form(group, wrap=True)
         self.mask_combo = self._raster_combo(group)
         self.mask_combo.setToolTip(tr("Empty: computed from the optical bands"))
         self.mask_values_combo = _narrow(QComboBox(group))
@@ -230,12 +233,18 @@ class DecloudDock(QDockWidget):
         self.output_hint = _wrapped_label(group, tr(
             "Empty: saved next to the optical raster, named after it."))
         self.output_hint.setEnabled(False)  # greyed: a hint
+        self.bands_hint = _wrapped_label(group, tr(
+            "Bands: every band of the optical raster comes back; the bands the weights do not "
+            "restore (the demonstrator restores red, green, blue) keep their input values in "
+            "cloudy pixels."))
+        self.bands_hint.setEnabled(False)
         self.temporary_check = QCheckBox(tr("Temporary file"), group)
         self.temporary_check.setToolTip(tr("Deleted when QGIS closes"))
         self.temporary_check.toggled.connect(self.output_widget.setDisabled)
         form.addRow(tr("Save to"), self.output_widget)
         form.addRow(self.output_hint)
         form.addRow(self.temporary_check)
+        form.addRow(self.bands_hint)
         self._show_default_output()
         return group
 
@@ -245,7 +254,7 @@ class DecloudDock(QDockWidget):
         group = QgsCollapsibleGroupBox(tr("Advanced"), parent)
         group.setObjectName("mmcanetAdvanced")
         group.setCollapsed(True)
-        form = _form(group)
+        form = _form(group, wrap=True)
         self.device_combo = _narrow(QComboBox(group))
         for key, label in zip(DEVICES, (tr("Auto (CUDA if available)"), tr("CPU"),
                                         tr("CUDA GPU"))):

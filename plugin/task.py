@@ -16,7 +16,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from .i18n import tr
+from .i18n import Number, tr
 from .result import add_next_to, is_renumbered, mask_name, result_name, style_like, style_mask
 
 ALGORITHM_ID = "mmcanet:removeclouds"
@@ -151,7 +151,7 @@ class DecloudRun(QObject):
                                      "does.").format(", ".join(map(str, restyled)))
         if results.get("CLOUD_COVER") is not None:
             self.message += " " + tr("Cloud cover {0:.1f} %, shadow {1:.1f} %.").format(
-                results["CLOUD_COVER"], results.get("SHADOW_COVER") or 0.0)
+                Number(results["CLOUD_COVER"]), Number(results.get("SHADOW_COVER") or 0.0))
 
     def _add_mask(self, path: str, output: str) -> None:
         """The saved cloud mask (paletted: clouds white, shadows purple, clear transparent)

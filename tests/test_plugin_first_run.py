@@ -2,6 +2,7 @@
 it; progress and the device from the start; a calm state without PyTorch; layer guesses in the
 dock and the toolbox dialog; the engine's lines in German, the device said once; the toolbar."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -276,8 +277,10 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
                                                 tmp_path):
     import processing
     import qgis.utils
+    from qgis.PyQt.QtCore import QLocale
 
     user_locale("de_DE")
+    QLocale.setDefault(QLocale("de_DE"))  # as QGIS does at start for a German profile
     assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
     try:
         sar, optical = copies(sen12mscr, tmp_path)
@@ -286,6 +289,7 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
                              "WEIGHTS": str(tiny_weights), "DEVICE": 1, "TILE": 128,
                              "OUTPUT": str(tmp_path / "de.tif")}, feedback=feedback)
     finally:
+        QLocale.setDefault(QLocale.c())
         assert qgis.utils.unloadPlugin("mmcanet")
     lines = [line for line in feedback.lines if not line.startswith("Results:")]  # processing's
     text = "\n".join(lines)
@@ -295,6 +299,12 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
     assert any("Kachel" in line and "Pixel" in line for line in lines), text
     assert any(line.startswith("Geschrieben in ") for line in lines), text
     assert not any(line.startswith(("device:", "SAR values", "wrote ")) for line in lines), text
+    assert "Optische Werte: Digitalwerte (Reflexion x 10000)." in lines, text
+    assert any(line.startswith("Speicher: ") for line in lines), text
+    written = next(line for line in lines if line.startswith("Geschrieben in "))
+    assert re.match(r"Geschrieben in \d+,\d s: ", written), written  # a decimal comma
+    english = ("digital numbers", "memory", "values below", "cloud-free", "no offset")
+    assert not any(word in line for line in lines for word in english), text
 
 
 def test_engine_events_are_translated_by_kind_not_by_text(plugin_path):
