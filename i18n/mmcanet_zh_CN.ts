@@ -4,278 +4,273 @@
     <context>
         <name>MMCANet</name>
         <message>
-            <location filename="../plugin/algorithm.py" line="121" />
+            <location filename="../plugin/algorithm.py" line="130" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="124" />
+            <location filename="../plugin/algorithm.py" line="133" />
             <source>Preparing the network for {0} tile(s)...</source>
             <translation>正在为 {0} 个图块准备网络...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="133" />
-            <source>Written.</source>
-            <translation>已写入。</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithm.py" line="136" />
+            <location filename="../plugin/algorithm.py" line="145" />
             <source>Removing clouds: {0}/{1} tiles</source>
             <translation>正在去云：{0}/{1} 个瓦片</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="207" />
+            <location filename="../plugin/algorithm.py" line="223" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>去除云层（SAR-光学）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="210" />
+            <location filename="../plugin/algorithm.py" line="226" />
             <source>Cloud removal</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="223" />
+            <location filename="../plugin/algorithm.py" line="239" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;; the shipped demonstrator: red, green, blue) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含光学栅格每个波段（按其原顺序）的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。权重恢复的波段（&lt;b&gt;光学波段&lt;/b&gt;；随插件提供的演示权重：红、绿、蓝）在有云像素中被填充；其余波段在有云像素中也保留其输入值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="250" />
+            <location filename="../plugin/algorithm.py" line="266" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;云&lt;/b&gt;：只恢复有云的像元。云和云影掩膜由光学波段计算，或取自&lt;b&gt;云掩膜&lt;/b&gt;栅格（任意网格，按最近邻重采样；例如 Sentinel-2 L2A 的 SCL 图层、Fmask 或 s2cloudless 的输出，或 0/1 图层）。&lt;b&gt;云掩膜取值&lt;/b&gt;指明其中哪些值表示云或云影：binary（1）、scl（3, 8, 9, 10）、fmask（2, 4）或列表，如 3,8,9,10。晴空像元完全保留输入值；网络填补云区，并在边缘处羽化过渡。&lt;b&gt;网络原始输出&lt;/b&gt;（高级）则在所有位置写入网络结果。&lt;b&gt;云掩膜输出&lt;/b&gt;另外保存掩膜（0 晴空，1 云，2 云影，255 无数据）；云和云影覆盖率是算法的输出，并写入日志。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学数值尺度&lt;/b&gt;（高级）：auto 自动检测光学数值的尺度；dn：数字量化值（反射率 x 10000）；offset：数字量化值 + 1000（处理基线 04.00 及以后的产品）；reflectance：0..1。输出保持输入的尺度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端&lt;/b&gt;（高级）：auto 用 onnxruntime 运行 .onnx 权重，已安装 PyTorch 时用 PyTorch 运行 .safetensors（否则用 onnxruntime 运行其旁边的 .onnx 副本）；torch 或 onnxruntime 则固定使用其一。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="268" />
+            <location filename="../plugin/algorithm.py" line="284" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet), RGB only. They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时，只含 RGB。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="284" />
+            <location filename="../plugin/algorithm.py" line="300" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR 栅格（Sentinel-1，波段 VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="286" />
+            <location filename="../plugin/algorithm.py" line="302" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>有云光学栅格（Sentinel-2 L1C）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="288" />
+            <location filename="../plugin/algorithm.py" line="304" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>模型权重（.safetensors 或 .onnx）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="292" />
+            <location filename="../plugin/algorithm.py" line="308" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>光学波段，从 1 开始（留空：取自权重）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="295" />
+            <location filename="../plugin/algorithm.py" line="311" />
             <location filename="../plugin/dock.py" line="263" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="295" />
+            <location filename="../plugin/algorithm.py" line="311" />
             <source>auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="295" />
+            <location filename="../plugin/algorithm.py" line="311" />
             <location filename="../plugin/dock.py" line="259" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="296" />
+            <location filename="../plugin/algorithm.py" line="312" />
             <location filename="../plugin/dock.py" line="260" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="298" />
+            <location filename="../plugin/algorithm.py" line="314" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>云掩膜（可选；留空：由光学波段计算）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="301" />
+            <location filename="../plugin/algorithm.py" line="317" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>云掩膜取值：binary、scl、fmask 或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="310" />
+            <location filename="../plugin/algorithm.py" line="326" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>分块大小（像元），16 的倍数（0：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="313" />
+            <location filename="../plugin/algorithm.py" line="329" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>分块重叠（像元）（-1：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="316" />
+            <location filename="../plugin/algorithm.py" line="332" />
             <source>Tiles per batch</source>
             <translation>每批分块数</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="319" />
+            <location filename="../plugin/algorithm.py" line="335" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>半精度（仅限 CUDA，更快，占用内存更少）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="322" />
+            <location filename="../plugin/algorithm.py" line="338" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>网络原始输出（重写每个像元，包括晴空像元）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="325" />
+            <location filename="../plugin/algorithm.py" line="341" />
             <source>Optical value scale</source>
             <translation>光学数值尺度</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="326" />
+            <location filename="../plugin/algorithm.py" line="342" />
             <source>auto (detect from the values)</source>
             <translation>auto（根据数值自动检测）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="327" />
+            <location filename="../plugin/algorithm.py" line="343" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn：数字量化值，反射率 x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="328" />
+            <location filename="../plugin/algorithm.py" line="344" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset：数字量化值 + 1000（基线 04.00 及以后）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="329" />
+            <location filename="../plugin/algorithm.py" line="345" />
             <source>reflectance: 0..1</source>
             <translation>reflectance：0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="331" />
+            <location filename="../plugin/algorithm.py" line="347" />
             <location filename="../plugin/dock.py" line="268" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="332" />
+            <location filename="../plugin/algorithm.py" line="348" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto（.onnx：onnxruntime；否则在已安装时使用 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="333" />
+            <location filename="../plugin/algorithm.py" line="349" />
             <location filename="../plugin/dock.py" line="266" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="333" />
+            <location filename="../plugin/algorithm.py" line="349" />
             <location filename="../plugin/dock.py" line="266" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="338" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <source>Cloud-free raster</source>
             <translation>无云栅格</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="340" />
+            <location filename="../plugin/algorithm.py" line="356" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>云掩膜输出（0 晴空，1 云，2 云影）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="352" />
+            <location filename="../plugin/algorithm.py" line="368" />
             <source>Device used</source>
             <translation>所用设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="354" />
+            <location filename="../plugin/algorithm.py" line="370" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>已恢复的光学波段（从 1 开始，按输出顺序）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="356" />
+            <location filename="../plugin/algorithm.py" line="372" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>云覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="358" />
+            <location filename="../plugin/algorithm.py" line="374" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>云影覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="387" />
+            <location filename="../plugin/algorithm.py" line="403" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>模型权重“{0}”是一个文件夹，而不是权重文件。请选择其中的 .safetensors 或 .onnx 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="399" />
+            <location filename="../plugin/algorithm.py" line="415" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0}“{1}”不是可选项；请使用其编号：{2}。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="409" />
+            <location filename="../plugin/algorithm.py" line="425" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>SAR 栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="411" />
+            <location filename="../plugin/algorithm.py" line="427" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>光学栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="413" />
+            <location filename="../plugin/algorithm.py" line="429" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>无法打开云掩膜。请选择栅格图层或 GeoTIFF 文件，或将其留空。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="419" />
+            <location filename="../plugin/algorithm.py" line="435" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>SAR 栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="421" />
+            <location filename="../plugin/algorithm.py" line="437" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="423" />
+            <location filename="../plugin/algorithm.py" line="439" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>云掩膜“{0}”不是磁盘上的栅格文件。请先将其另存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="434" />
+            <location filename="../plugin/algorithm.py" line="450" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择 MMCANet 权重文件（.safetensors 或 .onnx）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="497" />
+            <location filename="../plugin/algorithm.py" line="513" />
             <source>Starting the cloud removal...</source>
             <translation>正在启动去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="503" />
+            <location filename="../plugin/algorithm.py" line="519" />
             <source>Loading the model weights...</source>
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="509" />
+            <location filename="../plugin/algorithm.py" line="525" />
             <location filename="../plugin/dock.py" line="410" />
             <location filename="../plugin/dock.py" line="539" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="530" />
+            <location filename="../plugin/algorithm.py" line="546" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="537" />
-            <location filename="../plugin/algorithm.py" line="526" />
-            <location filename="../plugin/task.py" line="176" />
+            <location filename="../plugin/algorithm.py" line="553" />
+            <location filename="../plugin/algorithm.py" line="542" />
+            <location filename="../plugin/task.py" line="185" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
@@ -304,7 +299,7 @@
             <location filename="../plugin/main.py" line="32" />
             <location filename="../plugin/main.py" line="64" />
             <location filename="../plugin/provider.py" line="50" />
-            <location filename="../plugin/task.py" line="97" />
+            <location filename="../plugin/task.py" line="105" />
             <source>MMCANet cloud removal</source>
             <translation>MMCANet 去云</translation>
         </message>
@@ -778,87 +773,87 @@
             <translation>缺少 Python 包：{0}。请打开 MMCANet 面板进行安装。</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="173" />
-            <source>{0} (cloud-free {1})</source>
-            <translation>{0}（去云 {1}）</translation>
-        </message>
-        <message>
-            <location filename="../plugin/result.py" line="174" />
+            <location filename="../plugin/result.py" line="183" />
             <source>{0} (cloud-free)</source>
             <translation>{0}（无云）</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="181" />
-            <source>{0} (cloud mask {1})</source>
-            <translation>{0}（云掩膜 {1}）</translation>
+            <location filename="../plugin/result.py" line="183" />
+            <source>{0} (cloud-free {1})</source>
+            <translation>{0}（去云 {1}）</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="182" />
+            <location filename="../plugin/result.py" line="189" />
             <source>{0} (cloud mask)</source>
             <translation>{0}（云掩膜）</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="196" />
+            <location filename="../plugin/result.py" line="189" />
+            <source>{0} (cloud mask {1})</source>
+            <translation>{0}（云掩膜 {1}）</translation>
+        </message>
+        <message>
+            <location filename="../plugin/result.py" line="216" />
             <source>Clear</source>
             <translation>无云</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="196" />
+            <location filename="../plugin/result.py" line="216" />
             <source>Cloud</source>
             <translation>云</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="196" />
+            <location filename="../plugin/result.py" line="216" />
             <source>Cloud shadow</source>
             <translation>云阴影</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="72" />
+            <location filename="../plugin/task.py" line="80" />
             <source>Optical</source>
             <translation>光学</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="94" />
+            <location filename="../plugin/task.py" line="102" />
             <source>The algorithm {0} is not registered.</source>
             <translation>算法 {0} 未注册。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="129" />
+            <location filename="../plugin/task.py" line="137" />
             <source>The output {0} could not be opened.</source>
             <translation>无法打开输出 {0}。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="140" />
+            <location filename="../plugin/task.py" line="148" />
             <source>Done: added layer '{0}' from a temporary file, which QGIS deletes when it closes (Export &gt; Save As... keeps it).</source>
             <translation>完成：已从临时文件添加图层“{0}”，QGIS 关闭时会删除该文件（导出 &gt; 另存为... 可保留）。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="144" />
+            <location filename="../plugin/task.py" line="152" />
             <source>Done: saved to {0} and added as layer '{1}' above its input.</source>
             <translation>完成：已保存到 {0}，并作为图层“{1}”添加在其输入图层之上。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="147" />
+            <location filename="../plugin/task.py" line="155" />
             <source>An earlier result keeps its file; this one got a new name.</source>
             <translation>较早的结果保留其文件；本次结果使用了新文件名。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="150" />
+            <location filename="../plugin/task.py" line="158" />
             <source>The input layer now shows bands {0} as the result does.</source>
             <translation>输入图层现在与结果一样显示波段 {0}。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="153" />
+            <location filename="../plugin/task.py" line="161" />
             <source>Cloud cover {0:.1f} %, shadow {1:.1f} %.</source>
             <translation>云覆盖率 {0:.1f} %，云影 {1:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="178" />
+            <location filename="../plugin/task.py" line="187" />
             <source>unknown error</source>
             <translation>未知错误</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="179" />
+            <location filename="../plugin/task.py" line="188" />
             <source>Cloud removal failed: {0}</source>
             <translation>去云失败：{0}</translation>
         </message>

@@ -51,7 +51,16 @@ from .demonstrator import (
 from .engine_text import device_text, event_text
 from .i18n import tr
 from .inputs import RESULT_PROPERTY, guess_inputs
-from .result import mask_name, move_above, result_name, style_mask, write_mask_style
+from .result import (
+    layer_names,
+    layer_of_file,
+    mask_name,
+    move_above,
+    result_name,
+    style_like,
+    style_mask,
+    write_mask_style,
+)
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
@@ -129,8 +138,8 @@ class Stages:
                     busy.emit()
         elif event.kind == "network":
             self.tiles(0, self.total)
-        elif event.kind == "written":
-            self.enter(100.0, tr("Written."))
+        elif event.kind == "written":  # the engine's line says it: no second text
+            self.feedback.setProgress(100.0)
 
     def tiles(self, done: int, total: int) -> None:
         self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
@@ -140,25 +149,32 @@ class Stages:
 
 class LoadedResult(QgsProcessingLayerPostProcessorInterface):
     """What happens to a result the toolbox, batch or modeler loads: marked as this plugin's
-    result (never guessed as an input), placed right above its input (the mask above the
-    result), the mask styled."""
+    result (never guessed as an input), named after its input with a name no other layer has,
+    placed right above its input (the mask above the result), styled like the input (the
+    mask: paletted)."""
 
     #: Processing keeps a bare pointer: each one lives here until its layer is loaded.
     alive = set()
 
-    def __init__(self, below: tuple, mask: bool = False):
+    def __init__(self, settings: Settings, bands, mask: bool = False):
         super().__init__()
-        self.below, self.mask = below, mask
+        self.settings, self.bands, self.mask = settings, list(bands), mask
         LoadedResult.alive.add(self)
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
         LoadedResult.alive.discard(self)
+        settings, project = self.settings, context.project() or QgsProject.instance()
         layer.setCustomProperty(RESULT_PROPERTY, True)
+        taken = layer_names(project, but=layer)
+        naming = mask_name if self.mask else result_name
+        layer.setName(naming(settings.optical_name, settings.output, taken))
+        source = layer_of_file(project, settings.optical)
         if self.mask:
             style_mask(layer)
-        project = context.project() or QgsProject.instance()
-        for path in self.below:  # the first of these layers that is in the project
-            if path and move_above(project, layer, path):
+        elif source is not None and self.bands:
+            style_like(layer, source, self.bands)
+        for path in (settings.output, settings.optical) if self.mask else (settings.optical,):
+            if move_above(project, layer, path):  # the first of these that is in the project
                 return
 
 
@@ -537,22 +553,20 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cancelled; no output was written."))
         if settings.mask_output:
             write_mask_style(settings.mask_output)
-        self._loading(settings, context)
+        self._loading(settings, context, result.bands)
         return self._results(settings, result, state.get("device") or result.device)
 
     @staticmethod
-    def _loading(settings: Settings, context) -> None:
-        """The layers the toolbox or batch loads on completion: named after the optical layer,
-        placed and marked by :class:`LoadedResult`."""
-        for path, name, below, mask in (
-                (settings.output, result_name(settings.optical_name, settings.output),
-                 (settings.optical,), False),
-                (settings.mask_output, mask_name(settings.optical_name, settings.output),
-                 (settings.output, settings.optical), True)):
+    def _loading(settings: Settings, context, bands) -> None:
+        """The layers the toolbox or batch loads on completion: named, placed, styled and
+        marked by :class:`LoadedResult`."""
+        for path, mask in ((settings.output, False), (settings.mask_output, True)):
             if path and context.willLoadLayerOnCompletion(path):
                 details = context.layerToLoadOnCompletionDetails(path)
-                details.name, details.forceName = name, True
-                details.setPostProcessor(LoadedResult(below, mask))
+                naming = mask_name if mask else result_name
+                details.name = naming(settings.optical_name, settings.output)
+                details.forceName = True
+                details.setPostProcessor(LoadedResult(settings, bands, mask))
 
     def _results(self, settings: Settings, result, device: str) -> dict:
         """The algorithm's outputs."""

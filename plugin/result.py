@@ -165,21 +165,43 @@ def _number(output: str) -> str:
     return number if number.isdigit() else ""
 
 
-def result_name(optical_name: str, output: str) -> str:
+def _free(template_plain: str, template_numbered: str, optical_name: str, output: str,
+          taken) -> str:
+    number = int(_number(output) or 0)
+    while True:
+        name = (template_numbered.format(optical_name, number) if number
+                else template_plain.format(optical_name))
+        if name not in taken:
+            return name
+        number = max(number, 1) + 1
+
+
+def result_name(optical_name: str, output: str, taken=()) -> str:
     """``S2 (cloud-free)``; ``S2 (cloud-free 2)`` for ``S2_cloudfree_2.tif`` (a second run's
-    free name), so that two results never share a layer name."""
-    number = _number(output)
-    if number:
-        return tr("{0} (cloud-free {1})").format(optical_name, number)
-    return tr("{0} (cloud-free)").format(optical_name)
+    free name) or when ``taken`` (the project's layer names) has the name already, so that two
+    results never share a layer name."""
+    return _free(tr("{0} (cloud-free)"), tr("{0} (cloud-free {1})"), optical_name, output,
+                 taken)
 
 
-def mask_name(optical_name: str, output: str = "") -> str:
+def mask_name(optical_name: str, output: str = "", taken=()) -> str:
     """``S2 (cloud mask)``, ``S2 (cloud mask 2)`` beside ``S2 (cloud-free 2)``."""
-    number = _number(output)
-    if number:
-        return tr("{0} (cloud mask {1})").format(optical_name, number)
-    return tr("{0} (cloud mask)").format(optical_name)
+    return _free(tr("{0} (cloud mask)"), tr("{0} (cloud mask {1})"), optical_name, output,
+                 taken)
+
+
+def layer_names(project: QgsProject, but=None) -> set:
+    """The names of the project's layers (but the layer ``but``)."""
+    return {layer.name() for layer in project.mapLayers().values()
+            if but is None or layer.id() != but.id()}
+
+
+def layer_of_file(project: QgsProject, path: str):
+    """The first layer of the layer tree read from file ``path``, or None."""
+    for node in project.layerTreeRoot().findLayers():
+        if node.layer() is not None and _same_file(node.layer(), path):
+            return node.layer()
+    return None
 
 
 def is_renumbered(output: str) -> bool:

@@ -17,7 +17,15 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from .i18n import Number, tr
-from .result import add_next_to, is_renumbered, mask_name, result_name, style_like, style_mask
+from .result import (
+    add_next_to,
+    is_renumbered,
+    layer_names,
+    mask_name,
+    result_name,
+    style_like,
+    style_mask,
+)
 
 ALGORITHM_ID = "mmcanet:removeclouds"
 LOG_TAG = "MMCANet"
@@ -123,7 +131,7 @@ class DecloudRun(QObject):
         """The result layer, styled like its input and right above it, the cloud mask (when
         saved) above the result, and the message with the cloud cover."""
         named = "" if self.temporary else output
-        self.layer_name = result_name(self.optical_name, named)
+        self.layer_name = result_name(self.optical_name, named, layer_names(self.project))
         layer = QgsRasterLayer(output, self.layer_name, "gdal")
         if not layer.isValid():
             self.message = tr("The output {0} could not be opened.").format(output)
@@ -158,7 +166,8 @@ class DecloudRun(QObject):
         right above the result."""
         if not path or not os.path.isfile(path):
             return
-        mask = QgsRasterLayer(path, mask_name(self.optical_name, output), "gdal")
+        mask = QgsRasterLayer(path, mask_name(self.optical_name, output,
+                                              layer_names(self.project)), "gdal")
         if mask.isValid():
             style_mask(mask)
             add_next_to(self.project, mask, self.layer)

@@ -133,6 +133,15 @@ def test_dock_layer_choice_when_layers_are_added(started, sen12mscr, tiny_weight
     assert dock.sar_combo.currentLayer() == winter[0]
 
 
+class Errors(QgsProcessingFeedback):
+    def __init__(self):
+        super().__init__()
+        self.errors = []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802 (QGIS's name)
+        self.errors.append(error)
+
+
 def test_batch_rows_load_their_results_named_placed_and_never_proposed(
         plugin_path, qgis_iface, qgis_processing, sen12mscr, tiny_weights, tmp_path,
         qgis_new_project):
@@ -140,6 +149,7 @@ def test_batch_rows_load_their_results_named_placed_and_never_proposed(
     column: no "not correctly generated" error, the result named after its input, right
     above it, and the next dialog does not propose it as the optical input."""
     import qgis.utils
+    from mmcanet.plugin.result import shown_bands
     from processing.gui.Postprocessing import handleAlgorithmResults
 
     assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
@@ -149,28 +159,27 @@ def test_batch_rows_load_their_results_named_placed_and_never_proposed(
         other = _add([sar.source()], ["on top"])[0]  # the active layer is elsewhere
         qgis_iface.setActiveLayer(other)
         algorithm = QgsApplication.processingRegistry().algorithmById(ALG)
-        out = tmp_path / "row1.tif"
-        parameters = {"SAR": sar.id(), "OPTICAL": optical.id(), "WEIGHTS": str(tiny_weights),
-                      "DEVICE": 1, "TILE": 128,
-                      "OUTPUT": QgsProcessingOutputLayerDefinition(str(out), project),
-                      "MASK_OUTPUT": QgsProcessingOutputLayerDefinition("", project)}
-        errors = []
-
-        class Feedback(QgsProcessingFeedback):
-            def reportError(self, error, fatalError=False):  # noqa: N802
-                errors.append(error)
-
-        feedback = Feedback()
-        context = QgsProcessingContext()
-        context.setProject(project)
-        results, ok = algorithm.run(parameters, context, feedback)
-        assert ok and out.is_file(), errors
-        assert handleAlgorithmResults(algorithm, context, feedback, False, parameters)
-        assert errors == []
+        for row in (1, 2):  # two rows on the same input: two names
+            out = tmp_path / f"row{row}.tif"
+            parameters = {
+                "SAR": sar.id(), "OPTICAL": optical.id(), "WEIGHTS": str(tiny_weights),
+                "DEVICE": 1, "TILE": 128,
+                "OUTPUT": QgsProcessingOutputLayerDefinition(str(out), project),
+                "MASK_OUTPUT": QgsProcessingOutputLayerDefinition("", project)}
+            feedback = Errors()
+            context = QgsProcessingContext()  # a new one per row, as the batch dialog does
+            context.setProject(project)
+            results, ok = algorithm.run(parameters, context, feedback)
+            assert ok and out.is_file(), feedback.errors
+            assert handleAlgorithmResults(algorithm, context, feedback, False, parameters)
+            assert feedback.errors == []  # no "not correctly generated" for the empty mask column
         names = _tree_names()
-        assert names.index("S2 row (cloud-free)") + 1 == names.index("S2 row")
+        start = names.index("S2 row (cloud-free)")  # each right above the input when it came
+        assert names[start:start + 3] == ["S2 row (cloud-free)", "S2 row (cloud-free 2)",
+                                          "S2 row"]
         loaded = project.mapLayersByName("S2 row (cloud-free)")[0]
         assert loaded.customProperty("mmcanet/result", False)
+        assert shown_bands(optical) == [4, 3, 2] and shown_bands(loaded) == [1, 2, 3]
         qgis_iface.setActiveLayer(loaded)
         dialog = algorithm.create()
         assert dialog.parameterDefinition("OPTICAL").guiDefaultValueOverride() == optical.id()

@@ -164,7 +164,7 @@ def test_progress_moves_from_the_start_and_device_comes_first(started, layers, t
                           "Reading the rasters...",
                           f"Preparing the network for {total} tile(s)...",
                           f"Removing clouds: 0/{total} tiles"]  # the stages, from the events
-    assert stages[-1] == "Written."
+    assert stages[-1] == f"Removing clouds: {total}/{total} tiles"
     assert values == sorted(values) and values[-1] == 100
     assert values[:5] == [1, 3, 5, 8, 12]  # the bar moves with each stage before any tile
     tile_steps = [v for v in values if 12 < v < 100]
