@@ -134,9 +134,16 @@ def after():
     panel = dock()
     if not panel.run.ok:
         print(f"screenshots: the run failed: {panel.status_label.text()}", flush=True)
+    mask = panel.run.mask_layer
+    if mask is not None:  # the result first, the mask over it afterwards
+        visible(mask, False)
     canvas = iface.mapCanvas()
     canvas.refreshAllLayers()
     wait_until(lambda: not canvas.isDrawing(), lambda: finish(panel))
+
+
+def visible(layer, shown):
+    QgsProject.instance().layerTreeRoot().findLayer(layer.id()).setItemVisibilityChecked(shown)
 
 
 def finish(panel):
@@ -144,6 +151,7 @@ def finish(panel):
     shoot(panel, "dock.png")
     mask = panel.run.mask_layer
     if mask is not None:  # the mask over the result: clouds white, shadows purple, clear seen
+        visible(mask, True)
         iface.setActiveLayer(mask)
         canvas = iface.mapCanvas()
         canvas.refreshAllLayers()

@@ -185,3 +185,32 @@ def test_batch_rows_load_their_results_named_placed_and_never_proposed(
         assert dialog.parameterDefinition("OPTICAL").guiDefaultValueOverride() == optical.id()
     finally:
         assert qgis.utils.unloadPlugin("mmcanet")
+
+
+def test_buttons_stay_in_view_and_in_place(started, monkeypatch):
+    """The install button and Decloud/Cancel sit below the scrolling options: in view in a
+    short panel, and a long message does not move the buttons."""
+    import mmcanet.plugin.deps as deps
+    from qgis.PyQt.QtCore import QPoint
+    from qgis.PyQt.QtWidgets import QScrollArea
+
+    monkeypatch.setattr(deps, "missing_packages", lambda *a, **k: ["torch"])
+    dock = started.dock
+    dock.refresh_dependencies()
+    dock.setFloating(True)
+    dock.resize(300, 500)
+    dock.show()
+    _settle()
+
+    def bottom_of(widget):
+        return widget.mapTo(dock, QPoint(0, widget.height())).y()
+
+    scroll = dock.findChild(QScrollArea)
+    for button in (dock.install_button, dock.decloud_button, dock.cancel_button):
+        assert not scroll.isAncestorOf(button)
+        assert button.isVisibleTo(dock) and bottom_of(button) <= dock.height()
+    where = dock.decloud_button.mapTo(dock, QPoint(0, 0))
+    dock.set_status("Done: " + "a long message that wraps over many lines " * 12, success=True)
+    _settle()
+    assert dock.decloud_button.mapTo(dock, QPoint(0, 0)) == where
+    dock.hide()
