@@ -46,7 +46,7 @@ from .result import default_output, mask_output_for
 from .task import DecloudRun, log
 
 TEMPORARY = "TEMPORARY_OUTPUT"
-#: The status line shows at most this many lines of text at once; a longer message scrolls.
+#: The status line shows at most this many lines of a message (the tooltip has all of it).
 STATUS_LINES = 6
 
 
@@ -154,17 +154,17 @@ class DecloudDock(QDockWidget):
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.status_scroll = QScrollArea(bottom)  # a long message scrolls here, never pushes
-        self.status_scroll.setWidgetResizable(True)
-        self.status_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.status_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.status_scroll.setWidget(self.status_label)
+        # a long message is cut after STATUS_LINES lines (whole in the tooltip, the message bar
+        # and the MMCANet log tab): it never pushes the buttons away
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status_label.setMaximumHeight(
+            STATUS_LINES * self.status_label.fontMetrics().lineSpacing() + 4)
         self.install_button = QPushButton(tr("Install Python dependencies..."), bottom)
         self.install_button.clicked.connect(self.install_requested)
         self.progress_bar = QProgressBar(bottom)
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
-        for widget in (self.device_label, self.status_scroll, self.install_button,
+        for widget in (self.device_label, self.status_label, self.install_button,
                        self.progress_bar):
             layout.addWidget(widget)
         layout.addLayout(self._buttons(bottom))
@@ -422,19 +422,6 @@ class DecloudDock(QDockWidget):
         self.status_label.setStyleSheet(f"color: {color};")
         self.status_label.setText(breakable(text))
         self.status_label.setToolTip(text)
-        self._fit_status()
-
-    def _fit_status(self):
-        """The status area as tall as its text, at most :data:`STATUS_LINES` lines (then it
-        scrolls): a long message never moves the buttons out of reach."""
-        width = max(self.status_scroll.viewport().width(), 100)
-        line = self.status_label.fontMetrics().lineSpacing()
-        height = self.status_label.heightForWidth(width - 16)
-        self.status_scroll.setFixedHeight(max(line, min(height, STATUS_LINES * line)) + 2)
-
-    def resizeEvent(self, event):  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._fit_status()
 
     def _set_running(self, running):
         self.decloud_button.setEnabled(not running and not self.missing and self.inputs_ready())

@@ -187,7 +187,7 @@ def test_batch_rows_load_their_results_named_placed_and_never_proposed(
         assert qgis.utils.unloadPlugin("mmcanet")
 
 
-def test_buttons_stay_in_view_and_in_place(started, monkeypatch):
+def test_buttons_stay_in_view_and_in_place(started, monkeypatch, artifacts):
     """The install button and Decloud/Cancel sit below the scrolling options: in view in a
     short panel, and a long message does not move the buttons."""
     import mmcanet.plugin.deps as deps
@@ -213,4 +213,7 @@ def test_buttons_stay_in_view_and_in_place(started, monkeypatch):
     dock.set_status("Done: " + "a long message that wraps over many lines " * 12, success=True)
     _settle()
     assert dock.decloud_button.mapTo(dock, QPoint(0, 0)) == where
+    line = dock.status_label.fontMetrics().lineSpacing()
+    assert 3 * line <= dock.status_label.height() <= 7 * line  # several lines shown, not all
+    dock.grab().save(str(artifacts / "dock_long_message.png"))
     dock.hide()
