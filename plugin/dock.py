@@ -47,7 +47,7 @@ from .task import DecloudRun, log
 
 TEMPORARY = "TEMPORARY_OUTPUT"
 #: The status line shows at most this many lines of a message (the tooltip has all of it).
-STATUS_LINES = 6
+STATUS_LINES = 9
 
 
 def _form(group, wrap=False):
