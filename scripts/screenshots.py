@@ -91,6 +91,8 @@ def main(argv=None) -> int:
                    MMCANET_SHOTS_OUT=str(out), MMCANET_SHOTS_DATA=str(data),
                    XDG_RUNTIME_DIR=str(tmp))
         env.pop("QT_QPA_PLATFORM", None)  # a real X window under Xvfb, not offscreen
+        for name in ("QGIS_PLUGINPATH", "QGIS_CUSTOM_CONFIG_PATH"):  # only the zip's plugin
+            env.pop(name, None)
         command = ["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}", "qgis",
                    "--profiles-path", str(tmp / "qgis"), "--profile", "default",
                    "--nologo", "--noversioncheck",
