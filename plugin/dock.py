@@ -318,6 +318,12 @@ class DecloudDock(QDockWidget):
         QTimer.singleShot(0, lambda: self.follow_new_layers(ids))
 
     def follow_new_layers(self, ids):
+        try:
+            self._follow(ids)
+        except RuntimeError:  # the dock was deleted meanwhile (plugin unloaded)
+            pass
+
+    def _follow(self, ids):
         if self.run is not None and not self.run.done:
             return
         new = [layer for layer in self._project_layers() if layer.id() in ids]
