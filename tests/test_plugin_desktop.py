@@ -197,6 +197,9 @@ def test_buttons_stay_in_view_and_in_place(started, monkeypatch, artifacts):
     monkeypatch.setattr(deps, "missing_packages", lambda *a, **k: ["torch"])
     dock = started.dock
     dock.refresh_dependencies()
+    from qgis.gui import QgsCollapsibleGroupBox
+
+    dock.findChild(QgsCollapsibleGroupBox, "mmcanetAdvanced").setCollapsed(False)
     dock.setFloating(True)
     dock.resize(300, 500)
     dock.show()
@@ -205,6 +208,8 @@ def test_buttons_stay_in_view_and_in_place(started, monkeypatch, artifacts):
     def bottom_of(widget):
         return widget.mapTo(dock, QPoint(0, widget.height())).y()
 
+    for combo in (dock.sar_combo, dock.optical_combo, dock.device_combo, dock.backend_combo):
+        assert combo.width() >= 0.75 * dock.width()  # labels above: the names get the width
     scroll = dock.findChild(QScrollArea)
     for button in (dock.install_button, dock.decloud_button, dock.cancel_button):
         assert not scroll.isAncestorOf(button)
