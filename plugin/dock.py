@@ -260,6 +260,7 @@ class DecloudDock(QDockWidget):
         :meth:`advanced_values`."""
         group = QgsCollapsibleGroupBox(tr("Advanced"), parent)
         group.setObjectName("mmcanetAdvanced")
+        group.setSaveCollapsedState(False)  # always collapsed at start; nothing to remember
         group.setCollapsed(True)
         form = _form(group, wrap=True)
         self.device_combo = _narrow(QComboBox(group))
