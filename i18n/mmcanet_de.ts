@@ -66,7 +66,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="263" />
+            <location filename="../plugin/dock.py" line="271" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -77,13 +77,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="259" />
+            <location filename="../plugin/dock.py" line="267" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="312" />
-            <location filename="../plugin/dock.py" line="260" />
+            <location filename="../plugin/dock.py" line="268" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
@@ -149,7 +149,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="347" />
-            <location filename="../plugin/dock.py" line="268" />
+            <location filename="../plugin/dock.py" line="276" />
             <source>Backend</source>
             <translation>Backend</translation>
         </message>
@@ -160,13 +160,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="266" />
+            <location filename="../plugin/dock.py" line="274" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="266" />
+            <location filename="../plugin/dock.py" line="274" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
@@ -257,8 +257,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="525" />
-            <location filename="../plugin/dock.py" line="410" />
-            <location filename="../plugin/dock.py" line="539" />
+            <location filename="../plugin/dock.py" line="424" />
+            <location filename="../plugin/dock.py" line="553" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
@@ -295,7 +295,7 @@
             <translation>{0} (onnxruntime)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="91" />
+            <location filename="../plugin/dock.py" line="93" />
             <location filename="../plugin/main.py" line="32" />
             <location filename="../plugin/main.py" line="64" />
             <location filename="../plugin/provider.py" line="50" />
@@ -304,179 +304,179 @@
             <translation>MMCANet-Wolkenentfernung</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="123" />
+            <location filename="../plugin/dock.py" line="125" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>Ein bewölktes Sentinel-2-Bild mit einem koregistrierten Sentinel-1-SAR-Bild desselben Ortes wiederherstellen.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="155" />
+            <location filename="../plugin/dock.py" line="162" />
             <location filename="../plugin/main.py" line="58" />
             <source>Install Python dependencies...</source>
             <translation>Python-Abhängigkeiten installieren...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="168" />
+            <location filename="../plugin/dock.py" line="175" />
             <source>Inputs</source>
             <translation>Eingaben</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="176" />
+            <location filename="../plugin/dock.py" line="183" />
             <source>SAR (VV, VH)</source>
             <translation>SAR (VV, VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="177" />
+            <location filename="../plugin/dock.py" line="184" />
             <source>Cloudy optical</source>
             <translation>Bewölkt, optisch</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="181" />
+            <location filename="../plugin/dock.py" line="188" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="186" />
+            <location filename="../plugin/dock.py" line="193" />
             <source>Choose a .safetensors or .onnx file</source>
             <translation>Eine .safetensors- oder .onnx-Datei wählen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="191" />
+            <location filename="../plugin/dock.py" line="198" />
             <source>Weights</source>
             <translation>Gewichte</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="200" />
+            <location filename="../plugin/dock.py" line="207" />
             <source>Clouds</source>
             <translation>Wolken</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="203" />
+            <location filename="../plugin/dock.py" line="210" />
             <source>Empty: computed from the optical bands</source>
             <translation>Leer: aus den optischen Bändern berechnet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="207" />
+            <location filename="../plugin/dock.py" line="214" />
             <source>Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10</source>
             <translation>Werte der Maske, die Wolke oder Schatten bedeuten: binary (1), scl (Sentinel-2-L2A-Szenenklassifikation: 3, 8, 9, 10), fmask (2, 4) oder eine Liste wie 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="218" />
             <source>Network output everywhere</source>
             <translation>Netzausgabe überall</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="219" />
             <source>Off: clear pixels keep their input values and only clouds and their shadows are filled</source>
             <translation>Aus: Klare Pixel behalten ihre Eingabewerte, nur Wolken und ihre Schatten werden gefüllt</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="214" />
+            <location filename="../plugin/dock.py" line="221" />
             <source>Save the cloud mask</source>
             <translation>Wolkenmaske speichern</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="215" />
+            <location filename="../plugin/dock.py" line="222" />
             <source>Written next to the result and added to the map</source>
             <translation>Neben dem Ergebnis gespeichert und zur Karte hinzugefügt</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="216" />
+            <location filename="../plugin/dock.py" line="223" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="217" />
+            <location filename="../plugin/dock.py" line="224" />
             <source>Mask values</source>
             <translation>Maskenwerte</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/dock.py" line="239" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="233" />
+            <location filename="../plugin/dock.py" line="240" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>Leer: neben dem optischen Raster gespeichert, nach ihm benannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="236" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Bands: every band of the optical raster comes back; the bands the weights do not restore (the demonstrator restores red, green, blue) keep their input values in cloudy pixels.</source>
             <translation>Bänder: jedes Band des optischen Rasters kommt zurück; die Bänder, die die Gewichte nicht wiederherstellen (der Demonstrator stellt Rot, Grün, Blau wieder her), behalten auch in bewölkten Pixeln ihre Eingabewerte.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="241" />
+            <location filename="../plugin/dock.py" line="248" />
             <source>Temporary file</source>
             <translation>Temporäre Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="242" />
+            <location filename="../plugin/dock.py" line="249" />
             <source>Deleted when QGIS closes</source>
             <translation>Wird beim Beenden von QGIS gelöscht</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="244" />
+            <location filename="../plugin/dock.py" line="251" />
             <source>Save to</source>
             <translation>Speichern unter</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="254" />
+            <location filename="../plugin/dock.py" line="261" />
             <source>Advanced</source>
             <translation>Erweitert</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="259" />
+            <location filename="../plugin/dock.py" line="267" />
             <source>Auto (CUDA if available)</source>
             <translation>Automatisch (CUDA, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="265" />
+            <location filename="../plugin/dock.py" line="273" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>Auto (PyTorch, wenn installiert, sonst onnxruntime)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="273" />
+            <location filename="../plugin/dock.py" line="281" />
             <source>Decloud</source>
             <translation>Wolken entfernen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="276" />
+            <location filename="../plugin/dock.py" line="284" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="354" />
+            <location filename="../plugin/dock.py" line="368" />
             <source>Next to the optical raster</source>
             <translation>Neben dem optischen Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="369" />
+            <location filename="../plugin/dock.py" line="383" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>Fehlende Python-Pakete: {0}. Installieren Sie sie mit der Schaltfläche unten (Details im Protokoll-Reiter MMCANet).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="372" />
+            <location filename="../plugin/dock.py" line="386" />
             <source>Device: known once the packages are installed.</source>
             <translation>Gerät: bekannt, sobald die Pakete installiert sind.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="379" />
+            <location filename="../plugin/dock.py" line="393" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>Bereit. Wählen Sie den SAR- und den bewölkten optischen Layer und drücken Sie dann „Wolken entfernen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="392" />
+            <location filename="../plugin/dock.py" line="406" />
             <source>Device: checking...</source>
             <translation>Gerät: wird ermittelt...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="435" />
-            <location filename="../plugin/dock.py" line="549" />
+            <location filename="../plugin/dock.py" line="449" />
+            <location filename="../plugin/dock.py" line="563" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -486,37 +486,37 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="469" />
+            <location filename="../plugin/dock.py" line="483" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>Wählen Sie sowohl einen SAR- als auch einen optischen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="471" />
+            <location filename="../plugin/dock.py" line="485" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR- und optischer Layer müssen verschiedene Layer sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="474" />
+            <location filename="../plugin/dock.py" line="488" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>Wählen Sie die Modellgewichte (.safetensors- oder .onnx-Datei).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="481" />
+            <location filename="../plugin/dock.py" line="495" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>Kein Ordner zum Speichern des Ergebnisses: {0}. Wählen Sie eine Datei unter „Speichern unter“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="507" />
+            <location filename="../plugin/dock.py" line="521" />
             <source>Starting...</source>
             <translation>Wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="515" />
+            <location filename="../plugin/dock.py" line="529" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="536" />
+            <location filename="../plugin/dock.py" line="550" />
             <source>{0} ({1} s)</source>
             <translation>{0} ({1} s)</translation>
         </message>
@@ -552,131 +552,146 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="36" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept and cloud or shadow pixels become nodata (no SAR to restore them).</source>
+            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; außerhalb bleiben klare Pixel erhalten, Wolken- und Schattenpixel werden zu NoData (kein SAR, um sie wiederherzustellen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="39" />
+            <source>Optical bands {bands} used as {names} (from the band descriptions).</source>
+            <translation>Optische Bänder {bands} verwendet als {names} (laut Bandbeschreibungen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>SAR values look like dB.</source>
             <translation>SAR-Werte sehen nach dB aus.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="37" />
+            <location filename="../plugin/engine_text.py" line="41" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR-Werte sehen nach linearer Leistung aus; sie werden in dB umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="39" />
+            <location filename="../plugin/engine_text.py" line="43" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>Das SAR-Raster liegt auf einem anderen Gitter: bilinear auf das optische Gitter umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="41" />
+            <location filename="../plugin/engine_text.py" line="45" />
             <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
             <translation>Speicher: etwa {needed_mib:.0f} MiB je Stapel von {batch}; {available_gib:.1f} GiB frei ({where}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="43" />
+            <location filename="../plugin/engine_text.py" line="47" />
+            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>Speicher: die Streifen der Szene (volle Breite, {width} Pixel) brauchen neben dem Netz etwa {needed_mib:.0f} MiB RAM.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="49" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="45" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="47" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Network: {description}.</source>
             <translation>Netz: {description}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="48" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="50" />
+            <location filename="../plugin/engine_text.py" line="56" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="51" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="53" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="63" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="59" />
+            <location filename="../plugin/engine_text.py" line="65" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="64" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="66" />
+            <location filename="../plugin/engine_text.py" line="72" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="73" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="97" />
+            <location filename="../plugin/engine_text.py" line="103" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="99" />
+            <location filename="../plugin/engine_text.py" line="105" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="100" />
+            <location filename="../plugin/engine_text.py" line="106" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="101" />
+            <location filename="../plugin/engine_text.py" line="107" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="102" />
+            <location filename="../plugin/engine_text.py" line="108" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="124" />
+            <location filename="../plugin/engine_text.py" line="130" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>
@@ -794,17 +809,17 @@ installieren?</translation>
             <translation>{0} (Wolkenmaske {1})</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Clear</source>
             <translation>Wolkenfrei</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Cloud</source>
             <translation>Wolke</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Cloud shadow</source>
             <translation>Wolkenschatten</translation>
         </message>

@@ -66,7 +66,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="263" />
+            <location filename="../plugin/dock.py" line="271" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
@@ -77,13 +77,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="259" />
+            <location filename="../plugin/dock.py" line="267" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="312" />
-            <location filename="../plugin/dock.py" line="260" />
+            <location filename="../plugin/dock.py" line="268" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
@@ -149,7 +149,7 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="347" />
-            <location filename="../plugin/dock.py" line="268" />
+            <location filename="../plugin/dock.py" line="276" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
@@ -160,13 +160,13 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="266" />
+            <location filename="../plugin/dock.py" line="274" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="266" />
+            <location filename="../plugin/dock.py" line="274" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
@@ -257,8 +257,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="525" />
-            <location filename="../plugin/dock.py" line="410" />
-            <location filename="../plugin/dock.py" line="539" />
+            <location filename="../plugin/dock.py" line="424" />
+            <location filename="../plugin/dock.py" line="553" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
@@ -295,7 +295,7 @@
             <translation>{0}（onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="91" />
+            <location filename="../plugin/dock.py" line="93" />
             <location filename="../plugin/main.py" line="32" />
             <location filename="../plugin/main.py" line="64" />
             <location filename="../plugin/provider.py" line="50" />
@@ -304,179 +304,179 @@
             <translation>MMCANet 去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="123" />
+            <location filename="../plugin/dock.py" line="125" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>利用同一地点已配准的 Sentinel-1 SAR 影像恢复有云的 Sentinel-2 影像。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="155" />
+            <location filename="../plugin/dock.py" line="162" />
             <location filename="../plugin/main.py" line="58" />
             <source>Install Python dependencies...</source>
             <translation>安装 Python 依赖项...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="168" />
+            <location filename="../plugin/dock.py" line="175" />
             <source>Inputs</source>
             <translation>输入</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="176" />
+            <location filename="../plugin/dock.py" line="183" />
             <source>SAR (VV, VH)</source>
             <translation>SAR（VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="177" />
+            <location filename="../plugin/dock.py" line="184" />
             <source>Cloudy optical</source>
             <translation>有云光学影像</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="181" />
+            <location filename="../plugin/dock.py" line="188" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="186" />
+            <location filename="../plugin/dock.py" line="193" />
             <source>Choose a .safetensors or .onnx file</source>
             <translation>选择 .safetensors 或 .onnx 文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="191" />
+            <location filename="../plugin/dock.py" line="198" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="200" />
+            <location filename="../plugin/dock.py" line="207" />
             <source>Clouds</source>
             <translation>云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="203" />
+            <location filename="../plugin/dock.py" line="210" />
             <source>Empty: computed from the optical bands</source>
             <translation>留空：由光学波段计算</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="207" />
+            <location filename="../plugin/dock.py" line="214" />
             <source>Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10</source>
             <translation>掩膜中表示云或云影的值：binary（1）、scl（Sentinel-2 L2A 场景分类：3, 8, 9, 10）、fmask（2, 4），或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="218" />
             <source>Network output everywhere</source>
             <translation>全部使用网络输出</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="219" />
             <source>Off: clear pixels keep their input values and only clouds and their shadows are filled</source>
             <translation>关闭：晴空像元保留输入值，只填补云及其阴影</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="214" />
+            <location filename="../plugin/dock.py" line="221" />
             <source>Save the cloud mask</source>
             <translation>保存云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="215" />
+            <location filename="../plugin/dock.py" line="222" />
             <source>Written next to the result and added to the map</source>
             <translation>保存在结果旁边并添加到地图</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="216" />
+            <location filename="../plugin/dock.py" line="223" />
             <source>Cloud mask</source>
             <translation>云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="217" />
+            <location filename="../plugin/dock.py" line="224" />
             <source>Mask values</source>
             <translation>掩膜取值</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/dock.py" line="239" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="233" />
+            <location filename="../plugin/dock.py" line="240" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>留空：保存在光学栅格旁，并以其命名。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="236" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Bands: every band of the optical raster comes back; the bands the weights do not restore (the demonstrator restores red, green, blue) keep their input values in cloudy pixels.</source>
             <translation>波段：光学栅格的每个波段都会输出；权重不恢复的波段（演示权重只恢复红、绿、蓝）在有云像素中保留其输入值。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="241" />
+            <location filename="../plugin/dock.py" line="248" />
             <source>Temporary file</source>
             <translation>临时文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="242" />
+            <location filename="../plugin/dock.py" line="249" />
             <source>Deleted when QGIS closes</source>
             <translation>QGIS 关闭时删除</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="244" />
+            <location filename="../plugin/dock.py" line="251" />
             <source>Save to</source>
             <translation>保存到</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="254" />
+            <location filename="../plugin/dock.py" line="261" />
             <source>Advanced</source>
             <translation>高级</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="259" />
+            <location filename="../plugin/dock.py" line="267" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="265" />
+            <location filename="../plugin/dock.py" line="273" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>自动（已安装 PyTorch 时使用它，否则使用 onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="273" />
+            <location filename="../plugin/dock.py" line="281" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="276" />
+            <location filename="../plugin/dock.py" line="284" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="354" />
+            <location filename="../plugin/dock.py" line="368" />
             <source>Next to the optical raster</source>
             <translation>保存在光学栅格旁</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="369" />
+            <location filename="../plugin/dock.py" line="383" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>缺少 Python 包：{0}。请用下方按钮安装（详情见日志中的 MMCANet 标签页）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="372" />
+            <location filename="../plugin/dock.py" line="386" />
             <source>Device: known once the packages are installed.</source>
             <translation>设备：安装软件包后可知。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="379" />
+            <location filename="../plugin/dock.py" line="393" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>就绪。请选择 SAR 图层和有云光学图层，然后点击“去云”。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="392" />
+            <location filename="../plugin/dock.py" line="406" />
             <source>Device: checking...</source>
             <translation>设备：正在检测...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="435" />
-            <location filename="../plugin/dock.py" line="549" />
+            <location filename="../plugin/dock.py" line="449" />
+            <location filename="../plugin/dock.py" line="563" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -486,37 +486,37 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="469" />
+            <location filename="../plugin/dock.py" line="483" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="471" />
+            <location filename="../plugin/dock.py" line="485" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="474" />
+            <location filename="../plugin/dock.py" line="488" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>请选择模型权重（.safetensors 或 .onnx 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="481" />
+            <location filename="../plugin/dock.py" line="495" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>没有可保存结果的文件夹：{0}。请在“保存到”中选择文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="507" />
+            <location filename="../plugin/dock.py" line="521" />
             <source>Starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="515" />
+            <location filename="../plugin/dock.py" line="529" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="536" />
+            <location filename="../plugin/dock.py" line="550" />
             <source>{0} ({1} s)</source>
             <translation>{0}（{1} 秒）</translation>
         </message>
@@ -552,131 +552,146 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="36" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept and cloud or shadow pixels become nodata (no SAR to restore them).</source>
+            <translation>SAR 栅格覆盖光学场景的 {percent:.0f} %；在其范围之外，晴空像素保持不变，云和阴影像素变为无数据（没有 SAR 可用于恢复）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="39" />
+            <source>Optical bands {bands} used as {names} (from the band descriptions).</source>
+            <translation>光学波段 {bands} 用作 {names}（依据波段描述）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>SAR values look like dB.</source>
             <translation>SAR 值看起来是 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="37" />
+            <location filename="../plugin/engine_text.py" line="41" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR 值看起来是线性功率；已转换为 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="39" />
+            <location filename="../plugin/engine_text.py" line="43" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>SAR 栅格位于另一网格上：已双线性重采样到光学网格。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="41" />
+            <location filename="../plugin/engine_text.py" line="45" />
             <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
             <translation>内存：每批 {batch} 个约需 {needed_mib:.0f} MiB；可用 {available_gib:.1f} GiB（{where}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="43" />
+            <location filename="../plugin/engine_text.py" line="47" />
+            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>内存：场景条带（全宽 {width} 像素）除网络外约需 {needed_mib:.0f} MiB 内存。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="49" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>未估算内存：网络无法在 meta 设备上追踪（{reason}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="45" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} 像素，波段 {bands}：{tiles} 个 {tile} 像素的瓦片（重叠 {overlap}），每批 {batch} 个。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="47" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Network: {description}.</source>
             <translation>网络：{description}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="48" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile：编译用时 {seconds:.1f} 秒。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>用时 {seconds:.1f} 秒写入：{paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="50" />
+            <location filename="../plugin/engine_text.py" line="56" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>网络原始输出：未使用云掩膜 {path}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="51" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent:.0f} %（范围之外视为晴空）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="53" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>所有位置均为网络原始输出；云掩膜只写出，不应用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>晴空像元保留输入值；云区由网络填补（掩膜外扩 {dilate} 像元，羽化 {feather} 像元）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="63" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>由红、绿、蓝波段（波段 {bands}）自动计算云掩膜：仅检测云，不检测云影和积雪。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="59" />
+            <location filename="../plugin/engine_text.py" line="65" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>由 L1C 波段自动计算云和云影掩膜。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>由 L1C 波段自动计算云掩膜（云影保持不变）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>网络处理了 {total} 个分块中的 {ran} 个（其余为晴空或无数据）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="64" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %，云影：{shadow:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="66" />
+            <location filename="../plugin/engine_text.py" line="72" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="73" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="97" />
+            <location filename="../plugin/engine_text.py" line="103" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="99" />
+            <location filename="../plugin/engine_text.py" line="105" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="100" />
+            <location filename="../plugin/engine_text.py" line="106" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="101" />
+            <location filename="../plugin/engine_text.py" line="107" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="102" />
+            <location filename="../plugin/engine_text.py" line="108" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="124" />
+            <location filename="../plugin/engine_text.py" line="130" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>
@@ -793,17 +808,17 @@
             <translation>{0}（云掩膜 {1}）</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Clear</source>
             <translation>无云</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Cloud</source>
             <translation>云</translation>
         </message>
         <message>
-            <location filename="../plugin/result.py" line="216" />
+            <location filename="../plugin/result.py" line="218" />
             <source>Cloud shadow</source>
             <translation>云阴影</translation>
         </message>
