@@ -31,258 +31,258 @@
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="239" />
-            <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;; the shipped demonstrator: red, green, blue) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含光学栅格每个波段（按其原顺序）的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。权重恢复的波段（&lt;b&gt;光学波段&lt;/b&gt;；随插件提供的演示权重：红、绿、蓝）在有云像素中被填充；其余波段在有云像素中也保留其输入值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
+            <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含光学栅格每个波段（按其原顺序）的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。权重恢复的波段（&lt;b&gt;光学波段&lt;/b&gt;）在有云像素中被填充；其余波段在有云像素中也保留其输入值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="266" />
+            <location filename="../plugin/algorithm.py" line="265" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;云&lt;/b&gt;：只恢复有云的像元。云和云影掩膜由光学波段计算，或取自&lt;b&gt;云掩膜&lt;/b&gt;栅格（任意网格，按最近邻重采样；例如 Sentinel-2 L2A 的 SCL 图层、Fmask 或 s2cloudless 的输出，或 0/1 图层）。&lt;b&gt;云掩膜取值&lt;/b&gt;指明其中哪些值表示云或云影：binary（1）、scl（3, 8, 9, 10）、fmask（2, 4）或列表，如 3,8,9,10。晴空像元完全保留输入值；网络填补云区，并在边缘处羽化过渡。&lt;b&gt;网络原始输出&lt;/b&gt;（高级）则在所有位置写入网络结果。&lt;b&gt;云掩膜输出&lt;/b&gt;另外保存掩膜（0 晴空，1 云，2 云影，255 无数据）；云和云影覆盖率是算法的输出，并写入日志。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学数值尺度&lt;/b&gt;（高级）：auto 自动检测光学数值的尺度；dn：数字量化值（反射率 x 10000）；offset：数字量化值 + 1000（处理基线 04.00 及以后的产品）；reflectance：0..1。输出保持输入的尺度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端&lt;/b&gt;（高级）：auto 用 onnxruntime 运行 .onnx 权重，已安装 PyTorch 时用 PyTorch 运行 .safetensors（否则用 onnxruntime 运行其旁边的 .onnx 副本）；torch 或 onnxruntime 则固定使用其一。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="284" />
-            <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet), RGB only. They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
-            <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时，只含 RGB。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
+            <location filename="../plugin/algorithm.py" line="283" />
+            <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet). They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="300" />
+            <location filename="../plugin/algorithm.py" line="299" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR 栅格（Sentinel-1，波段 VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="302" />
+            <location filename="../plugin/algorithm.py" line="301" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>有云光学栅格（Sentinel-2 L1C）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="304" />
+            <location filename="../plugin/algorithm.py" line="303" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>模型权重（.safetensors 或 .onnx）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="308" />
+            <location filename="../plugin/algorithm.py" line="307" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>光学波段，从 1 开始（留空：取自权重）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="271" />
+            <location filename="../plugin/algorithm.py" line="310" />
+            <location filename="../plugin/dock.py" line="270" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="311" />
+            <location filename="../plugin/algorithm.py" line="310" />
             <source>auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="311" />
-            <location filename="../plugin/dock.py" line="267" />
+            <location filename="../plugin/algorithm.py" line="310" />
+            <location filename="../plugin/dock.py" line="266" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="312" />
-            <location filename="../plugin/dock.py" line="268" />
+            <location filename="../plugin/algorithm.py" line="311" />
+            <location filename="../plugin/dock.py" line="267" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="314" />
+            <location filename="../plugin/algorithm.py" line="313" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>云掩膜（可选；留空：由光学波段计算）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="317" />
+            <location filename="../plugin/algorithm.py" line="316" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>云掩膜取值：binary、scl、fmask 或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="326" />
+            <location filename="../plugin/algorithm.py" line="325" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>分块大小（像元），16 的倍数（0：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="329" />
+            <location filename="../plugin/algorithm.py" line="328" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>分块重叠（像元）（-1：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="332" />
+            <location filename="../plugin/algorithm.py" line="331" />
             <source>Tiles per batch</source>
             <translation>每批分块数</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="335" />
+            <location filename="../plugin/algorithm.py" line="334" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>半精度（仅限 CUDA，更快，占用内存更少）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="338" />
+            <location filename="../plugin/algorithm.py" line="337" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>网络原始输出（重写每个像元，包括晴空像元）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="341" />
+            <location filename="../plugin/algorithm.py" line="340" />
             <source>Optical value scale</source>
             <translation>光学数值尺度</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="342" />
+            <location filename="../plugin/algorithm.py" line="341" />
             <source>auto (detect from the values)</source>
             <translation>auto（根据数值自动检测）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="343" />
+            <location filename="../plugin/algorithm.py" line="342" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn：数字量化值，反射率 x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="344" />
+            <location filename="../plugin/algorithm.py" line="343" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset：数字量化值 + 1000（基线 04.00 及以后）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="345" />
+            <location filename="../plugin/algorithm.py" line="344" />
             <source>reflectance: 0..1</source>
             <translation>reflectance：0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="347" />
-            <location filename="../plugin/dock.py" line="276" />
+            <location filename="../plugin/algorithm.py" line="346" />
+            <location filename="../plugin/dock.py" line="275" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="348" />
+            <location filename="../plugin/algorithm.py" line="347" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto（.onnx：onnxruntime；否则在已安装时使用 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="274" />
+            <location filename="../plugin/algorithm.py" line="348" />
+            <location filename="../plugin/dock.py" line="273" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
-            <location filename="../plugin/dock.py" line="274" />
+            <location filename="../plugin/algorithm.py" line="348" />
+            <location filename="../plugin/dock.py" line="273" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="354" />
+            <location filename="../plugin/algorithm.py" line="353" />
             <source>Cloud-free raster</source>
             <translation>无云栅格</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="356" />
+            <location filename="../plugin/algorithm.py" line="355" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>云掩膜输出（0 晴空，1 云，2 云影）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="368" />
+            <location filename="../plugin/algorithm.py" line="367" />
             <source>Device used</source>
             <translation>所用设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="370" />
+            <location filename="../plugin/algorithm.py" line="369" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>已恢复的光学波段（从 1 开始，按输出顺序）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="372" />
+            <location filename="../plugin/algorithm.py" line="371" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>云覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="374" />
+            <location filename="../plugin/algorithm.py" line="373" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>云影覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="403" />
+            <location filename="../plugin/algorithm.py" line="402" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>模型权重“{0}”是一个文件夹，而不是权重文件。请选择其中的 .safetensors 或 .onnx 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="415" />
+            <location filename="../plugin/algorithm.py" line="414" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0}“{1}”不是可选项；请使用其编号：{2}。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="425" />
+            <location filename="../plugin/algorithm.py" line="424" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>SAR 栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="427" />
+            <location filename="../plugin/algorithm.py" line="426" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>光学栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="429" />
+            <location filename="../plugin/algorithm.py" line="428" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>无法打开云掩膜。请选择栅格图层或 GeoTIFF 文件，或将其留空。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="435" />
+            <location filename="../plugin/algorithm.py" line="434" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>SAR 栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="437" />
+            <location filename="../plugin/algorithm.py" line="436" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="439" />
+            <location filename="../plugin/algorithm.py" line="438" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>云掩膜“{0}”不是磁盘上的栅格文件。请先将其另存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="450" />
+            <location filename="../plugin/algorithm.py" line="449" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择 MMCANet 权重文件（.safetensors 或 .onnx）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="513" />
+            <location filename="../plugin/algorithm.py" line="512" />
             <source>Starting the cloud removal...</source>
             <translation>正在启动去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="519" />
+            <location filename="../plugin/algorithm.py" line="518" />
             <source>Loading the model weights...</source>
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="525" />
-            <location filename="../plugin/dock.py" line="424" />
-            <location filename="../plugin/dock.py" line="553" />
+            <location filename="../plugin/algorithm.py" line="524" />
+            <location filename="../plugin/dock.py" line="423" />
+            <location filename="../plugin/dock.py" line="552" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="546" />
+            <location filename="../plugin/algorithm.py" line="545" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="553" />
-            <location filename="../plugin/algorithm.py" line="542" />
+            <location filename="../plugin/algorithm.py" line="552" />
+            <location filename="../plugin/algorithm.py" line="541" />
             <location filename="../plugin/task.py" line="185" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
         <message>
             <location filename="../plugin/demonstrator.py" line="81" />
-            <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a CPU on a handful of public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
-            <translation>&lt;b&gt;演示版权重&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量公开的 Sentinel-1/-2 影像块短时间训练（只含 RGB）。适合试用本工具，不适合分析：&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;。</translation>
+            <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a handful of public Sentinel-1/-2 patches. Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
+            <translation>&lt;b&gt;演示版权重&lt;/b&gt;：一个小型网络，仅用少量公开的 Sentinel-1/-2 影像块短时间训练。适合试用本工具，不适合分析：&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;。</translation>
         </message>
         <message>
             <location filename="../plugin/demonstrator.py" line="94" />
-            <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
-            <translation>这是随插件提供的演示版权重：{parameters} M 个参数，波段 {bands}，在 CPU 上用 {data} 的少量真实影像块训练了 {minutes} 分钟。它们用于展示工具如何工作，其结果不适合用于分析。训练您自己的权重：{training}（详情：{card}）。</translation>
+            <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
+            <translation>这是随插件提供的演示版权重：{parameters} M 个参数，波段 {bands}，用 {data} 的少量真实影像块训练了 {minutes} 分钟。它们用于展示工具如何工作，其结果不适合用于分析。训练您自己的权重：{training}（详情：{card}）。</translation>
         </message>
         <message>
             <location filename="../plugin/deps.py" line="312" />
@@ -406,77 +406,77 @@
         </message>
         <message>
             <location filename="../plugin/dock.py" line="243" />
-            <source>Bands: every band of the optical raster comes back; the bands the weights do not restore (the demonstrator restores red, green, blue) keep their input values in cloudy pixels.</source>
-            <translation>波段：光学栅格的每个波段都会输出；权重不恢复的波段（演示权重只恢复红、绿、蓝）在有云像素中保留其输入值。</translation>
+            <source>Bands: every band of the optical raster comes back; the bands the weights do not restore keep their input values in cloudy pixels.</source>
+            <translation>波段：光学栅格的每个波段都会输出；权重不恢复的波段在有云像素中保留其输入值。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="248" />
+            <location filename="../plugin/dock.py" line="247" />
             <source>Temporary file</source>
             <translation>临时文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="249" />
+            <location filename="../plugin/dock.py" line="248" />
             <source>Deleted when QGIS closes</source>
             <translation>QGIS 关闭时删除</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="251" />
+            <location filename="../plugin/dock.py" line="250" />
             <source>Save to</source>
             <translation>保存到</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="261" />
+            <location filename="../plugin/dock.py" line="260" />
             <source>Advanced</source>
             <translation>高级</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="267" />
+            <location filename="../plugin/dock.py" line="266" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="273" />
+            <location filename="../plugin/dock.py" line="272" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>自动（已安装 PyTorch 时使用它，否则使用 onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="281" />
+            <location filename="../plugin/dock.py" line="280" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="284" />
+            <location filename="../plugin/dock.py" line="283" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="368" />
+            <location filename="../plugin/dock.py" line="367" />
             <source>Next to the optical raster</source>
             <translation>保存在光学栅格旁</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="383" />
+            <location filename="../plugin/dock.py" line="382" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>缺少 Python 包：{0}。请用下方按钮安装（详情见日志中的 MMCANet 标签页）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="386" />
+            <location filename="../plugin/dock.py" line="385" />
             <source>Device: known once the packages are installed.</source>
             <translation>设备：安装软件包后可知。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="393" />
+            <location filename="../plugin/dock.py" line="392" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>就绪。请选择 SAR 图层和有云光学图层，然后点击“去云”。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="406" />
+            <location filename="../plugin/dock.py" line="405" />
             <source>Device: checking...</source>
             <translation>设备：正在检测...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="449" />
-            <location filename="../plugin/dock.py" line="563" />
+            <location filename="../plugin/dock.py" line="448" />
+            <location filename="../plugin/dock.py" line="562" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -486,37 +486,37 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="483" />
+            <location filename="../plugin/dock.py" line="482" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="485" />
+            <location filename="../plugin/dock.py" line="484" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="488" />
+            <location filename="../plugin/dock.py" line="487" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>请选择模型权重（.safetensors 或 .onnx 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="495" />
+            <location filename="../plugin/dock.py" line="494" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>没有可保存结果的文件夹：{0}。请在“保存到”中选择文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="521" />
+            <location filename="../plugin/dock.py" line="520" />
             <source>Starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="529" />
+            <location filename="../plugin/dock.py" line="528" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="550" />
+            <location filename="../plugin/dock.py" line="549" />
             <source>{0} ({1} s)</source>
             <translation>{0}（{1} 秒）</translation>
         </message>

@@ -257,9 +257,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "default when there is one.</p>"
             "<p><b>Output</b>: a GeoTIFF with every band of the optical raster, in its order "
             "(same CRS, extent and size as the optical raster, same scale as its digital "
-            "numbers). The bands the weights restore (<b>Optical bands</b>; the shipped "
-            "demonstrator: red, green, blue) are filled in cloudy pixels; the other bands keep "
-            "their input values in cloudy pixels too.</p>"
+            "numbers). The bands the weights restore (<b>Optical bands</b>) are filled in "
+            "cloudy pixels; the other bands keep their input values in cloudy pixels too.</p>"
             "<p><b>Device</b>: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the "
             "CPU a large scene can take a long time; the image is processed in overlapping "
             "tiles (advanced parameters) and the run can be cancelled at any time.</p>"
@@ -283,8 +282,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "onnxruntime); torch or onnxruntime choose one.</p>"
         ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
-            "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
-            "BigEarthNet), RGB only. They show how the tool works; their results are not fit "
+            "than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
+            "BigEarthNet). They show how the tool works; their results are not fit "
             "for analysis. <a href=\"{0}\">Train your own weights</a> (what the demonstrator "
             "was trained on and how well it does: <a href=\"{1}\">model card</a>).</p>"
         ).format(TRAINING_URL, MODEL_CARD_URL)

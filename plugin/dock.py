@@ -242,8 +242,7 @@ class DecloudDock(QDockWidget):
         self.output_hint.setEnabled(False)  # greyed: a hint
         self.bands_hint = _wrapped_label(group, tr(
             "Bands: every band of the optical raster comes back; the bands the weights do not "
-            "restore (the demonstrator restores red, green, blue) keep their input values in "
-            "cloudy pixels."))
+            "restore keep their input values in cloudy pixels."))
         self.bands_hint.setEnabled(False)
         self.temporary_check = QCheckBox(tr("Temporary file"), group)
         self.temporary_check.setToolTip(tr("Deleted when QGIS closes"))
