@@ -493,8 +493,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
         source_output = (self.parameterAsOutputLayer(parameters, self.SOURCE_OUTPUT, context)
                          or None)
-        if not mask_output or not source_output:  # batch mode asks QGIS to load the empty
-            loading = context.layersToLoadOnCompletion()  # optional columns: nothing
+        # Batch mode asks QGIS to load an empty optional output column: nothing to load.
+        if not mask_output or not source_output:
+            loading = context.layersToLoadOnCompletion()
             if loading.pop("", None) is not None:
                 context.setLayersToLoadOnCompletion(loading)
         for path in (output, mask_output, source_output):
