@@ -50,8 +50,8 @@ def test_short_run_lowers_loss_and_checkpoint_loads_in_predict_and_evaluate(sen1
 
     t = find_triplets(sen12mscr, warn=False)[0][0]
     predict_raster(t.paths["s1"], t.paths["s2_cloudy"], tmp_path / "pred.tif",
-                   weights=out / "best.safetensors", device="cpu", raw=True,
-                   tile=256)  # fmt: skip
+                   weights=out / "best.safetensors", device="cpu", raw=True, tile=256, overlap=0,
+                   optical_scale="dn")  # fmt: skip
     # The written raster is the model's forward pass on the same patch (one 256 px tile), in DN.
     with rasterio.open(tmp_path / "pred.tif") as src:
         written = src.read().astype(np.float64)
@@ -103,8 +103,10 @@ def test_resume_continues_at_the_right_epoch_with_the_same_optimizer_state(sen12
 def test_config_file_then_command_line(tmp_path):
     config_file = tmp_path / "c.yaml"
     config_file.write_text("epochs: 7\nbatch_size: 4\nroot: /data\nmodel: dsen2cr\n")
+    from mmcanet_core.cli.train import add_arguments
+
     parser = argparse.ArgumentParser()
-    train_mod.add_arguments(parser)
+    add_arguments(parser)
     config = train_mod.resolve_config(parser.parse_args(["--config", str(config_file),
                                                          "--batch-size", "8"]))  # fmt: skip
     assert (config["epochs"], config["batch_size"], config["model"]) == (7, 8, "dsen2cr")
