@@ -140,7 +140,11 @@ def _predict(args, weights, model, bands):
 def _write_preview(args, result) -> None:
     from mmcanet_core.engine.preview import write_preview
 
-    with partial_output(args.preview) as part:
-        write_preview(part, args.sar, args.optical, result.output_path,
-                      result.bands, sar_scale=result.sar_scale)
+    try:
+        with partial_output(args.preview, overwrite=args.overwrite) as part:
+            write_preview(part, args.sar, args.optical, result.output_path,
+                          result.bands, sar_scale=result.sar_scale)
+    except InferenceError as exc:
+        raise InferenceError(f"{exc} The restored raster {result.output_path} was written "
+                             "completely; only the preview is missing.") from exc
     print(f"preview: {args.preview}", file=sys.stderr)

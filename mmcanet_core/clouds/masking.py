@@ -104,8 +104,10 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
     plan = None if options.mask is not None else _automatic_plan(options, optical, rgb, say)
     if plan is None:
         with UserMask(options.mask, optical, options.mask_values) as user:
-            values, coverage = user.values, user.coverage
+            values, coverage, warning = user.values, user.coverage, user.warning
         say("user_mask", path=str(options.mask), values=list(values), percent=100 * coverage)
+        if warning:
+            say("warning", message=warning)
     if options.raw:
         say("mask_written_only")
     else:

@@ -102,6 +102,21 @@ def check_optical_bands(optical, bands: Sequence[int], needed: int) -> None:
         )
 
 
+#: Band metadata items that name a band (GDAL's SENTINEL2 driver, SNAP, common exports).
+BAND_NAME_TAGS = ("BANDNAME", "BAND_NAME", "band_name", "name", "NAME")
+
+
+def band_labels(ds) -> List[Optional[str]]:
+    """Per band, its description, else a name from the band's metadata (:data:`BAND_NAME_TAGS`),
+    else None."""
+    labels: List[Optional[str]] = []
+    for b, description in enumerate(ds.descriptions, start=1):
+        tags = ds.tags(b) if not description else {}
+        labels.append(description or next((tags[k] for k in BAND_NAME_TAGS if tags.get(k)),
+                                          None))
+    return labels
+
+
 def is_aligned(sar, optical) -> bool:
     """True when both rasters share CRS, geotransform and size (no resampling needed)."""
     return (
