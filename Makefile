@@ -72,8 +72,17 @@ deploy: package ## install the zip into a QGIS profile (PROFILE=default)
 demo: setup ## decloud the real demo scene through qgis_process
 	$(QGIS_ENV) $(PY) scripts/demo.py
 
-train-demo: setup ## retrain the shipped demonstrator checkpoint
-	$(PY) scripts/train_demo.py
+# The shipped demonstrator: one recipe (configs/demo.json), three runs of the same training
+# command: the 13-band MMCANet (the default weights), its RGB variant, the DSen2-CR baseline with
+# the same budget. The shipped weights were made on a GPU with `DEVICE=cuda`; then `make onnx`.
+DEVICE ?= auto
+DEMO := $(PY) -m mmcanet_core train --config configs/demo.json --device $(DEVICE)
+train-demo: setup ## retrain the shipped demonstrator checkpoints (13-band and RGB) + baseline
+	$(DEMO) --out runs/demo/mmcanet --ship mmcanet_core/checkpoints/mmcanet_demo_all.safetensors
+	$(DEMO) --bands rgb --out runs/demo/mmcanet_rgb \
+		--ship mmcanet_core/checkpoints/mmcanet_demo_rgb.safetensors
+	$(DEMO) --model dsen2cr --model-options '{"width": 64, "blocks": 8, "uncertainty": true}' \
+		--out runs/demo/dsen2cr
 
 onnx: setup ## the shipped checkpoint(s) as ONNX, beside them (rerun after retraining)
 	for w in mmcanet_core/checkpoints/*.safetensors; do \

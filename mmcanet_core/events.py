@@ -51,13 +51,21 @@ TEMPLATES: Dict[str, str] = {
                    "and feathered over {feather} px",
     "mask_rgb": "automatic cloud mask: cloud only, from B4, B3, B2 (bands {bands}; no shadow "
                 "or snow test)",
-    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands",
-    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands (shadows left as "
-                          "they are)",
+    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands (method {method})",
+    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands, method {method} "
+                          "(shadows left as they are)",
     "tiles_skipped": "network ran on {ran} of {total} tiles (the others are clear or nodata)",
     "cover": "cloud {cloud:.1f} %, shadow {shadow:.1f} % of valid pixels",
     "cover_cloud": "cloud {cloud:.1f} % of valid pixels",
     "cover_user": "user mask: {cloud:.1f} % of valid pixels masked",
+    # reference dates (mmcanet_core.clouds.refill)
+    "references": "{count} reference(s), tried {by_text}: {order}",
+    "reference_fit": "reference {path}: matched on {pixels} pixels clear in both dates ({own} "
+                     "of {blocks} blocks fitted locally)",
+    "reference_unused": "reference {path}: no block has enough pixels clear in both dates; "
+                        "not used",
+    "sources": "sources of the valid pixels: input {input:.1f} %, {references}, network "
+               "{network:.1f} %",
     # the end
     "written": "wrote {paths} in {seconds:.1f} s",
 }

@@ -36,13 +36,14 @@ from mmcanet_core.backends.base import Backend
 from mmcanet_core.backends.select import check_backend, open_backend
 from mmcanet_core.clouds import composite
 from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from mmcanet_core.clouds.refill import Refill, plan_references
 from mmcanet_core.clouds.usermask import parse_mask_values
 from mmcanet_core.engine import raster
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.events import Event, Reporter
-from mmcanet_core.options import DEFAULT_TILE, TILE_MULTIPLE
+from mmcanet_core.options import DEFAULT_TILE, MASK_METHODS, TILE_MULTIPLE
 from mmcanet_core.preprocess import S2_BANDS
 from mmcanet_core.safety import checks, guards
 from mmcanet_core.safety.guards import check_free_space, check_output, output_bytes
@@ -81,14 +82,16 @@ class PredictResult:
     cloud_cover: Optional[float] = None  # fraction of valid pixels masked as cloud (user: any)
     shadow_cover: Optional[float] = None  # fraction of valid pixels masked as shadow
     network_tiles: int = 0  # tiles that went through the network (clear ones are skipped)
+    sources: Optional[dict] = None  # with references: share of valid pixels per source
 
 
 def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
-    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
-    optical_scale="auto", overwrite=False,
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    mask_method=MASK_METHODS[0], backend="auto",
+    optical_scale="auto", overwrite=False, references=(), source_output=None,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
@@ -118,8 +121,16 @@ def predict_raster(
     beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
     (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
-    shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
-    (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
+    shadow; ``mask_method`` (:data:`~mmcanet_core.options.MASK_METHODS`) picks the automatic
+    mask's tests (docs/cloud_mask.md). ``raw=True``: the network output everywhere.
+    ``mask_output``: also write the mask (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata),
+    renamed into place with the output.
+
+    ``references`` (:mod:`mmcanet_core.clouds.refill`): other dates of the same place (same
+    bands, any grid); where the target is masked, the first one clear there (nearest date first
+    when the dates are known) fills it, matched to the target, and the network only where none
+    is clear. ``source_output``: also write each pixel's source (uint8: 0 input, i reference i,
+    254 network, 255 nodata).
     """
     started = time.perf_counter()
     say = Reporter(log, events)
@@ -131,28 +142,33 @@ def predict_raster(
     requested = _band_list(optical_bands)
     parse_mask_values(mask_values)
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
-                          bool(shadows)).check()
+                          bool(shadows), mask_method).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, [weights, *files_read([sar_path, optical_path, mask])],
-                   bool(overwrite))
-    _remove_stale_parts([output_path, options.mask_output], say)
+    reads = [weights, *files_read([sar_path, optical_path, mask, *(references or ())])]
+    _check_outputs(output_path, options, reads, bool(overwrite), source_output)
+    _remove_stale_parts([output_path, options.mask_output, source_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
     scene, outputs, coverage, cache, masking = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, say)
+    refill = _plan_references(references, source_output, optical_path, masking, outputs, say,
+                              model_rgb(scene.bands, net.metadata))
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
     _prepare_network(net, tile, compile, say)
+    _fit_references(refill, scene, cache, is_cancelled, say)
     ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled,
-               bool(overwrite))
+               bool(overwrite), refill)
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say("tiles_skipped", ran=ran, total=plan.total)
     if masking is not None:
         masking.report_cover(say)
+    if refill is not None:
+        refill.report(say)
     say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
@@ -160,6 +176,7 @@ def predict_raster(
         device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=say.lines, events=say.seen,
         compile_seconds=net.compile_seconds, network_tiles=ran,
+        sources=None if refill is None else refill.shares(),
     )
     return _with_mask(result, masking)
 
@@ -192,7 +209,7 @@ def _queue_depth(net: Backend, plan: Plan) -> int:
 
 def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
          masking: Optional[Masking], cache: int, progress, is_cancelled,
-         overwrite: bool = False) -> int:
+         overwrite: bool = False, refill: Optional[Refill] = None) -> int:
     """The engine over the whole scene; the number of tiles that went through the network.
     ``overwrite``: an output may replace a file of its name (else one that appeared meanwhile
     fails the run)."""
@@ -205,6 +222,9 @@ def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
     steps = {} if masking is None else dict(
         strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
         row_step=masking.row_step, row_layers=masking.row_layers)
+    if refill is not None:  # the references' steps wrap the mask's
+        steps = dict(strip_step=refill.strip_step(steps["strip_step"], scene.height, scene.width),
+                     row_step=refill.row_step, row_layers=refill.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         return run_scene(scene, plan, net, outputs, before=before, progress=progress,
                          gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
@@ -382,15 +402,50 @@ def _check_sar_scale(sar_scale: str) -> str:
     return value
 
 
-def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -> None:
-    """The output and the mask output (if any): GeoTIFF names in writable folders, distinct,
-    none of the files the run ``reads``, and existing only with ``overwrite``."""
+def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool,
+                   source_output=None) -> None:
+    """The output, the mask output and the source output (if any): GeoTIFF names in writable
+    folders, distinct, none of the files the run ``reads``, and existing only with
+    ``overwrite``."""
     check_output(output, reads, overwrite=overwrite)
     if options.mask_output is not None:
         mask_output = check_output(options.mask_output, reads, overwrite=overwrite)
         if mask_output.resolve() == output.resolve():
             raise InferenceError(f"the mask output {mask_output} is the output; give the mask "
                                  "its own file name, e.g. mask.tif.")
+    _check_source_output(source_output, output, options, reads, overwrite)
+
+
+def _fit_references(refill: Optional[Refill], scene: Scene, cache: int, is_cancelled,
+                    say) -> None:
+    """The references' first pass (if any), under the engine's GDAL block cache bound."""
+    if refill is not None:
+        with rasterio.Env(GDAL_CACHEMAX=cache):
+            refill.fit(scene.optical_path, scene.height, scene.width, is_cancelled or bool, say)
+
+
+def _check_source_output(source_output, output: Path, options: MaskOptions, reads,
+                         overwrite: bool) -> None:
+    """The source output (if any), like the output, and distinct from the other outputs."""
+    if source_output is None:
+        return
+    path = check_output(source_output, reads, overwrite=overwrite).resolve()
+    others = [output] + ([] if options.mask_output is None else [Path(options.mask_output)])
+    if any(path == Path(o).resolve() for o in others):
+        raise InferenceError(f"the source output {source_output} is another output; give it "
+                             "its own file name, e.g. source.tif.")
+
+
+def _plan_references(references, source_output, optical_path, masking: Optional[Masking],
+                     outputs: List[Output], say, rgb) -> Optional[Refill]:
+    """The references checked and ordered (:func:`mmcanet_core.clouds.refill.plan_references`);
+    the source output added to ``outputs``."""
+    if not references and source_output is None:
+        return None
+    with raster.open_raster(optical_path, "optical") as optical:
+        refill = plan_references(references, optical, masking, source_output, say, rgb)
+        outputs += [o for o in [refill.output(optical)] if o is not None]
+    return refill
 
 
 def files_read(paths) -> List[str]:

@@ -19,11 +19,13 @@ from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
@@ -36,9 +38,10 @@ from qgis.PyQt.QtGui import QIcon
 from mmcanet_core import options
 
 from . import deps
-from .compat import ADVANCED, INTEGER
+from .compat import ADVANCED, INTEGER, RASTER_SOURCES
 from .demonstrator import (
     MODEL_CARD_URL,
+    PLUGIN_URL,
     ROOT,
     TRAINING_URL,
     is_shipped,
@@ -48,7 +51,17 @@ from .demonstrator import (
 )
 from .engine_text import device_text, event_text
 from .i18n import tr
-from .inputs import guess_inputs
+from .inputs import RESULT_PROPERTY, guess_inputs
+from .result import (
+    layer_names,
+    layer_of_file,
+    mask_name,
+    move_above,
+    result_name,
+    style_like,
+    style_mask,
+    write_mask_style,
+)
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
@@ -83,6 +96,9 @@ class Settings:
     mask_output: Optional[str] = None
     optical_scale: str = "auto"
     backend: str = "auto"
+    references: tuple = ()  # other dates of the same place, in the order given
+    source_output: Optional[str] = None
+    optical_name: str = ""  # the optical layer's name: the result layers are named after it
 
     def engine_options(self) -> dict:
         """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
@@ -91,28 +107,79 @@ class Settings:
             weights=self.weights, optical_bands=self.bands, device=self.device, tile=self.tile,
             overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
             mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
-            optical_scale=self.optical_scale, backend=self.backend, overwrite=True)
+            optical_scale=self.optical_scale, backend=self.backend, overwrite=True,
+            references=list(self.references), source_output=self.source_output)
 
 
 class Stages:
-    """Progress from the first second: starting, the weights (until the engine names the
-    device), the rasters, then the tiles (per batch, from the engine's ``progress(done,
-    total)``), each with a progress text."""
+    """Progress from the first second, moved by the engine's typed events: starting, the
+    weights (until the engine names the device), the rasters, the plan, the network ready, then
+    the tiles (per batch, from the engine's ``progress(done, total)``), each with a text. When
+    all tiles go in one batch the dock shows a busy bar instead of a bar that waits."""
 
-    #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
-    TILES_FROM = 5.0
+    #: % at the start of each stage; the tiles fill TILES_FROM .. TILES_TO.
+    READING, PLANNED, TILES_FROM, TILES_TO = 5.0, 8.0, 12.0, 98.0
 
     def __init__(self, feedback):
         self.feedback = feedback
+        self.total = 0
 
     def enter(self, percent: float, text: str) -> None:
         self.feedback.setProgressText(text)
         self.feedback.setProgress(percent)
 
+    def event(self, event) -> None:
+        """The stage an engine event starts, if any."""
+        if event.kind == "device":  # the model is loaded
+            self.enter(self.READING, tr("Reading the rasters..."))
+        elif event.kind == "planned":
+            self.total = int(event.fields["tiles"])
+            self.enter(self.PLANNED, tr("Preparing the network for {0} tile(s)...").format(
+                self.total))
+            if self.total <= int(event.fields["batch"]):  # one batch: nothing in between
+                busy = getattr(self.feedback, "busy_reported", None)
+                if busy is not None:
+                    busy.emit()
+        elif event.kind == "network":
+            self.tiles(0, self.total)
+        elif event.kind == "written":  # the engine's line says it: no second text
+            self.feedback.setProgress(100.0)
+
     def tiles(self, done: int, total: int) -> None:
         self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
-        self.feedback.setProgress(self.TILES_FROM + (100.0 - self.TILES_FROM) * done
+        self.feedback.setProgress(self.TILES_FROM + (self.TILES_TO - self.TILES_FROM) * done
                                   / max(total, 1))
+
+
+class LoadedResult(QgsProcessingLayerPostProcessorInterface):
+    """What happens to a result the toolbox, batch or modeler loads: marked as this plugin's
+    result (never guessed as an input), named after its input with a name no other layer has,
+    placed right above its input (the mask above the result), styled like the input (the
+    mask: paletted)."""
+
+    #: Processing keeps a bare pointer: each one lives here until its layer is loaded.
+    alive = set()
+
+    def __init__(self, settings: Settings, bands, mask: bool = False):
+        super().__init__()
+        self.settings, self.bands, self.mask = settings, list(bands), mask
+        LoadedResult.alive.add(self)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+        LoadedResult.alive.discard(self)
+        settings, project = self.settings, context.project() or QgsProject.instance()
+        layer.setCustomProperty(RESULT_PROPERTY, True)
+        taken = layer_names(project, but=layer)
+        naming = mask_name if self.mask else result_name
+        layer.setName(naming(settings.optical_name, settings.output, taken))
+        source = layer_of_file(project, settings.optical)
+        if self.mask:
+            style_mask(layer)
+        elif source is not None and self.bands:
+            style_like(layer, source, self.bands)
+        for path in (settings.output, settings.optical) if self.mask else (settings.optical,):
+            if move_above(project, layer, path):  # the first of these that is in the project
+                return
 
 
 def _project_layers() -> list:
@@ -144,6 +211,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     BACKEND = "BACKEND"
     OUTPUT = "OUTPUT"
     MASK_OUTPUT = "MASK_OUTPUT"
+    REFERENCES = "REFERENCES"
+    SOURCE_OUTPUT = "SOURCE_OUTPUT"
     DEVICE_USED = "DEVICE_USED"
     BANDS_USED = "BANDS_USED"
     CLOUD_COVER = "CLOUD_COVER"
@@ -192,8 +261,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "<p><b>Weights</b>: a MMCANet .safetensors file (PyTorch) or its .onnx export "
             "(onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the "
             "default when there is one.</p>"
-            "<p><b>Output</b>: a GeoTIFF with the restored optical bands (same CRS, extent and "
-            "size as the optical raster, same scale as its digital numbers).</p>"
+            "<p><b>Output</b>: a GeoTIFF with every band of the optical raster, in its order "
+            "(same CRS, extent and size as the optical raster, same scale as its digital "
+            "numbers). The bands the weights restore (<b>Optical bands</b>) are filled in "
+            "cloudy pixels; the other bands keep their input values in cloudy pixels too.</p>"
             "<p><b>Device</b>: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the "
             "CPU a large scene can take a long time; the image is processed in overlapping "
             "tiles (advanced parameters) and the run can be cancelled at any time.</p>"
@@ -216,15 +287,23 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             ".safetensors on PyTorch when it is installed (else the .onnx copy beside them on "
             "onnxruntime); torch or onnxruntime choose one.</p>"
         ) + tr(
+            "<p><b>Other dates</b>: optional optical rasters of the same place on other days "
+            "(same bands, any grid). Where the image is cloudy, the first of them that is clear "
+            "there fills it, matched to this date's colours (a linear fit per band, local and "
+            "robust, on the pixels clear in both), nearest date first when the dates are in "
+            "the file names or metadata, else in the order given; the network fills only what "
+            "no other date shows. <b>Source output</b> saves where each pixel came from (0 "
+            "input, N other date N, 254 network, 255 nodata).</p>"
+        ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
-            "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
-            "BigEarthNet), RGB only. They show how the tool works; their results are not fit "
+            "than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
+            "BigEarthNet). They show how the tool works; their results are not fit "
             "for analysis. <a href=\"{0}\">Train your own weights</a> (what the demonstrator "
             "was trained on and how well it does: <a href=\"{1}\">model card</a>).</p>"
         ).format(TRAINING_URL, MODEL_CARD_URL)
 
     def helpUrl(self):
-        return "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/plugin.md"
+        return PLUGIN_URL
 
     # -- parameters -------------------------------------------------------------------------
     def main_parameters(self) -> list:
@@ -250,6 +329,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterString(
                 self.MASK_VALUES, tr("Cloud mask values: binary, scl, fmask or a list such as "
                                      "3,8,9,10"), defaultValue="binary", optional=True),
+            QgsProcessingParameterMultipleLayers(
+                self.REFERENCES, tr("Other dates of the same place (optional; clouds are filled "
+                                    "from them first)"), RASTER_SOURCES, optional=True),
         ]
 
     def advanced_parameters(self) -> list:
@@ -288,6 +370,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster")),
             QgsProcessingParameterRasterDestination(
                 self.MASK_OUTPUT, tr("Cloud mask output (0 clear, 1 cloud, 2 shadow)"),
+                optional=True, createByDefault=False),
+            QgsProcessingParameterRasterDestination(
+                self.SOURCE_OUTPUT, tr("Source output (0 input, N other date N, 254 network)"),
                 optional=True, createByDefault=False),
         ]
 
@@ -386,18 +471,37 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 ".onnx) in the Weights parameter.").format(weights or ""))
         return weights
 
+    def _references(self, parameters, context) -> tuple:
+        """The other dates' files on disk, in the order given."""
+        paths = []
+        for layer in self.parameterAsLayerList(parameters, self.REFERENCES, context) or []:
+            path = layer.source().split("|")[0]
+            if layer.providerType() != "gdal" or not os.path.isfile(path):
+                raise QgsProcessingException(tr(
+                    "The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF "
+                    "first (Export > Save As...).").format(layer.name()))
+            paths.append(path)
+        return tuple(paths)
+
     def _outputs(self, parameters, context, reads) -> tuple:
-        """(output, mask output or None): checked before any work (no file this run reads,
-        a GeoTIFF name, a writable folder); QGIS manages its destinations, so an existing file
-        is replaced."""
+        """(output, mask output or None, source output or None): checked before any work (no
+        file this run reads, a GeoTIFF name, a writable folder); QGIS manages its destinations,
+        so an existing file is replaced."""
         from mmcanet_core.safety.guards import check_output
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
-        for path in (output, mask_output):
+        source_output = (self.parameterAsOutputLayer(parameters, self.SOURCE_OUTPUT, context)
+                         or None)
+        # Batch mode asks QGIS to load an empty optional output column: nothing to load.
+        if not mask_output or not source_output:
+            loading = context.layersToLoadOnCompletion()
+            if loading.pop("", None) is not None:
+                context.setLayersToLoadOnCompletion(loading)
+        for path in (output, mask_output, source_output):
             if path:
                 check_output(path, reads, overwrite=True)
-        return output, mask_output
+        return output, mask_output, source_output
 
     def settings(self, parameters, context) -> Settings:
         """The run's settings, or a QgsProcessingException naming the problem and the fix
@@ -412,11 +516,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
+        optical_name = self.parameterAsRasterLayer(parameters, self.OPTICAL, context).name()
         mask = self._raster_path(parameters, self.MASK, context)
+        references = self._references(parameters, context)
         overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
         try:
-            output, mask_output = self._outputs(
-                parameters, context, [p for p in (sar, optical, weights, mask) if p])
+            output, mask_output, source_output = self._outputs(
+                parameters, context, [p for p in (sar, optical, weights, mask, *references) if p])
             bands = parse_bands(self.parameterAsString(parameters, self.OPTICAL_BANDS, context))
         except InferenceError as error:
             raise engine_error(error) from error
@@ -433,7 +539,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             mask_output=mask_output,
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
-            backend=backend,
+            backend=backend, optical_name=optical_name, references=references,
+            source_output=source_output,
         )
 
     # -- run --------------------------------------------------------------------------------
@@ -455,15 +562,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
                     report.emit(state["device"])
-                stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
-                return
-            text = event_text(event)
-            if event.kind == "warning":
-                feedback.pushWarning(text)
-            elif text is not None:
-                feedback.pushInfo(text)
-            if event.kind == "planned":  # the tiles stage starts before the first batch
-                stages.tiles(0, int(event.fields["tiles"]))
+            else:
+                text = event_text(event)
+                if event.kind == "warning":
+                    feedback.pushWarning(text)
+                elif text is not None:
+                    feedback.pushInfo(text)
+            stages.event(event)
 
         try:
             result = inference.predict_raster(
@@ -477,12 +582,27 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (settings.output, settings.mask_output):
+            for path in (settings.output, settings.mask_output, settings.source_output):
                 for leftover in (path, f"{path}.aux.xml") if path else ():
                     if os.path.exists(leftover):
                         os.remove(leftover)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
+        if settings.mask_output:
+            write_mask_style(settings.mask_output)
+        self._loading(settings, context, result.bands)
         return self._results(settings, result, state.get("device") or result.device)
+
+    @staticmethod
+    def _loading(settings: Settings, context, bands) -> None:
+        """The layers the toolbox or batch loads on completion: named, placed, styled and
+        marked by :class:`LoadedResult`."""
+        for path, mask in ((settings.output, False), (settings.mask_output, True)):
+            if path and context.willLoadLayerOnCompletion(path):
+                details = context.layerToLoadOnCompletionDetails(path)
+                naming = mask_name if mask else result_name
+                details.name = naming(settings.optical_name, settings.output)
+                details.forceName = True
+                details.setPostProcessor(LoadedResult(settings, bands, mask))
 
     def _results(self, settings: Settings, result, device: str) -> dict:
         """The algorithm's outputs."""
@@ -490,6 +610,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                    self.BANDS_USED: ",".join(str(band) for band in result.bands)}
         if settings.mask_output:
             results[self.MASK_OUTPUT] = settings.mask_output
+        if settings.source_output:
+            results[self.SOURCE_OUTPUT] = settings.source_output
         if result.cloud_cover is not None:  # the engine's log said it already
             results[self.CLOUD_COVER] = round(100.0 * result.cloud_cover, 2)
             results[self.SHADOW_COVER] = round(100.0 * (result.shadow_cover or 0.0), 2)

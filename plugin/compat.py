@@ -16,6 +16,7 @@ way for both, and live here:
 from qgis.core import (
     Qgis,
     QgsMapLayerProxyModel,
+    QgsProcessing,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
     QgsRasterMinMaxOrigin,
@@ -26,8 +27,8 @@ try:  # Qt6 (QGIS 4), and the qgis.PyQt of recent QGIS 3 releases
 except ImportError:  # Qt5 without that alias (QGIS 3.22)
     from qgis.PyQt.QtWidgets import QAction
 
-__all__ = ["QAction", "RASTER_LAYERS", "INTEGER", "ADVANCED", "MINMAX_USER_DEFINED",
-           "first_spelling"]
+__all__ = ["QAction", "RASTER_LAYERS", "RASTER_SOURCES", "INTEGER", "ADVANCED",
+           "MINMAX_USER_DEFINED", "first_spelling"]
 
 
 def first_spelling(*spellings):
@@ -47,6 +48,9 @@ def first_spelling(*spellings):
 #: Raster layers only, for ``QgsMapLayerComboBox.setFilters`` (``Qgis.LayerFilter``: 3.34).
 RASTER_LAYERS = first_spelling((Qgis, "LayerFilter.RasterLayer"),
                                (QgsMapLayerProxyModel, "Filter.RasterLayer"))
+#: Raster layers of a multiple-layers Processing parameter (``Qgis.ProcessingSourceType``: 3.36).
+RASTER_SOURCES = first_spelling((Qgis, "ProcessingSourceType.Raster"),
+                                (QgsProcessing, "SourceType.TypeRaster"))
 #: An integer ``QgsProcessingParameterNumber`` (``Qgis.ProcessingNumberParameterType``: 3.36).
 INTEGER = first_spelling((Qgis, "ProcessingNumberParameterType.Integer"),
                          (QgsProcessingParameterNumber, "Type.Integer"))

@@ -22,7 +22,10 @@
 
 Every ``predict_raster`` run writes the raw network output (``raw=True``, what issue 11's goals
 measure); ``--composite`` runs the default instead: the cloud mask of the 13-band scene and the
-composite (7 more bands read, the mask computed, clear tiles skip the network).
+composite (7 more bands read, the mask computed, clear tiles skip the network);
+``--references`` runs the composite with the scene itself as a reference date (the first pass
+over the blocks, the reference read and masked in every strip: what issue 23 adds; the memory
+goal holds for it too).
 
 Examples::
 
@@ -294,22 +297,20 @@ def bench_train(name, options, batch: int, size: int, steps: int, device: str, r
 def train_seconds(name, options, amp: bool, batch: int, size: int, steps: int, device: str,
                   repeat: int):
     """(precision label, fastest seconds of ``steps`` training steps)."""
-    from mmcanet_core.training.losses import RestorationLoss
-    from mmcanet_core.training.train import StageOutputs, amp_settings, train_step
+    from mmcanet_core.training.train import DEFAULTS, new_run, train_step
 
     torch_device, _ = resolve_device(device)
     torch.manual_seed(0)
-    model = build_model(name, **options).to(torch_device).train()
-    net, loss_fn = StageOutputs(model), RestorationLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
-    dtype, scaler = amp_settings(torch_device, amp)
+    model = build_model(name, **options).train()
+    trainer = new_run(dict(DEFAULTS, amp=amp), model, torch_device)
+    dtype, scaler = trainer.amp_dtype, trainer.scaler
     inputs = (torch.rand(batch, 2, size, size, device=torch_device),
               *(torch.rand(batch, model.in_channels, size, size, device=torch_device)
                 for _ in range(2)))  # sar, cloudy, target
 
     def run(steps=steps):
         for _ in range(steps):
-            train_step(net, loss_fn, optimizer, scaler, inputs, dtype, amp)
+            train_step(trainer, inputs)
         if torch_device.type == "cuda":
             torch.cuda.synchronize(torch_device)
 
@@ -348,7 +349,8 @@ def rss_child(args) -> int:
     start = time.perf_counter()
     predict_raster(sar, opt, Path(args.workdir) / f"rss_out_{args.child}.tif", model=model,
                    tile=args.tile, overlap=args.tile // 8, batch_size=args.batch_size,
-                   device="cpu", raw=not args.composite, overwrite=True)
+                   device="cpu", raw=not (args.composite or args.references), overwrite=True,
+                   references=[opt] if args.references else ())
     seconds = time.perf_counter() - start
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"RESULT {baseline} {peak_rss_kb()} {maxrss} {seconds:.1f}")
@@ -365,6 +367,7 @@ def bench_rss(sizes, args):
     common = ["--workdir", args.workdir, "--rss-model", args.rss_model, "--width",
               str(args.width), "--tile", str(args.tile), "--batch-size", str(args.batch_size)]
     common += ["--composite"] if args.composite else []
+    common += ["--references"] if args.references else []
     for size in sizes:
         me = [sys.executable, __file__]
         subprocess.run(me + ["--make-scene", str(size)] + common, check=True)
@@ -373,6 +376,12 @@ def bench_rss(sizes, args):
         line = [x for x in out.splitlines() if x.startswith("RESULT")][-1].split()
         rows.append((size, *(int(v) / 1024 for v in line[1:4]), float(line[4])))
     return rows
+
+
+def _mode(args) -> str:
+    if args.references:
+        return "composite + a reference date"
+    return "composite (cloud mask)" if args.composite else "raw output"
 
 
 def print_table(header, rows, formats):
@@ -418,6 +427,8 @@ def parse_args(argv=None):
     p.add_argument("--batch-size", type=int, default=4, help="batch of the memory + goal runs")
     p.add_argument("--composite", action="store_true",
                    help="run predict_raster's default compositing (cloud mask) instead of raw")
+    p.add_argument("--references", action="store_true",
+                   help="memory runs: composite with the scene as its own reference date")
     p.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "mmcanet-bench"))
     p.add_argument("--child", type=int, help=argparse.SUPPRESS)
     p.add_argument("--make-scene", type=int, help=argparse.SUPPRESS)
@@ -453,7 +464,7 @@ def main(argv=None) -> int:
                else f"{args.rss_model} width {args.width}")
         print(f"Peak RSS, fresh process per scene; network: {net}; tile {args.tile}, "
               f"batch {args.batch_size}, RGB of 13-band L1C + 2-band SAR, "
-              f"{'composite (cloud mask)' if args.composite else 'raw output'}; goal <= 1.5x\n")
+              f"{_mode(args)}; goal <= 1.5x\n")
         print_table(["scene", "Mpx", "RSS before predict (MB)", "peak RSS (MB)",
                      "peak vs first", "ru_maxrss (MB)", "seconds"],
                     [(f"{s}^2", s * s / 1e6, b, p, p / first, m, t) for s, b, p, m, t in rows],

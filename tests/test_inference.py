@@ -151,7 +151,7 @@ def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
                             overlap=32, batch_size=4, progress=lambda d, t: seen.append((d, t)))
     with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
         assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
-        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata == 0
+        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata is None  # as the input
         assert out.descriptions[0].startswith("B4") and out.descriptions[2].startswith("B2")
         assert out.profile["compress"] == "deflate"
         data = out.read()
@@ -288,15 +288,16 @@ def test_linear_power_sar_is_detected(sen12mscr, tmp_path):
 def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
     sar, optical = pair(sen12mscr, 1)
     model = LocalNet()
+    # raw: the network everywhere (with the mask, a SAR hole over clear ground keeps the input)
     clean = read(predict_raster(sar, optical, tmp_path / "c.tif", model=model, tile=128,
-                                overlap=32).output_path)[0]
+                                overlap=32, raw=True).output_path)[0]
     s1, s1_profile = read(sar)
     s1[:, 40:60, 50:90] = np.nan  # a NaN hole in the SAR
     s2, s2_profile = read(optical)
     s2[:, 150:200, 120:140] = 0  # an optical nodata block
     holes = predict_raster(write(tmp_path / "s1.tif", s1, s1_profile),
                            write(tmp_path / "s2.tif", s2, s2_profile, nodata=0),
-                           tmp_path / "h.tif", model=model, tile=128, overlap=32)
+                           tmp_path / "h.tif", model=model, tile=128, overlap=32, raw=True)
     out, profile = read(holes.output_path)
     assert profile["nodata"] == 0
     hole = np.zeros((256, 256), bool)

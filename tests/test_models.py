@@ -45,7 +45,9 @@ def test_forward_backward_at_128(name):
     assert sar.grad.abs().sum() > 0 and optical.grad.abs().sum() > 0
     for stem in sar_stems(model):
         assert stem.weight.grad.abs().sum() > 0, "no gradient reaches the SAR stream"
-    assert model.opt_stem.weight.grad.abs().sum() > 0 if hasattr(model, "opt_stem") else True
+    for stage in getattr(model, "stages", [model]):  # every stage's optical (or joint) stem
+        stem = stage.opt_stem if hasattr(stage, "opt_stem") else stage.stem
+        assert stem.weight.grad is not None and stem.weight.grad.abs().sum() > 0, type(stage)
     expected_stages = {"mpir1": 3, "mpir2": 3, "mpir3": 3, "mpir4": 2}.get(name, 1)
     assert len(stages) == expected_stages
     assert [s.shape[-1] for s in stages] == sorted(s.shape[-1] for s in stages)
@@ -115,3 +117,40 @@ def test_streams_use_distinct_kba_kernel_sizes():
     model = build_model("mmcanet", **SMALL)
     assert model.opt_encoder.stages[0][0].kba.weight.shape[-1] == 3
     assert model.sar_encoder.stages[0][0].kba.weight.shape[-1] == 5
+
+
+@pytest.mark.parametrize("name", ["mmcanet", "dsen2cr", "mpir3"])
+def test_uncertainty_head_adds_a_positive_scale_and_leaves_the_image_alone(name):
+    """``uncertainty=True``: forward is unchanged (same weights give the same image), and
+    ``forward_uncertainty`` adds a (B, 1, H, W) scale > 0 that the Laplace NLL trains."""
+    from mmcanet_core.errors import WeightsError
+    from mmcanet_core.training.losses import laplace_nll
+
+    opts = dict(width=8, blocks=2) if name == "dsen2cr" else SMALL
+    torch.manual_seed(0)
+    plain = build_model(name, in_channels=13, **opts)
+    with_head = build_model(name, in_channels=13, uncertainty=True, **opts)
+    assert not plain.has_uncertainty and with_head.has_uncertainty
+    missing = with_head.load_state_dict(plain.state_dict(), strict=False)
+    assert missing.missing_keys and all("scale_head" in k for k in missing.missing_keys)
+    sar, optical = torch.rand(2, 2, 40, 36), torch.rand(2, 13, 40, 36)
+    restored, scale = with_head.forward_uncertainty(sar, optical)
+    assert torch.equal(restored, plain(sar, optical))
+    assert torch.equal(restored, with_head(sar, optical))
+    assert scale.shape == (2, 1, 40, 36) and (scale > 0).all()
+    target = torch.rand_like(optical)
+    laplace_nll(restored, scale, target).backward()
+    head = [p for n, p in with_head.named_parameters() if n.startswith("scale_head")]
+    assert head and all(p.grad is not None and p.grad.abs().sum() > 0 for p in head[-1:])
+    with pytest.raises(WeightsError, match="without an uncertainty head"):
+        plain.forward_uncertainty(sar, optical)
+
+
+def test_laplace_nll_is_smallest_at_the_mean_absolute_error():
+    from mmcanet_core.training.losses import laplace_nll
+
+    mu, y = torch.zeros(1, 3, 4, 4), torch.full((1, 3, 4, 4), 0.05)
+    y[:, 0] = 0.2  # band errors 0.2, 0.05, 0.05: their mean 0.1 is the best scale
+    values = {b: laplace_nll(mu, torch.full((1, 1, 4, 4), b), y).item() for b in (0.05, 0.1, 0.2)}
+    assert min(values, key=values.get) == 0.1
+    assert values[0.1] == pytest.approx(1 + torch.log(torch.tensor(0.1)).item(), abs=1e-5)

@@ -8,7 +8,13 @@ import sys
 from mmcanet_core import options
 from mmcanet_core.errors import InferenceError
 from mmcanet_core.inference import files_read, predict_raster
-from mmcanet_core.options import BACKENDS, OPTICAL_SCALES, SAR_SCALES, shipped_checkpoint
+from mmcanet_core.options import (
+    BACKENDS,
+    MASK_METHODS,
+    OPTICAL_SCALES,
+    SAR_SCALES,
+    shipped_checkpoint,
+)
 from mmcanet_core.safety import checks
 from mmcanet_core.safety.guards import check_preview
 from mmcanet_core.safety.partfiles import partial_output
@@ -56,8 +62,19 @@ def add_arguments(parser) -> None:
     clouds.add_argument("--mask-values", default="binary",
                         help="values of --mask that mean cloud or shadow: scl (3,8,9,10), "
                              "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
+    clouds.add_argument("--mask-method", choices=MASK_METHODS, default=MASK_METHODS[0],
+                        help="tests of the automatic mask: swir-cirrus (default: few false "
+                             "clouds on bright roofs, soil and sand; cirrus haze is cloud) or "
+                             "gee (the Google Earth Engine cloud score alone)")
     clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
                                               "1 cloud, 2 shadow, 255 nodata)")
+    clouds.add_argument("--reference", action="append", default=[], metavar="OTHER_DATE.tif",
+                        help="another date of the same place (same bands, any grid); repeat for "
+                             "more. Clouds are filled from the first one clear there (nearest "
+                             "date first), matched to this date; the network only where none is")
+    clouds.add_argument("--source-output", help="also write each pixel's source here (uint8 "
+                                                "GeoTIFF: 0 input, N reference N, 254 network, "
+                                                "255 nodata); needs --reference")
 
 
 def _cli_model(args, bands):
@@ -94,7 +111,8 @@ def run(args) -> int:
     """``predict`` command: 0 on success (the output path on stdout); errors: see ``cli``."""
     bands = checks.parse_bands(args.bands)
     if args.preview:
-        reads = [args.weights, *files_read([args.sar, args.optical, args.mask])]
+        reads = [args.weights, *files_read([args.sar, args.optical, args.mask,
+                                            *args.reference])]
         check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
     weights, model = _cli_model(args, bands)
     result = _predict(args, weights, model, bands)
@@ -120,8 +138,10 @@ def _predict(args, weights, model, bands):
             tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
             compile=args.compile, raw=args.raw, mask=args.mask,
             mask_values=args.mask_values, mask_output=args.mask_output,
+            mask_method=args.mask_method,
             backend=args.backend, optical_scale=args.optical_scale,
-            overwrite=args.overwrite, progress=progress,
+            overwrite=args.overwrite, references=args.reference,
+            source_output=args.source_output, progress=progress,
             log=lambda m: tqdm.write(m, file=sys.stderr),
         )
 

@@ -13,6 +13,7 @@ import torch
 import torch.nn as nn
 
 from mmcanet_core.models.registry import register
+from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 
 class ResBlock(nn.Module):
@@ -31,8 +32,9 @@ class ResBlock(nn.Module):
 
 
 @register("dsen2cr")
-class DSen2CR(nn.Module):
-    """DSen2-CR-style residual network; options ``in_channels``, ``width``, ``blocks``."""
+class DSen2CR(UncertaintyMixin, nn.Module):
+    """DSen2-CR-style residual network; options ``in_channels``, ``width``, ``blocks`` and
+    ``uncertainty`` (the Laplace scale head on the last block's features)."""
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class DSen2CR(nn.Module):
         width: int = 256,
         blocks: int = 16,
         residual_scaling: float = 0.1,
+        uncertainty: bool = False,
     ):
         super().__init__()
         self.in_channels, self.sar_channels = int(in_channels), int(sar_channels)
@@ -50,10 +53,8 @@ class DSen2CR(nn.Module):
         )
         self.body = nn.Sequential(*[ResBlock(width, residual_scaling) for _ in range(int(blocks))])
         self.tail = nn.Conv2d(width, self.in_channels, 3, padding=1)
+        self.scale_head = scale_head(uncertainty, width)
 
-    def forward(self, sar: torch.Tensor, optical: torch.Tensor) -> torch.Tensor:
-        x = self.head(torch.cat([optical, sar], dim=1))
-        return optical + self.tail(self.body(x))  # long skip: add the cloudy input
-
-    def forward_stages(self, sar: torch.Tensor, optical: torch.Tensor):
-        return [self.forward(sar, optical)]
+    def _stages_and_features(self, sar: torch.Tensor, optical: torch.Tensor):
+        f = self.body(self.head(torch.cat([optical, sar], dim=1)))
+        return [optical + self.tail(f)], f  # long skip: add the cloudy input

@@ -48,6 +48,7 @@ from mmcanet_core.models.aspp import ASPP
 from mmcanet_core.models.attention import MultimodalCrossAttention
 from mmcanet_core.models.blocks import MFFBlock, pad_to_multiple, upsample
 from mmcanet_core.models.registry import register
+from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 STAGES = 4  # encoder stages; the input is padded to a multiple of 2 ** (STAGES - 1)
 
@@ -110,7 +111,7 @@ class Decoder(nn.Module):
 
 
 @register("mmcanet")
-class MMCANet(nn.Module):
+class MMCANet(UncertaintyMixin, nn.Module):
     """Single-stage MMCANet; see the module docstring for the architecture and its options.
 
     Args:
@@ -129,6 +130,8 @@ class MMCANet(nn.Module):
         extra_input_channels: further channels concatenated to the optical input (MPIR feeds the
             previous stage's output here).
         inject_channels: channels of a feature map merged into the optical stem features (MPIR1).
+        uncertainty: add the per-pixel Laplace scale head on the last decoder features
+            (``forward_uncertainty``; see ``models.uncertainty``).
     """
 
     def __init__(self, in_channels=3, sar_channels=2, width=32, enc_blocks=(2, 2, 4, 8),
@@ -136,7 +139,7 @@ class MMCANet(nn.Module):
                  num_bases=32, group_channels=4, ffn_expand=2, use_sar=True, dual_stream=True,
                  cross_attention=None, attention_heads=1, attend="channels", fusion="softmax",
                  aspp=True, aspp_rates=(6, 12, 18), low_level_stage=2, extra_input_channels=0,
-                 inject_channels=0):
+                 inject_channels=0, uncertainty=False):
         super().__init__()
         two_streams = use_sar and dual_stream
         if cross_attention is None:
@@ -175,6 +178,7 @@ class MMCANet(nn.Module):
         self.fuse = nn.Conv2d(low_c + parts * low_c, low_c, 1)  # eq. (12) + reduction
         self.decoder = Decoder(width, dec_blocks, streams, **mff)
         self.tail = nn.Conv2d(width, in_channels, 3, padding=1)
+        self.scale_head = scale_head(uncertainty, width)
 
     def features(self, sar, optical, inject=None):
         """Decoder features (B, width, H, W) before the terminal convolution, for any H, W.
@@ -205,13 +209,10 @@ class MMCANet(nn.Module):
         skips = [[s[i] for s in streams] for i in reversed(range(self.low))]
         return self.decoder(x, skips)[..., :h, :w]
 
-    def forward_stages(self, sar, optical):
-        """Every stage's output; MMCANet has one stage."""
-        return [optical + self.tail(self.features(sar, optical))]
-
-    def forward(self, sar, optical):
-        """(B, 2, H, W) SAR and (B, C, H, W) cloudy optical in [0, 1] -> restored (B, C, H, W)."""
-        return self.forward_stages(sar, optical)[-1]
+    def _stages_and_features(self, sar, optical):
+        """MMCANet has one stage: the optical input plus the predicted residual."""
+        f = self.features(sar, optical)
+        return [optical + self.tail(f)], f
 
 
 @register("mmcanet_l")

@@ -31,6 +31,7 @@ import torch.nn as nn
 from mmcanet_core.models.blocks import resize
 from mmcanet_core.models.mmcanet import MMCANet
 from mmcanet_core.models.registry import register
+from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 
 class CAB(nn.Module):
@@ -88,7 +89,7 @@ class ORSNet(nn.Module):
         return self.body(x)  # (B, width, H, W)
 
 
-class ProgressiveRestoration(nn.Module):
+class ProgressiveRestoration(UncertaintyMixin, nn.Module):
     """The MPIR skeleton; the four variants differ in ``scales``, ``connection`` and the last stage.
 
     Args:
@@ -96,10 +97,11 @@ class ProgressiveRestoration(nn.Module):
         connection: ``"features"`` (MPIR1/2, into the next stem) or ``"skip"`` (MPIR3/4, into
             the last terminal convolution).
         orsnet_last: replace the last stage with ORSNet (MPIR2).
+        uncertainty: the Laplace scale head on the last stage's final features.
         **options: MMCANet options shared by the stages (``in_channels``, ``width``, ...).
     """
 
-    def __init__(self, scales, connection, orsnet_last=False, **options):
+    def __init__(self, scales, connection, orsnet_last=False, uncertainty=False, **options):
         super().__init__()
         if connection not in ("features", "skip"):
             raise ValueError(f"connection must be 'features' or 'skip', not {connection!r}")
@@ -120,9 +122,11 @@ class ProgressiveRestoration(nn.Module):
         # MPIR3/4: the last stage's features meet every earlier stage's features.
         self.skip_merge = (nn.Conv2d(width * len(self.scales), width, 1)
                            if connection == "skip" else None)
+        self.scale_head = scale_head(uncertainty, width)
 
-    def forward_stages(self, sar, optical):
-        """Outputs of every stage, coarse to fine, each at its own resolution."""
+    def _stages_and_features(self, sar, optical):
+        """Outputs of every stage, coarse to fine, each at its own resolution, and the features
+        of the last terminal convolution."""
         h, w = optical.shape[-2:]
         outputs, features = [], []
         for s, (scale, stage) in enumerate(zip(self.scales, self.stages)):
@@ -139,10 +143,7 @@ class ProgressiveRestoration(nn.Module):
             if self.skip_merge is not None and s == len(self.stages) - 1:
                 f = self.skip_merge(torch.cat([resize(g, size) for g in features], dim=1))
             outputs.append(base + stage.tail(f))
-        return outputs
-
-    def forward(self, sar, optical):
-        return self.forward_stages(sar, optical)[-1]
+        return outputs, f
 
 
 @register("mpir1")

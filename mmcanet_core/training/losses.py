@@ -9,6 +9,9 @@ Multi-stage models are supervised at every stage: each stage's output is compare
 target resized to that stage's resolution, and the stage losses are summed (as in MPRNet).
 ``ssim_weight=0`` gives the L1-only objective of Table VI. A stage smaller than the SSIM window
 (a coarse stage of a tiny crop) is supervised by L1 alone.
+
+A model with the uncertainty head (``models.uncertainty``) is also trained with the Laplace
+negative log-likelihood of its final output, :func:`laplace_nll`, weighted by ``nll_weight``.
 """
 
 import torch
@@ -37,3 +40,13 @@ class RestorationLoss(nn.Module):
         if isinstance(outputs, torch.Tensor):
             outputs = [outputs]
         return sum(self.stage_loss(output, target) for output in outputs)
+
+
+def laplace_nll(output: torch.Tensor, scale: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Laplace negative log-likelihood, averaged over bands and pixels (constant log 2 dropped):
+    ``mean(|y - mu| / b + log b)`` with one scale ``b`` (B, 1, H, W) for every band of ``mu``.
+
+    Its minimum over ``b`` is at ``b = |y - mu|`` averaged over bands, so the scale learns the
+    expected absolute error of each pixel.
+    """
+    return ((target - output).abs() / scale + scale.log()).mean()
