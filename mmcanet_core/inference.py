@@ -13,6 +13,11 @@ network where it says cloud or shadow, feathered across the edge
 (:mod:`mmcanet_core.clouds.masking`);
 ``raw=True`` writes the network output everywhere. ``mask_output`` also writes the mask.
 
+The output has every band of the optical input, in its order: the network's bands restored, the
+others as they were (:mod:`mmcanet_core.engine.bands`). ``uncertainty_output`` also writes the
+network's per-pixel uncertainty (weights with the uncertainty head;
+:mod:`mmcanet_core.clouds.uncertainty`).
+
 This module checks the inputs and settles the options; :mod:`mmcanet_core.engine.scene` does the
 work
 (reading ahead of the network and writing behind it, in threads), and
@@ -34,15 +39,23 @@ import numpy as np
 import rasterio
 from rasterio.errors import RasterioError
 
-from mmcanet_core.backends.base import BACKENDS, Backend, check_backend, open_backend
+from mmcanet_core.backends.base import (
+    BACKENDS,
+    NO_UNCERTAINTY,
+    Backend,
+    check_backend,
+    open_backend,
+)
 from mmcanet_core.clouds import composite
 from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from mmcanet_core.clouds.outputs import RowSteps
+from mmcanet_core.clouds.uncertainty import uncertainty_output as uncertainty_raster
 from mmcanet_core.clouds.usermask import PRESETS, parse_mask_values
 from mmcanet_core.engine import raster
+from mmcanet_core.engine.bands import BandPlan
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
-from mmcanet_core.preprocess import S2_BANDS
 from mmcanet_core.safety import checks
 from mmcanet_core.safety.guards import check_free_space, check_output, check_preview, output_bytes
 from mmcanet_core.safety.optical_scale import CHOICES as OPTICAL_SCALES
@@ -71,8 +84,8 @@ class PredictResult:
     output_path: Path
     width: int
     height: int
-    bands: List[int]  # 1-based optical bands restored, in output order
-    band_names: List[str]
+    bands: List[int]  # 1-based optical bands the network restored, in the network's order
+    band_names: List[str]  # the output's band descriptions: every input band, in input order
     tiles: int
     device: str
     batch_size: int  # the batch size finally used (smaller after a CUDA out-of-memory)
@@ -87,6 +100,8 @@ class PredictResult:
     cloud_cover: Optional[float] = None  # fraction of valid pixels masked as cloud (user: any)
     shadow_cover: Optional[float] = None  # fraction of valid pixels masked as shadow
     network_tiles: int = 0  # tiles that went through the network (clear ones are skipped)
+    kept_bands: List[int] = field(default_factory=list)  # input bands copied, not restored
+    uncertainty_path: Optional[Path] = None  # the uncertainty output, if written
 
 
 def predict_raster(
@@ -94,7 +109,7 @@ def predict_raster(
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
     dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
-    optical_scale="auto", overwrite=False,
+    optical_scale="auto", overwrite=False, uncertainty_output=None,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
@@ -120,6 +135,12 @@ def predict_raster(
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
     shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
     (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
+
+    The output has every band of the input in the input's order; bands the network does not
+    restore keep the input's values (:mod:`mmcanet_core.engine.bands`). ``uncertainty_output``:
+    also write the per-pixel uncertainty (float32: expected absolute error in reflectance, 0
+    where the input is kept, NaN nodata; :mod:`mmcanet_core.clouds.uncertainty`); weights
+    without the uncertainty head are refused before any work.
     """
     started = time.perf_counter()
     messages: List[str] = []
@@ -138,16 +159,20 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    _check_outputs(output_path, options, [weights, *_files_read([sar_path, optical_path, mask])],
-                   bool(overwrite))
-    _remove_stale_parts([output_path, options.mask_output], say)
+    reads = [weights, *_files_read([sar_path, optical_path, mask])]
+    _check_outputs(output_path, options, reads, bool(overwrite))
+    uncertainty_output = _check_uncertainty_output(uncertainty_output, output_path, options,
+                                                   reads, bool(overwrite))
+    _remove_stale_parts([output_path, options.mask_output, uncertainty_output], say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
+    if uncertainty_output is not None and not net.has_uncertainty:
+        raise InferenceError(NO_UNCERTAINTY)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
 
-    scene, outputs, coverage, cache, masking = _inspect_inputs(
+    scene, outputs, coverage, cache, masking, steps = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
-        net.in_channels, options, say)
+        net.in_channels, options, uncertainty_output, say)
     margin = overlap // 2  # reflected context beyond the scene edges
     rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
     batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
@@ -169,13 +194,11 @@ def predict_raster(
     # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
     # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
     depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
-    steps = {} if masking is None else dict(
-        strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
-        row_step=masking.row_step, row_layers=masking.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                        depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
+                        depth=max(2, depth), finish=partial(_check_counts, scene),
+                        **_engine_steps(scene, masking, steps))
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
@@ -188,8 +211,49 @@ def predict_raster(
         device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
         sar_coverage=coverage, seconds=seconds, log=messages,
         compile_seconds=net.compile_seconds, network_tiles=ran,
+        kept_bands=list(steps.bands.kept) if steps.bands is not None else [],
+        uncertainty_path=None if uncertainty_output is None else Path(uncertainty_output),
     )
     return _with_mask(result, masking)
+
+
+def _engine_steps(scene: Scene, masking: Optional[Masking], steps: RowSteps) -> dict:
+    """``run_scene``'s strip step, row step, row layers and uncertainty flag."""
+    out = {"uncertainty": steps.uncertainty}
+    if masking is not None:
+        out["strip_step"] = masking.strip_step(scene.optical_path, scene.height, scene.width)
+    if steps.active:
+        out.update(row_step=steps, row_layers=steps.row_layers)
+    return out
+
+
+def _check_uncertainty_output(path, output: Path, options: MaskOptions, reads,
+                              overwrite: bool) -> Optional[Path]:
+    """The uncertainty output's name, checked like the output's and distinct from the others."""
+    if path is None or str(path) == "":
+        return None
+    path = check_output(path, reads, overwrite=overwrite)
+    others = [p for p in (output, options.mask_output) if p is not None]
+    if any(path.resolve() == Path(o).resolve() for o in others):
+        raise InferenceError(f"the uncertainty output {path} is also another output; give it "
+                             "its own file name, e.g. uncertainty.tif.")
+    return path
+
+
+def _band_plan(optical, bands: Sequence[int], say) -> BandPlan:
+    """Every input band comes out (:mod:`mmcanet_core.engine.bands`); the log says which are
+    restored and which are kept."""
+    plan = BandPlan(optical.count, tuple(int(b) for b in bands))
+    if plan.kept:
+        say(f"output: all {plan.count} input bands in the input's order; the network restores "
+            f"bands {list(plan.restored)}, bands {list(plan.kept)} keep the input's values "
+            "(these weights do not restore them)")
+    return plan
+
+
+def _uncertainty_outputs(optical, path) -> List[Output]:
+    """The uncertainty output, if asked for."""
+    return [] if path is None else [uncertainty_raster(optical, path)]
 
 
 def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResult:
@@ -205,11 +269,11 @@ def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResu
 
 
 def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, optical_scale,
-                    metadata, channels: int, options: MaskOptions, say
-                    ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
+                    metadata, channels: int, options: MaskOptions, uncertainty_output, say
+                    ) -> Tuple[Scene, List[Output], float, int, Optional[Masking], RowSteps]:
     """Open and check both rasters and the mask (in this thread; the engine opens its own
     handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
-    bytes, the mask's steps or None)."""
+    bytes, the mask's steps or None, the writer's row steps)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
         bands = _check_bands(optical, sar, requested, metadata, channels)
@@ -228,8 +292,10 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             sar_scale, tuple(tuple(norm["sar_db_clip"][b]) for b in metadata["sar_bands"]),
             tuple(norm["optical_dn_clip"]), scale=scale,
         )
-        profile = raster.output_profile(optical, len(bands), raster.output_nodata(optical))
-        outputs = [Output("restored", str(output_path), profile, _band_names(optical, bands),
+        band_plan = _band_plan(optical, bands, say)
+        profile = raster.output_profile(optical, optical.count, raster.output_nodata(optical))
+        outputs = [Output("restored", str(output_path), profile,
+                          band_plan.descriptions(optical.descriptions),
                           {"MMCANET_MODEL": metadata["model"]["name"],
                            "MMCANET_SAR": str(sar_path)})]
         masking = plan_masking(options, optical, bands, model_rgb(bands, metadata), say)
@@ -237,9 +303,14 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             masking.scale = scale
             scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
             outputs += [o for o in [masking.output(optical)] if o is not None]
+        band_plan = band_plan.with_source(scene.source_bands)
+        scene = replace(scene, source_bands=band_plan.source)
+        outputs += _uncertainty_outputs(optical, uncertainty_output)
+        steps = RowSteps(masking, band_plan, profile["dtype"], profile["nodata"],
+                         scene.optical_clip, uncertainty_output is not None)
         read = len(set(bands) | set(scene.source_bands))
         cache = raster.block_cache_bytes((optical, read), (sar, 2))
-    return scene, outputs, coverage, cache, masking
+    return scene, outputs, coverage, cache, masking, steps
 
 
 def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
@@ -399,17 +470,6 @@ def _band_list(bands) -> Optional[List[int]]:
     return checks.parse_bands(",".join(str(b) for b in bands))
 
 
-def _band_names(optical, bands: Sequence[int]) -> List[str]:
-    """Output band descriptions: the input's, else Sentinel-2 names for 13-band files."""
-    names = []
-    for b in bands:
-        name = optical.descriptions[b - 1]
-        if not name:
-            name = S2_BANDS[b - 1] if optical.count == len(S2_BANDS) else f"band {b}"
-        names.append(f"{name} (cloud-free, MMCANet)")
-    return names
-
-
 # --- command line -------------------------------------------------------------------------
 
 
@@ -457,6 +517,11 @@ def add_arguments(parser) -> None:
                              "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
     clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
                                               "1 cloud, 2 shadow, 255 nodata)")
+    parser.add_argument("--uncertainty-output",
+                        help="also write the per-pixel uncertainty here (float32 GeoTIFF: the "
+                             "expected absolute error of the restored reflectance, 0 where the "
+                             "input is kept, NaN nodata); needs weights with the uncertainty "
+                             "head")
 
 
 def shipped_checkpoint() -> Optional[Path]:
@@ -517,6 +582,7 @@ def run(args) -> int:
                 tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
                 compile=args.compile, raw=args.raw, mask=args.mask,
                 mask_values=args.mask_values, mask_output=args.mask_output,
+                uncertainty_output=getattr(args, "uncertainty_output", None),
                 backend=args.backend, optical_scale=args.optical_scale,
                 overwrite=args.overwrite, progress=progress,
                 log=lambda m: tqdm.write(m, file=sys.stderr),
