@@ -83,6 +83,7 @@ class Settings:
     mask_output: Optional[str] = None
     optical_scale: str = "auto"
     backend: str = "auto"
+    uncertainty_output: Optional[str] = None
 
     def engine_options(self) -> dict:
         """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
@@ -91,7 +92,8 @@ class Settings:
             weights=self.weights, optical_bands=self.bands, device=self.device, tile=self.tile,
             overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
             mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
-            optical_scale=self.optical_scale, backend=self.backend, overwrite=True)
+            optical_scale=self.optical_scale, backend=self.backend, overwrite=True,
+            uncertainty_output=self.uncertainty_output)
 
 
 class Stages:
@@ -144,6 +146,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     BACKEND = "BACKEND"
     OUTPUT = "OUTPUT"
     MASK_OUTPUT = "MASK_OUTPUT"
+    UNCERTAINTY_OUTPUT = "UNCERTAINTY_OUTPUT"
     DEVICE_USED = "DEVICE_USED"
     BANDS_USED = "BANDS_USED"
     CLOUD_COVER = "CLOUD_COVER"
@@ -208,6 +211,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "the network everywhere instead. <b>Cloud mask output</b> also saves the mask "
             "(0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs "
             "of the algorithm and are written to the log.</p>"
+        ) + tr(
+            "<p><b>Bands</b>: the output has every band of the optical raster, in its order; "
+            "bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their "
+            "input values. <b>Uncertainty output</b> (weights with an uncertainty head): the "
+            "expected absolute error of each restored pixel in reflectance (low = confident), "
+            "0 where the input is kept.</p>"
+        ) + tr(
             "<p><b>Optical scale</b> (advanced): auto detects the optical values' scale; dn: "
             "digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products "
             "of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the "
@@ -288,6 +298,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterRasterDestination(self.OUTPUT, tr("Cloud-free raster")),
             QgsProcessingParameterRasterDestination(
                 self.MASK_OUTPUT, tr("Cloud mask output (0 clear, 1 cloud, 2 shadow)"),
+                optional=True, createByDefault=False),
+            QgsProcessingParameterRasterDestination(
+                self.UNCERTAINTY_OUTPUT,
+                tr("Uncertainty output (expected error; 0 where the input is kept)"),
                 optional=True, createByDefault=False),
         ]
 
@@ -434,7 +448,23 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
             backend=backend,
+            uncertainty_output=self._uncertainty_output(
+                parameters, context, [p for p in (sar, optical, weights, mask) if p]),
         )
+
+    def _uncertainty_output(self, parameters, context, reads) -> Optional[str]:
+        """The uncertainty output or None, checked like the others (predict_raster refuses it
+        before any work when the weights have no uncertainty head)."""
+        from mmcanet_core.errors import InferenceError
+        from mmcanet_core.safety.guards import check_output
+
+        path = self.parameterAsOutputLayer(parameters, self.UNCERTAINTY_OUTPUT, context) or None
+        try:
+            if path:
+                check_output(path, reads, overwrite=True)
+        except InferenceError as error:
+            raise engine_error(error) from error
+        return path
 
     # -- run --------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):
@@ -476,7 +506,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (settings.output, settings.mask_output):
+            for path in (settings.output, settings.mask_output, settings.uncertainty_output):
                 for leftover in (path, f"{path}.aux.xml") if path else ():
                     if os.path.exists(leftover):
                         os.remove(leftover)
@@ -489,6 +519,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                    self.BANDS_USED: ",".join(str(band) for band in result.bands)}
         if settings.mask_output:
             results[self.MASK_OUTPUT] = settings.mask_output
+        if settings.uncertainty_output:
+            results[self.UNCERTAINTY_OUTPUT] = settings.uncertainty_output
         if result.cloud_cover is not None:  # the engine's log said it already
             results[self.CLOUD_COVER] = round(100.0 * result.cloud_cover, 2)
             results[self.SHADOW_COVER] = round(100.0 * (result.shadow_cover or 0.0), 2)

@@ -151,8 +151,10 @@ def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
                             overlap=32, batch_size=4, progress=lambda d, t: seen.append((d, t)))
     with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
         assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
-        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata == 0
-        assert out.descriptions[0].startswith("B4") and out.descriptions[2].startswith("B2")
+        # Every input band comes out, in the input's order (engine/bands.py).
+        assert out.count == 13 and out.dtypes[0] == "uint16" and out.nodata == 0
+        assert out.descriptions[3] == "B4 (cloud-free, MMCANet)"
+        assert out.descriptions[0] == "B1 (input, not restored)"
         assert out.profile["compress"] == "deflate"
         data = out.read()
     assert data.min() >= 1 and data.max() <= 10000  # restored DN, none reads as nodata
@@ -436,7 +438,7 @@ def test_choices_for_callers_and_overwrite_replaces_only_with_permission(sen12ms
         predict_raster(sar, optical, out, model=LocalNet(), tile=128)
     assert out.read_text() == "an older result"
     predict_raster(sar, optical, out, model=LocalNet(), tile=128, overwrite=True)
-    assert read(out)[0].shape == (3, 256, 256)
+    assert read(out)[0].shape == (13, 256, 256)
 
 
 def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
@@ -449,8 +451,9 @@ def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
     result = predict_raster(sar, rgb, tmp_path / "rgb_out.tif", model=LocalNet())
     assert result.bands == [1, 2, 3]
     full = predict_raster(sar, optical, tmp_path / "full_out.tif", model=LocalNet())
-    assert np.array_equal(read(result.output_path)[0], read(full.output_path)[0])
-    assert full.band_names[0].startswith(S2_BANDS[3])
+    # The 3-band file's output is the 13-band file's B4, B3, B2 (at their input positions).
+    assert np.array_equal(read(result.output_path)[0], read(full.output_path)[0][[3, 2, 1]])
+    assert full.band_names[3].startswith(S2_BANDS[3]) and len(full.band_names) == 13
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -469,7 +472,7 @@ def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artif
     assert code == 0
     assert capsys.readouterr().out.strip().endswith("out.tif")
     with rasterio.open(tmp_path / "out.tif") as out:
-        assert out.count == 3 and out.crs == rasterio.open(optical).crs
+        assert out.count == 13 and out.crs == rasterio.open(optical).crs
     import matplotlib.image
 
     picture = matplotlib.image.imread(preview)
