@@ -4,268 +4,278 @@
     <context>
         <name>MMCANet</name>
         <message>
-            <location filename="../plugin/algorithm.py" line="113" />
+            <location filename="../plugin/algorithm.py" line="115" />
             <source>Removing clouds: {0}/{1} tiles</source>
             <translation>正在去云：{0}/{1} 个瓦片</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="160" />
+            <location filename="../plugin/algorithm.py" line="163" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>去除云层（SAR-光学）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="163" />
+            <location filename="../plugin/algorithm.py" line="166" />
             <source>Cloud removal</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="176" />
+            <location filename="../plugin/algorithm.py" line="179" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with the restored optical bands (same CRS, extent and size as the optical raster, same scale as its digital numbers).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含恢复后光学波段的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="200" />
+            <location filename="../plugin/algorithm.py" line="203" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;云&lt;/b&gt;：只恢复有云的像元。云和云影掩膜由光学波段计算，或取自&lt;b&gt;云掩膜&lt;/b&gt;栅格（任意网格，按最近邻重采样；例如 Sentinel-2 L2A 的 SCL 图层、Fmask 或 s2cloudless 的输出，或 0/1 图层）。&lt;b&gt;云掩膜取值&lt;/b&gt;指明其中哪些值表示云或云影：binary（1）、scl（3, 8, 9, 10）、fmask（2, 4）或列表，如 3,8,9,10。晴空像元完全保留输入值；网络填补云区，并在边缘处羽化过渡。&lt;b&gt;网络原始输出&lt;/b&gt;（高级）则在所有位置写入网络结果。&lt;b&gt;云掩膜输出&lt;/b&gt;另外保存掩膜（0 晴空，1 云，2 云影，255 无数据）；云和云影覆盖率是算法的输出，并写入日志。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学数值尺度&lt;/b&gt;（高级）：auto 自动检测光学数值的尺度；dn：数字量化值（反射率 x 10000）；offset：数字量化值 + 1000（处理基线 04.00 及以后的产品）；reflectance：0..1。输出保持输入的尺度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端&lt;/b&gt;（高级）：auto 用 onnxruntime 运行 .onnx 权重，已安装 PyTorch 时用 PyTorch 运行 .safetensors（否则用 onnxruntime 运行其旁边的 .onnx 副本）；torch 或 onnxruntime 则固定使用其一。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="218" />
+            <location filename="../plugin/algorithm.py" line="221" />
+            <source>&lt;p&gt;&lt;b&gt;Bands&lt;/b&gt;: the output has every band of the optical raster, in its order; bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their input values. &lt;b&gt;Uncertainty output&lt;/b&gt; (weights with an uncertainty head): the expected absolute error of each restored pixel in reflectance (low = confident), 0 where the input is kept.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;波段&lt;/b&gt;：输出按原顺序包含光学栅格的每个波段；权重不恢复的波段（例如 RGB 权重下的近红外和短波红外）保留其输入值。&lt;b&gt;不确定性输出&lt;/b&gt;（带不确定性头的权重）：每个恢复像素的预期绝对误差，以反射率表示（越低越可信），保留输入的像素为 0。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="227" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet), RGB only. They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时，只含 RGB。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="234" />
+            <location filename="../plugin/algorithm.py" line="243" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR 栅格（Sentinel-1，波段 VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="236" />
+            <location filename="../plugin/algorithm.py" line="245" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>有云光学栅格（Sentinel-2 L1C）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="238" />
+            <location filename="../plugin/algorithm.py" line="247" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>模型权重（.safetensors 或 .onnx）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="242" />
+            <location filename="../plugin/algorithm.py" line="251" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>光学波段，从 1 开始（留空：取自权重）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="232" />
+            <location filename="../plugin/algorithm.py" line="254" />
+            <location filename="../plugin/dock.py" line="233" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
+            <location filename="../plugin/algorithm.py" line="254" />
             <source>auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="245" />
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/algorithm.py" line="254" />
+            <location filename="../plugin/dock.py" line="229" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="246" />
-            <location filename="../plugin/dock.py" line="229" />
+            <location filename="../plugin/algorithm.py" line="255" />
+            <location filename="../plugin/dock.py" line="230" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="248" />
+            <location filename="../plugin/algorithm.py" line="257" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>云掩膜（可选；留空：由光学波段计算）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="251" />
+            <location filename="../plugin/algorithm.py" line="260" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>云掩膜取值：binary、scl、fmask 或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="260" />
+            <location filename="../plugin/algorithm.py" line="269" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>分块大小（像元），16 的倍数（0：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="263" />
+            <location filename="../plugin/algorithm.py" line="272" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>分块重叠（像元）（-1：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="266" />
+            <location filename="../plugin/algorithm.py" line="275" />
             <source>Tiles per batch</source>
             <translation>每批分块数</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="269" />
+            <location filename="../plugin/algorithm.py" line="278" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>半精度（仅限 CUDA，更快，占用内存更少）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="272" />
+            <location filename="../plugin/algorithm.py" line="281" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>网络原始输出（重写每个像元，包括晴空像元）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="275" />
+            <location filename="../plugin/algorithm.py" line="284" />
             <source>Optical value scale</source>
             <translation>光学数值尺度</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="276" />
+            <location filename="../plugin/algorithm.py" line="285" />
             <source>auto (detect from the values)</source>
             <translation>auto（根据数值自动检测）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="277" />
+            <location filename="../plugin/algorithm.py" line="286" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn：数字量化值，反射率 x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="278" />
+            <location filename="../plugin/algorithm.py" line="287" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset：数字量化值 + 1000（基线 04.00 及以后）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="279" />
+            <location filename="../plugin/algorithm.py" line="288" />
             <source>reflectance: 0..1</source>
             <translation>reflectance：0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="281" />
-            <location filename="../plugin/dock.py" line="237" />
+            <location filename="../plugin/algorithm.py" line="290" />
+            <location filename="../plugin/dock.py" line="238" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="282" />
+            <location filename="../plugin/algorithm.py" line="291" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto（.onnx：onnxruntime；否则在已安装时使用 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/algorithm.py" line="292" />
+            <location filename="../plugin/dock.py" line="236" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="283" />
-            <location filename="../plugin/dock.py" line="235" />
+            <location filename="../plugin/algorithm.py" line="292" />
+            <location filename="../plugin/dock.py" line="236" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="288" />
+            <location filename="../plugin/algorithm.py" line="297" />
             <source>Cloud-free raster</source>
             <translation>无云栅格</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="290" />
+            <location filename="../plugin/algorithm.py" line="299" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>云掩膜输出（0 晴空，1 云，2 云影）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="302" />
+            <location filename="../plugin/algorithm.py" line="303" />
+            <source>Uncertainty output (expected error; 0 where the input is kept)</source>
+            <translation>不确定性输出（预期误差；保留输入处为 0）</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="315" />
             <source>Device used</source>
             <translation>所用设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="304" />
+            <location filename="../plugin/algorithm.py" line="317" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>已恢复的光学波段（从 1 开始，按输出顺序）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="306" />
+            <location filename="../plugin/algorithm.py" line="319" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>云覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="308" />
+            <location filename="../plugin/algorithm.py" line="321" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>云影覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="337" />
+            <location filename="../plugin/algorithm.py" line="350" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>模型权重“{0}”是一个文件夹，而不是权重文件。请选择其中的 .safetensors 或 .onnx 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="362" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0}“{1}”不是可选项；请使用其编号：{2}。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="359" />
+            <location filename="../plugin/algorithm.py" line="372" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>SAR 栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="361" />
+            <location filename="../plugin/algorithm.py" line="374" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>光学栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="363" />
+            <location filename="../plugin/algorithm.py" line="376" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>无法打开云掩膜。请选择栅格图层或 GeoTIFF 文件，或将其留空。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="369" />
+            <location filename="../plugin/algorithm.py" line="382" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>SAR 栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="371" />
+            <location filename="../plugin/algorithm.py" line="384" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="373" />
+            <location filename="../plugin/algorithm.py" line="386" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>云掩膜“{0}”不是磁盘上的栅格文件。请先将其另存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="384" />
+            <location filename="../plugin/algorithm.py" line="397" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择 MMCANet 权重文件（.safetensors 或 .onnx）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="442" />
+            <location filename="../plugin/algorithm.py" line="471" />
             <source>Starting the cloud removal...</source>
             <translation>正在启动去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="448" />
+            <location filename="../plugin/algorithm.py" line="477" />
             <source>Loading the model weights...</source>
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="455" />
-            <location filename="../plugin/dock.py" line="340" />
-            <location filename="../plugin/dock.py" line="451" />
+            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/dock.py" line="341" />
+            <location filename="../plugin/dock.py" line="455" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="459" />
+            <location filename="../plugin/algorithm.py" line="488" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="476" />
+            <location filename="../plugin/algorithm.py" line="505" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="483" />
-            <location filename="../plugin/algorithm.py" line="472" />
-            <location filename="../plugin/task.py" line="168" />
+            <location filename="../plugin/algorithm.py" line="512" />
+            <location filename="../plugin/algorithm.py" line="501" />
+            <location filename="../plugin/task.py" line="182" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
@@ -290,183 +300,183 @@
             <translation>{0}（onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="82" />
+            <location filename="../plugin/dock.py" line="83" />
             <location filename="../plugin/main.py" line="32" />
             <location filename="../plugin/main.py" line="63" />
             <location filename="../plugin/provider.py" line="19" />
-            <location filename="../plugin/task.py" line="95" />
+            <location filename="../plugin/task.py" line="97" />
             <source>MMCANet cloud removal</source>
             <translation>MMCANet 去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="110" />
+            <location filename="../plugin/dock.py" line="111" />
             <source>Restore a cloudy Sentinel-2 image with a co-registered Sentinel-1 SAR image of the same place.</source>
             <translation>利用同一地点已配准的 Sentinel-1 SAR 影像恢复有云的 Sentinel-2 影像。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="131" />
+            <location filename="../plugin/dock.py" line="132" />
             <location filename="../plugin/main.py" line="58" />
             <source>Install Python dependencies...</source>
             <translation>安装 Python 依赖项...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="144" />
+            <location filename="../plugin/dock.py" line="145" />
             <source>Inputs</source>
             <translation>输入</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="149" />
+            <location filename="../plugin/dock.py" line="150" />
             <source>SAR (VV, VH)</source>
             <translation>SAR（VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="150" />
+            <location filename="../plugin/dock.py" line="151" />
             <source>Cloudy optical</source>
             <translation>有云光学影像</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="154" />
+            <location filename="../plugin/dock.py" line="155" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="159" />
+            <location filename="../plugin/dock.py" line="160" />
             <source>Choose a .safetensors or .onnx file</source>
             <translation>选择 .safetensors 或 .onnx 文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="164" />
+            <location filename="../plugin/dock.py" line="165" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="173" />
+            <location filename="../plugin/dock.py" line="174" />
             <source>Clouds</source>
             <translation>云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="176" />
+            <location filename="../plugin/dock.py" line="177" />
             <source>Empty: computed from the optical bands</source>
             <translation>留空：由光学波段计算</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="180" />
+            <location filename="../plugin/dock.py" line="181" />
             <source>Values of the mask that mean cloud or shadow: binary (1), scl (Sentinel-2 L2A scene classification: 3, 8, 9, 10), fmask (2, 4), or a list such as 3,8,9,10</source>
             <translation>掩膜中表示云或云影的值：binary（1）、scl（Sentinel-2 L2A 场景分类：3, 8, 9, 10）、fmask（2, 4），或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="184" />
+            <location filename="../plugin/dock.py" line="185" />
             <source>Network output everywhere</source>
             <translation>全部使用网络输出</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="185" />
+            <location filename="../plugin/dock.py" line="186" />
             <source>Off: clear pixels keep their input values and only clouds and their shadows are filled</source>
             <translation>关闭：晴空像元保留输入值，只填补云及其阴影</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="187" />
+            <location filename="../plugin/dock.py" line="188" />
             <source>Save the cloud mask</source>
             <translation>保存云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="188" />
+            <location filename="../plugin/dock.py" line="189" />
             <source>Written next to the result and added to the map</source>
             <translation>保存在结果旁边并添加到地图</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="189" />
+            <location filename="../plugin/dock.py" line="190" />
             <source>Cloud mask</source>
             <translation>云掩膜</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="190" />
+            <location filename="../plugin/dock.py" line="191" />
             <source>Mask values</source>
             <translation>掩膜取值</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="203" />
+            <location filename="../plugin/dock.py" line="204" />
             <source>Result</source>
             <translation>结果</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="207" />
+            <location filename="../plugin/dock.py" line="208" />
             <source>GeoTIFF (*.tif)</source>
             <translation>GeoTIFF (*.tif)</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="208" />
+            <location filename="../plugin/dock.py" line="209" />
             <source>Empty: saved next to the optical raster, named after it.</source>
             <translation>留空：保存在光学栅格旁，并以其命名。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="211" />
+            <location filename="../plugin/dock.py" line="212" />
             <source>Temporary file</source>
             <translation>临时文件</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="212" />
+            <location filename="../plugin/dock.py" line="213" />
             <source>Deleted when QGIS closes</source>
             <translation>QGIS 关闭时删除</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="214" />
+            <location filename="../plugin/dock.py" line="215" />
             <source>Save to</source>
             <translation>保存到</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="223" />
+            <location filename="../plugin/dock.py" line="224" />
             <source>Advanced</source>
             <translation>高级</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="228" />
+            <location filename="../plugin/dock.py" line="229" />
             <source>Auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="234" />
+            <location filename="../plugin/dock.py" line="235" />
             <source>Auto (PyTorch if installed, else onnxruntime)</source>
             <translation>自动（已安装 PyTorch 时使用它，否则使用 onnxruntime）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="242" />
+            <location filename="../plugin/dock.py" line="243" />
             <source>Decloud</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="245" />
+            <location filename="../plugin/dock.py" line="246" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="287" />
+            <location filename="../plugin/dock.py" line="288" />
             <source>Next to the optical raster</source>
             <translation>保存在光学栅格旁</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="302" />
+            <location filename="../plugin/dock.py" line="303" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>缺少 Python 包：{0}。请用下方按钮安装（详情见日志中的 MMCANet 标签页）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="305" />
+            <location filename="../plugin/dock.py" line="306" />
             <source>Device: known once the packages are installed.</source>
             <translation>设备：安装软件包后可知。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="307" />
+            <location filename="../plugin/dock.py" line="308" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>就绪。请选择 SAR 图层和有云光学图层，然后点击“去云”。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="322" />
+            <location filename="../plugin/dock.py" line="323" />
             <source>Device: checking...</source>
             <translation>设备：正在检测...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="363" />
-            <location filename="../plugin/dock.py" line="460" />
+            <location filename="../plugin/dock.py" line="364" />
+            <location filename="../plugin/dock.py" line="464" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -476,42 +486,42 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="389" />
+            <location filename="../plugin/dock.py" line="393" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>请同时选择 SAR 栅格图层和光学栅格图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="391" />
+            <location filename="../plugin/dock.py" line="395" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR 图层和光学图层必须是不同的图层。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="394" />
+            <location filename="../plugin/dock.py" line="398" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>请选择模型权重（.safetensors 或 .onnx 文件）。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="401" />
+            <location filename="../plugin/dock.py" line="405" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>没有可保存结果的文件夹：{0}。请在“保存到”中选择文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="416" />
+            <location filename="../plugin/dock.py" line="420" />
             <source>{0} (cloud-free)</source>
             <translation>{0}（无云）</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="426" />
+            <location filename="../plugin/dock.py" line="430" />
             <source>Starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="434" />
+            <location filename="../plugin/dock.py" line="438" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="448" />
+            <location filename="../plugin/dock.py" line="452" />
             <source>{0} ({1} s)</source>
             <translation>{0}（{1} 秒）</translation>
         </message>
@@ -753,54 +763,69 @@
             <translation>缺少 Python 包：{0}。请打开 MMCANet 面板进行安装。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="71" />
+            <location filename="../plugin/task.py" line="72" />
             <source>Cloud-free</source>
             <translation>无云</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="92" />
+            <location filename="../plugin/task.py" line="94" />
             <source>The algorithm {0} is not registered.</source>
             <translation>算法 {0} 未注册。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="125" />
+            <location filename="../plugin/task.py" line="127" />
             <source>The output {0} could not be opened.</source>
             <translation>无法打开输出 {0}。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="136" />
+            <location filename="../plugin/task.py" line="139" />
             <source>Done: added layer '{0}' from a temporary file, which QGIS deletes when it closes (Export &gt; Save As... keeps it).</source>
             <translation>完成：已从临时文件添加图层“{0}”，QGIS 关闭时会删除该文件（导出 &gt; 另存为... 可保留）。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="140" />
+            <location filename="../plugin/task.py" line="143" />
             <source>Done: saved to {0} and added as layer '{1}' above its input.</source>
             <translation>完成：已保存到 {0}，并作为图层“{1}”添加在其输入图层之上。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="143" />
+            <location filename="../plugin/task.py" line="146" />
             <source>The input layer now shows bands {0} as the result does.</source>
             <translation>输入图层现在与结果一样显示波段 {0}。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="146" />
+            <location filename="../plugin/task.py" line="149" />
             <source>Cloud cover {0:.1f} %, shadow {1:.1f} %.</source>
             <translation>云覆盖率 {0:.1f} %，云影 {1:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="154" />
+            <location filename="../plugin/task.py" line="157" />
             <source>{0} (cloud mask)</source>
             <translation>{0}（云掩膜）</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="170" />
+            <location filename="../plugin/task.py" line="167" />
+            <source>{0} (uncertainty)</source>
+            <translation>{0}（不确定性）</translation>
+        </message>
+        <message>
+            <location filename="../plugin/task.py" line="184" />
             <source>unknown error</source>
             <translation>未知错误</translation>
         </message>
         <message>
-            <location filename="../plugin/task.py" line="171" />
+            <location filename="../plugin/task.py" line="185" />
             <source>Cloud removal failed: {0}</source>
             <translation>去云失败：{0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/uncertainty.py" line="42" />
+            <source>Add the uncertainty layer</source>
+            <translation>添加不确定性图层</translation>
+        </message>
+        <message>
+            <location filename="../plugin/uncertainty.py" line="43" />
+            <source>Expected error of each restored pixel (weights with an uncertainty head): blue confident, red unsure, clear pixels transparent</source>
+            <translation>每个恢复像素的预期误差（带不确定性头的权重）：蓝色可信，红色不确定，晴空像素透明</translation>
         </message>
     </context>
 </TS>

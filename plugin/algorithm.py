@@ -211,13 +211,6 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "the network everywhere instead. <b>Cloud mask output</b> also saves the mask "
             "(0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs "
             "of the algorithm and are written to the log.</p>"
-        ) + tr(
-            "<p><b>Bands</b>: the output has every band of the optical raster, in its order; "
-            "bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their "
-            "input values. <b>Uncertainty output</b> (weights with an uncertainty head): the "
-            "expected absolute error of each restored pixel in reflectance (low = confident), "
-            "0 where the input is kept.</p>"
-        ) + tr(
             "<p><b>Optical scale</b> (advanced): auto detects the optical values' scale; dn: "
             "digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products "
             "of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the "
@@ -225,6 +218,12 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "<p><b>Backend</b> (advanced): auto runs .onnx weights on onnxruntime and "
             ".safetensors on PyTorch when it is installed (else the .onnx copy beside them on "
             "onnxruntime); torch or onnxruntime choose one.</p>"
+        ) + tr(
+            "<p><b>Bands</b>: the output has every band of the optical raster, in its order; "
+            "bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their "
+            "input values. <b>Uncertainty output</b> (weights with an uncertainty head): the "
+            "expected absolute error of each restored pixel in reflectance (low = confident), "
+            "0 where the input is kept.</p>"
         ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
             "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "

@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from plugin.i18n import tr
 from plugin.result import add_next_to, style_like
+from plugin.uncertainty import style_uncertainty
 
 ALGORITHM_ID = "mmcanet:removeclouds"
 LOG_TAG = "MMCANet"
@@ -78,6 +79,7 @@ class DecloudRun(QObject):
         self.task = None
         self.layer = None
         self.mask_layer = None
+        self.uncertainty_layer = None
         self.done = False
         self.ok = False
         self.message = ""
@@ -132,6 +134,7 @@ class DecloudRun(QObject):
         add_next_to(self.project, layer, source)
         self.layer, self.ok = layer, True
         self._add_mask(results.get("MASK_OUTPUT") or "")
+        self._add_uncertainty(results.get("UNCERTAINTY_OUTPUT") or "")
         if self.temporary:
             self.message = tr("Done: added layer '{0}' from a temporary file, which QGIS deletes "
                               "when it closes (Export > Save As... keeps it).").format(
@@ -155,6 +158,17 @@ class DecloudRun(QObject):
         if mask.isValid():
             add_next_to(self.project, mask, self.layer)
             self.mask_layer = mask
+
+    def _add_uncertainty(self, path: str) -> None:
+        """The saved uncertainty (pseudocolor, clear pixels transparent) right above the
+        result (or the mask)."""
+        if not path or not os.path.isfile(path):
+            return
+        layer = QgsRasterLayer(path, tr("{0} (uncertainty)").format(self.layer_name), "gdal")
+        if layer.isValid():
+            style_uncertainty(layer)
+            add_next_to(self.project, layer, self.layer)
+            self.uncertainty_layer = layer
 
     def _executed(self, ok, results):
         if self.done:
