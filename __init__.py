@@ -15,6 +15,6 @@ if _HERE not in sys.path:
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)
     """Return the plugin instance QGIS asks for."""
-    from __init__.plugin.main import MMCANetPlugin
+    from .plugin.main import MMCANetPlugin
 
     return MMCANetPlugin(iface)

@@ -256,36 +256,36 @@
             <translation>Die Modellgewichte werden geladen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/algorithm.py" line="483" />
             <location filename="../plugin/dock.py" line="341" />
             <location filename="../plugin/dock.py" line="455" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="488" />
+            <location filename="../plugin/algorithm.py" line="487" />
             <source>Reading the rasters...</source>
             <translation>Die Raster werden gelesen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="505" />
+            <location filename="../plugin/algorithm.py" line="506" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>Wolkenentfernung fehlgeschlagen: {0}: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="512" />
-            <location filename="../plugin/algorithm.py" line="501" />
+            <location filename="../plugin/algorithm.py" line="513" />
+            <location filename="../plugin/algorithm.py" line="502" />
             <location filename="../plugin/task.py" line="182" />
             <source>Cancelled; no output was written.</source>
             <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="69" />
+            <location filename="../plugin/demonstrator.py" line="70" />
             <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a CPU on a handful of public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
             <translation>&lt;b&gt;Demonstrator-Gewichte&lt;/b&gt;: ein kleines Netz, kurz auf einer CPU mit einer Handvoll öffentlicher Sentinel-1/-2-Ausschnitte trainiert (nur RGB). Gut zum Ausprobieren, nicht für Analysen: &lt;a href="{0}"&gt;eigene trainieren&lt;/a&gt;.</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="82" />
+            <location filename="../plugin/demonstrator.py" line="83" />
             <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
             <translation>Dies sind die mit dem Plugin gelieferten Demonstrator-Gewichte: {parameters} Mio. Parameter, Kanäle {bands}, {minutes} Minuten auf einer CPU mit wenigen echten Ausschnitten aus {data} trainiert. Sie zeigen, wie das Werkzeug arbeitet; ihre Ergebnisse taugen nicht für Analysen. Eigene Gewichte trainieren: {training} (Details: {card}).</translation>
         </message>
@@ -526,12 +526,12 @@
             <translation>{0} ({1} s)</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="24" />
-            <source>Warning: {warning}</source>
-            <translation>Warnung: {warning}</translation>
+            <location filename="../plugin/engine_text.py" line="26" />
+            <source>Warning: {message}</source>
+            <translation>Warnung: {message}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="26" />
+            <location filename="../plugin/engine_text.py" line="27" />
             <source>Optical values: {scale} ({reason}).</source>
             <translation>Optische Werte: {scale} ({reason}).</translation>
         </message>
@@ -541,9 +541,9 @@
             <translation>{path} entfernt, übrig von einem abgebrochenen Lauf.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="30" />
-            <source>The SAR raster covers {percent} of the optical scene; the rest will be nodata.</source>
-            <translation>Das SAR-Raster deckt {percent} der optischen Szene ab; der Rest wird NoData.</translation>
+            <location filename="../plugin/engine_text.py" line="29" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; the rest will be nodata.</source>
+            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; der Rest wird NoData.</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
@@ -551,122 +551,132 @@
             <translation>SAR-Werte sehen nach dB aus.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="33" />
+            <location filename="../plugin/engine_text.py" line="32" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR-Werte sehen nach linearer Leistung aus; sie werden in dB umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="35" />
+            <location filename="../plugin/engine_text.py" line="34" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>Das SAR-Raster liegt auf einem anderen Gitter: bilinear auf das optische Gitter umgerechnet.</translation>
         </message>
         <message>
+            <location filename="../plugin/engine_text.py" line="36" />
+            <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
+            <translation>Speicher: etwa {needed_mib:.0f} MiB je Stapel von {batch}; {available_gib:.1f} GiB frei ({where}).</translation>
+        </message>
+        <message>
             <location filename="../plugin/engine_text.py" line="38" />
+            <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
+            <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
+            <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
+            <translation>Die Ausgabe hat alle {count} Bänder der Eingabe: Das Netz stellt die Bänder {restored} wieder her; die Bänder {kept} behalten ihre Eingabewerte (diese Gewichte stellen sie nicht wieder her).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="43" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="42" />
-            <source>Network: {backend}, {precision}.</source>
-            <translation>Netz: {backend}, {precision}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="43" />
-            <source>Half precision: {what}.</source>
-            <translation>Halbe Genauigkeit: {what}.</translation>
-        </message>
-        <message>
             <location filename="../plugin/engine_text.py" line="45" />
-            <source>torch.compile: compiled in {seconds} s.</source>
-            <translation>torch.compile: in {seconds} s kompiliert.</translation>
+            <source>Network: {description}.</source>
+            <translation>Netz: {description}.</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="46" />
-            <source>Written in {seconds} s: {path}</source>
-            <translation>Geschrieben in {seconds} s: {path}</translation>
+            <source>torch.compile: compiled in {seconds:.1f} s.</source>
+            <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="47" />
+            <source>Written in {seconds:.1f} s: {paths}</source>
+            <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="48" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
-            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent} of the optical scene (outside counts as clear).</source>
-            <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent} der optischen Szene ab (außerhalb gilt als klar).</translation>
+            <location filename="../plugin/engine_text.py" line="49" />
+            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
+            <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="58" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="70" />
+            <location filename="../plugin/engine_text.py" line="60" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="72" />
-            <source>Cloud cover: {cloud} %, cloud shadow: {shadow} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung: {cloud} %, Wolkenschatten: {shadow} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="62" />
+            <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="74" />
-            <source>Cloud cover: {cloud} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung: {cloud} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="64" />
+            <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="76" />
-            <source>Cloud cover (from the cloud mask): {cloud} % of the valid pixels.</source>
-            <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud} % der gültigen Pixel.</translation>
+            <location filename="../plugin/engine_text.py" line="65" />
+            <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
+            <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="83" />
+            <location filename="../plugin/engine_text.py" line="95" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="85" />
+            <location filename="../plugin/engine_text.py" line="97" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="98" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="87" />
+            <location filename="../plugin/engine_text.py" line="99" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="100" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="116" />
+            <location filename="../plugin/engine_text.py" line="122" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>

@@ -256,36 +256,36 @@
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/algorithm.py" line="483" />
             <location filename="../plugin/dock.py" line="341" />
             <location filename="../plugin/dock.py" line="455" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="488" />
+            <location filename="../plugin/algorithm.py" line="487" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="505" />
+            <location filename="../plugin/algorithm.py" line="506" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="512" />
-            <location filename="../plugin/algorithm.py" line="501" />
+            <location filename="../plugin/algorithm.py" line="513" />
+            <location filename="../plugin/algorithm.py" line="502" />
             <location filename="../plugin/task.py" line="182" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="69" />
+            <location filename="../plugin/demonstrator.py" line="70" />
             <source>&lt;b&gt;Demonstrator weights&lt;/b&gt;: a small network trained briefly on a CPU on a handful of public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: &lt;a href="{0}"&gt;train your own&lt;/a&gt;.</source>
             <translation>&lt;b&gt;演示版权重&lt;/b&gt;：一个小型网络，仅在 CPU 上用少量公开的 Sentinel-1/-2 影像块短时间训练（只含 RGB）。适合试用本工具，不适合分析：&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;。</translation>
         </message>
         <message>
-            <location filename="../plugin/demonstrator.py" line="82" />
+            <location filename="../plugin/demonstrator.py" line="83" />
             <source>These are the demonstrator weights shipped with the plugin: {parameters} M parameters, bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. They show how the tool works; their results are not fit for analysis. Train your own weights: {training} (details: {card}).</source>
             <translation>这是随插件提供的演示版权重：{parameters} M 个参数，波段 {bands}，在 CPU 上用 {data} 的少量真实影像块训练了 {minutes} 分钟。它们用于展示工具如何工作，其结果不适合用于分析。训练您自己的权重：{training}（详情：{card}）。</translation>
         </message>
@@ -526,12 +526,12 @@
             <translation>{0}（{1} 秒）</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="24" />
-            <source>Warning: {warning}</source>
-            <translation>警告：{warning}</translation>
+            <location filename="../plugin/engine_text.py" line="26" />
+            <source>Warning: {message}</source>
+            <translation>警告：{message}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="26" />
+            <location filename="../plugin/engine_text.py" line="27" />
             <source>Optical values: {scale} ({reason}).</source>
             <translation>光学数值：{scale}（{reason}）。</translation>
         </message>
@@ -541,9 +541,9 @@
             <translation>已删除 {path}，它是被终止的运行遗留的。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="30" />
-            <source>The SAR raster covers {percent} of the optical scene; the rest will be nodata.</source>
-            <translation>SAR 栅格覆盖光学场景的 {percent}；其余部分将为无数据。</translation>
+            <location filename="../plugin/engine_text.py" line="29" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; the rest will be nodata.</source>
+            <translation>SAR 栅格覆盖光学场景的 {percent:.0f} %；其余部分将为无数据。</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
@@ -551,122 +551,132 @@
             <translation>SAR 值看起来是 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="33" />
+            <location filename="../plugin/engine_text.py" line="32" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR 值看起来是线性功率；已转换为 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="35" />
+            <location filename="../plugin/engine_text.py" line="34" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>SAR 栅格位于另一网格上：已双线性重采样到光学网格。</translation>
         </message>
         <message>
+            <location filename="../plugin/engine_text.py" line="36" />
+            <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
+            <translation>内存：每批 {batch} 个约需 {needed_mib:.0f} MiB；可用 {available_gib:.1f} GiB（{where}）。</translation>
+        </message>
+        <message>
             <location filename="../plugin/engine_text.py" line="38" />
+            <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
+            <translation>未估算内存：网络无法在 meta 设备上追踪（{reason}）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="40" />
+            <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
+            <translation>输出包含输入的全部 {count} 个波段：网络恢复波段 {restored}；波段 {kept} 保留其输入值（这些权重不恢复它们）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="43" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} 像素，波段 {bands}：{tiles} 个 {tile} 像素的瓦片（重叠 {overlap}），每批 {batch} 个。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="42" />
-            <source>Network: {backend}, {precision}.</source>
-            <translation>网络：{backend}，{precision}。</translation>
-        </message>
-        <message>
-            <location filename="../plugin/engine_text.py" line="43" />
-            <source>Half precision: {what}.</source>
-            <translation>半精度：{what}。</translation>
-        </message>
-        <message>
             <location filename="../plugin/engine_text.py" line="45" />
-            <source>torch.compile: compiled in {seconds} s.</source>
-            <translation>torch.compile：编译用时 {seconds} 秒。</translation>
+            <source>Network: {description}.</source>
+            <translation>网络：{description}。</translation>
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="46" />
-            <source>Written in {seconds} s: {path}</source>
-            <translation>用时 {seconds} 秒写入：{path}</translation>
+            <source>torch.compile: compiled in {seconds:.1f} s.</source>
+            <translation>torch.compile：编译用时 {seconds:.1f} 秒。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="47" />
+            <source>Written in {seconds:.1f} s: {paths}</source>
+            <translation>用时 {seconds:.1f} 秒写入：{paths}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="48" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>网络原始输出：未使用云掩膜 {path}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
-            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent} of the optical scene (outside counts as clear).</source>
-            <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent}（范围之外视为晴空）。</translation>
+            <location filename="../plugin/engine_text.py" line="49" />
+            <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
+            <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent:.0f} %（范围之外视为晴空）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>所有位置均为网络原始输出；云掩膜只写出，不应用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>晴空像元保留输入值；云区由网络填补（掩膜外扩 {dilate} 像元，羽化 {feather} 像元）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>由红、绿、蓝波段（波段 {bands}）自动计算云掩膜：仅检测云，不检测云影和积雪。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>由 L1C 波段自动计算云和云影掩膜。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="58" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>由 L1C 波段自动计算云掩膜（云影保持不变）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="70" />
+            <location filename="../plugin/engine_text.py" line="60" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>网络处理了 {total} 个分块中的 {ran} 个（其余为晴空或无数据）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="72" />
-            <source>Cloud cover: {cloud} %, cloud shadow: {shadow} % of the valid pixels.</source>
-            <translation>云覆盖率：有效像元的 {cloud} %，云影：{shadow} %。</translation>
+            <location filename="../plugin/engine_text.py" line="62" />
+            <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率：有效像元的 {cloud:.1f} %，云影：{shadow:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="74" />
-            <source>Cloud cover: {cloud} % of the valid pixels.</source>
-            <translation>云覆盖率：有效像元的 {cloud} %。</translation>
+            <location filename="../plugin/engine_text.py" line="64" />
+            <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="76" />
-            <source>Cloud cover (from the cloud mask): {cloud} % of the valid pixels.</source>
-            <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud} %。</translation>
+            <location filename="../plugin/engine_text.py" line="65" />
+            <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
+            <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="83" />
+            <location filename="../plugin/engine_text.py" line="95" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="85" />
+            <location filename="../plugin/engine_text.py" line="97" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="98" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="87" />
+            <location filename="../plugin/engine_text.py" line="99" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="100" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="116" />
+            <location filename="../plugin/engine_text.py" line="122" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>

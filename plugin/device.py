@@ -12,8 +12,8 @@ from typing import Dict, Tuple
 
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from plugin.engine_text import device_text
-from plugin.i18n import tr
+from .engine_text import device_text
+from .i18n import tr
 
 #: choice ("torch:auto", "onnxruntime:cpu", ...) -> (text, usable), for the whole session.
 _ANSWERS: Dict[str, Tuple[str, bool]] = {}
@@ -28,7 +28,7 @@ def _torch_device(device: str) -> str:
 def _onnx_provider(device: str) -> str:
     import onnxruntime
 
-    from mmcanet_core.backends.base import onnx_providers
+    from mmcanet_core.backends.onnxrt import onnx_providers
 
     provider = onnx_providers(device, onnxruntime.get_available_providers())[0]
     name = provider[0] if isinstance(provider, tuple) else provider

@@ -30,16 +30,16 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from plugin import deps
-from plugin.algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER
-from plugin.compat import RASTER_LAYERS
-from plugin.demonstrator import dock_notice, is_shipped, shipped_weights
-from plugin.device import DeviceProbe
-from plugin.i18n import tr
-from plugin.inputs import guess_inputs
-from plugin.result import default_output, mask_output_for
-from plugin.task import DecloudRun, log
-from plugin.uncertainty import uncertainty_checkbox, uncertainty_output_for
+from . import deps
+from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER
+from .compat import RASTER_LAYERS
+from .demonstrator import dock_notice, is_shipped, shipped_weights
+from .device import DeviceProbe
+from .i18n import tr
+from .inputs import guess_inputs
+from .result import default_output, mask_output_for
+from .task import DecloudRun, log
+from .uncertainty import uncertainty_checkbox, uncertainty_output_for
 
 TEMPORARY = "TEMPORARY_OUTPUT"
 

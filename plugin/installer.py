@@ -6,8 +6,8 @@ import subprocess
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 from qgis.PyQt.QtWidgets import QMessageBox
 
-from plugin import deps
-from plugin.i18n import tr
+from . import deps
+from .i18n import tr
 
 LOG_TAG = "MMCANet"
 

@@ -6,11 +6,11 @@ from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
-from plugin import deps
-from plugin.algorithm import ICON
-from plugin.compat import QAction
-from plugin.i18n import Translation, tr
-from plugin.provider import MMCANetProvider
+from . import deps
+from .algorithm import ICON
+from .compat import QAction
+from .i18n import Translation, tr
+from .provider import MMCANetProvider
 
 
 class MMCANetPlugin:
@@ -39,8 +39,8 @@ class MMCANetPlugin:
 
     def initGui(self):  # noqa: N802 (QGIS's name)
         self.initProcessing()
-        from plugin.dock import DecloudDock
-        from plugin.installer import DependencyInstaller
+        from .dock import DecloudDock
+        from .installer import DependencyInstaller
 
         window = self.iface.mainWindow()
         self.installer = DependencyInstaller(self.iface)

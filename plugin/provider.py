@@ -5,8 +5,8 @@ import os
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from plugin.algorithm import RemoveCloudsAlgorithm
-from plugin.i18n import tr
+from .algorithm import RemoveCloudsAlgorithm
+from .i18n import tr
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 

@@ -23,8 +23,8 @@ from qgis.core import (
     QgsSingleBandGrayRenderer,
 )
 
-from plugin.compat import MINMAX_USER_DEFINED
-from plugin.inputs import RESULT_PROPERTY
+from .compat import MINMAX_USER_DEFINED
+from .inputs import RESULT_PROPERTY
 
 SUFFIX = "_cloudfree"
 MASK_SUFFIX = "_mask"

@@ -16,9 +16,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from plugin.i18n import tr
-from plugin.result import add_next_to, style_like
-from plugin.uncertainty import style_uncertainty
+from .i18n import tr
+from .result import add_next_to, style_like
+from .uncertainty import style_uncertainty
 
 ALGORITHM_ID = "mmcanet:removeclouds"
 LOG_TAG = "MMCANet"

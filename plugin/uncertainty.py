@@ -22,9 +22,9 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QCheckBox
 
-from plugin.compat import first_spelling
-from plugin.i18n import tr
-from plugin.result import unique_path
+from .compat import first_spelling
+from .i18n import tr
+from .result import unique_path
 
 #: Linear interpolation between the ramp's colours (``Qgis.ShaderInterpolationMethod``: 3.30).
 INTERPOLATED = first_spelling((Qgis, "ShaderInterpolationMethod.Linear"),

@@ -22,9 +22,10 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from mmcanet_core.backends.base import OnnxBackend, open_backend  # noqa: E402
+from mmcanet_core.backends.onnxrt import OnnxBackend  # noqa: E402
+from mmcanet_core.backends.select import open_backend  # noqa: E402
 from mmcanet_core.data.sen12mscr import find_triplets, read_dn, read_sar, to_unit  # noqa: E402
-from mmcanet_core.inference import shipped_checkpoint  # noqa: E402
+from mmcanet_core.options import shipped_checkpoint  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "sen12mscr"
 LEVELS = ("ORT_ENABLE_ALL", "ORT_ENABLE_BASIC")

@@ -310,7 +310,7 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from mmcanet_core.inference import shipped_checkpoint
+    from mmcanet_core.options import shipped_checkpoint
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -5,7 +5,7 @@
     python scripts/package.py --deploy default     # also unzip into that profile's plugins
 
 The zip holds one folder, ``mmcanet/`` (the name QGIS knows the plugin by): the plugin entry
-point and ``plugin/``, the ``mmcanet_core`` engine (with any shipped checkpoints), the icons,
+point and ``plugin/``, the ``mmcanet_core`` package (with any shipped checkpoints), the icons,
 the compiled translations and the example model. No tests, caches, build or venv folders.
 """
 

@@ -58,12 +58,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from mmcanet_core.options import CHECKPOINT_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 DATA = SHARED / "sen12mscr"
 NOGEO = SHARED / "sen12mscr_nogeo"
 FLOODS = SHARED / "sen1floods11"
-SHIPPED = ROOT / "mmcanet_core" / "checkpoints" / "mmcanet_demo_rgb.safetensors"
+SHIPPED = CHECKPOINT_DIR / "mmcanet_demo_rgb.safetensors"
 
 # MMCANet reduced from the paper size (width 32, blocks (2, 2, 4, 8) / (2, 2), 32 bases): the
 # same increasing block counts, ASPP rates 1:2:3 as in the paper but small enough that every tap

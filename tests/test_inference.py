@@ -339,7 +339,8 @@ def test_half_on_cpu_is_bfloat16_and_close(sen12mscr, tmp_path):
                           raw=True)
     half = predict_raster(sar, optical, tmp_path / "h.tif", model=LocalNet(), device="cpu",
                           half=True, raw=True)
-    assert full.tiles == 9 and any("bfloat16" in m for m in half.log)  # default tile 128
+    assert full.tiles == 9 and any(e.kind == "network" and "bfloat16" in e.fields["description"]
+                                           for e in half.events)  # default tile 128
     diff = np.abs(read(half.output_path)[0].astype(int) - read(full.output_path)[0])
     assert 0 < diff.max() and diff.mean() < 10  # DN; the scene's values are in the thousands
 
@@ -494,7 +495,7 @@ def crop_pair(sen12mscr, folder, size=128, index=1):
 def test_cli_backend_and_overwrite(sen12mscr, tmp_path, capsys):
     """--backend chooses what runs the network (the shipped .onnx on onnxruntime here), and an
     existing output is replaced only with --overwrite."""
-    from mmcanet_core.inference import shipped_checkpoint
+    from mmcanet_core.options import shipped_checkpoint
 
     sar, optical = crop_pair(sen12mscr, tmp_path)
     onnx = shipped_checkpoint().with_suffix(".onnx")
@@ -528,9 +529,9 @@ def test_tiles_are_multiples_of_the_onnx_graphs_multiple():
 
 
 def test_cli_without_weights_or_model_is_a_clear_error(sen12mscr, tmp_path, capsys, monkeypatch):
-    from mmcanet_core import inference
+    from mmcanet_core import options
 
-    monkeypatch.setattr(inference, "CHECKPOINT_DIR", tmp_path / "none")
+    monkeypatch.setattr(options, "CHECKPOINT_DIR", tmp_path / "none")
     sar, optical = pair(sen12mscr, 1)
     code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
                  str(tmp_path / "out.tif")])
@@ -540,17 +541,24 @@ def test_cli_without_weights_or_model_is_a_clear_error(sen12mscr, tmp_path, caps
 
 
 def test_cli_untrained_model_warns_loudly(sen12mscr, tmp_path, capsys, monkeypatch):
-    from mmcanet_core import inference, models
+    """A real untrained network (nothing patched but the shipped-weights folder): the run says
+    loudly that its output is meaningless, and the output is that network's."""
+    from mmcanet_core import options
 
-    monkeypatch.setattr(inference, "CHECKPOINT_DIR", tmp_path / "none")
-    monkeypatch.setattr(models, "build_model", lambda name, **options: LocalNet())
+    monkeypatch.setattr(options, "CHECKPOINT_DIR", tmp_path / "none")
     sar, optical = pair(sen12mscr, 1)
-    code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output",
-                 str(tmp_path / "out.tif"), "--model", "mmcanet", "--tile", "128"])
+    out = tmp_path / "out.tif"
+    code = main(["predict", "--sar", str(sar), "--optical", str(optical), "--output", str(out),
+                 "--model", "dsen2cr", "--tile", "128", "--raw"])
     assert code == 0
     err = capsys.readouterr().err
-    assert "UNTRAINED" in err and "MEANINGLESS" in err
-    assert (tmp_path / "out.tif").is_file()
+    assert "UNTRAINED 'dsen2cr'" in err and "MEANINGLESS" in err
+    with rasterio.open(out) as restored, rasterio.open(optical) as cloudy:
+        assert restored.count == 3 and restored.shape == cloudy.shape
+        values = restored.read().astype(np.float64)
+        inputs = cloudy.read((4, 3, 2)).astype(np.float64)
+    assert np.isfinite(values).all() and values.std() > 0
+    assert np.abs(values - inputs).mean() > 100  # not the input: a random network's guess
 
 
 def test_weights_inference_tile_is_the_default_tile(sen12mscr, tmp_path):
@@ -834,7 +842,7 @@ def test_compile_option_compiles_once_and_matches(sen12mscr, tmp_path, monkeypat
                            device="cpu")
     fast = predict_raster(sar, optical, tmp_path / "c.tif", model=model, tile=64, batch_size=3,
                           device="cpu", compile=True)
-    assert len(compiled) == 1 and any("torch.compile: compiled in" in m for m in fast.log)
+    assert len(compiled) == 1 and any(e.kind == "compiled" for e in fast.events)
     assert np.array_equal(read(fast.output_path)[0], read(plain.output_path)[0])
 
 

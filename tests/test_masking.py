@@ -133,7 +133,8 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
     assert result.cloud_cover > 0.02 and result.shadow_cover > 0.01
     assert (result.composited, result.mask, result.mask_path) == (True, "l1c",
                                                                   folder / "mask.tif")
-    assert any("cloud 4.2 %, shadow 2.5 % of valid pixels" in m for m in result.log)
+    cover = [e.fields for e in result.events if e.kind == "cover"]
+    assert [(round(c["cloud"], 1), round(c["shadow"], 1)) for c in cover] == [(4.2, 2.5)]
     assert leftovers(folder) == ["mask.tif", "out.tif", "raw.tif", "raw2.tif", "raw_mask.tif"]
 
 

@@ -18,16 +18,18 @@ import torch
 from onnx import TensorProto, helper
 
 from mmcanet_core import build_model, list_models
-from mmcanet_core.backends.base import OnnxBackend, onnx_beside, onnx_providers, open_backend
+from mmcanet_core.backends.onnxrt import OnnxBackend, onnx_providers
+from mmcanet_core.backends.select import onnx_beside, open_backend
 from mmcanet_core.data.sen12mscr import find_triplets, read_dn, read_sar, to_unit
 from mmcanet_core.errors import BackendError, ExportError, WeightsError
+from mmcanet_core.options import CHECKPOINT_DIR
 from mmcanet_core.weights.checkpoint import METADATA_KEY, read_metadata, save_weights
 from mmcanet_core.weights.export import export_onnx, tile_multiple
 from mmcanet_core.weights.onnx_file import read_onnx_metadata, sha256_file
 
 from conftest import ROOT, TINY
 
-CHECKPOINTS = ROOT / "mmcanet_core" / "checkpoints"
+CHECKPOINTS = CHECKPOINT_DIR
 SHIPPED = sorted(CHECKPOINTS.glob("*.safetensors"))
 RGB = [3, 2, 1]  # 0-based B4, B3, B2
 
@@ -304,7 +306,7 @@ def test_shipped_onnx_is_packaged_but_never_the_default():
         import package
     finally:
         sys.path.remove(str(ROOT / "scripts"))
-    from mmcanet_core.inference import shipped_checkpoint
+    from mmcanet_core.options import shipped_checkpoint
 
     files = {p.as_posix() for p in package.plugin_files()}
     for weights in SHIPPED:
@@ -318,7 +320,7 @@ NO_TORCH = textwrap.dedent("""
     import sys
     sys.modules["torch"] = None  # `import torch` now fails, as where it is not installed
     import numpy as np, rasterio
-    from mmcanet_core.backends.base import open_backend, torch_importable
+    from mmcanet_core.backends.select import open_backend, torch_importable
     from mmcanet_core.preprocess import normalize_optical, normalize_sar
     assert not torch_importable()
     with rasterio.open(sys.argv[2]) as s1, rasterio.open(sys.argv[3]) as s2:
@@ -355,7 +357,7 @@ NO_TORCH_PREDICT = textwrap.dedent("""
     weights, s1, s2, out = sys.argv[1:5]
     result = predict_raster(s1, s2, out, weights=weights, raw=True)  # backend "auto"
     loaded = sorted(m for m in sys.modules if m.split(".")[0] == "torch" and sys.modules[m])
-    network = [m for m in result.log if m.startswith("network: ")]
+    network = [e.fields["description"] for e in result.events if e.kind == "network"]
     print(result.device, "|", *network, "| torch modules:", loaded)
 """)
 
@@ -369,7 +371,8 @@ def test_predict_raster_runs_the_shipped_onnx_with_torch_unimportable(sen12mscr,
     s1, s2 = triplet.paths["s1"], triplet.paths["s2_cloudy"]
     expected = predict_raster(s1, s2, tmp_path / "torch.tif", weights=SHIPPED[0], raw=True,
                               backend="torch", device="cpu")
-    assert any(m.startswith("network: PyTorch") for m in expected.log)
+    assert any(e.kind == "network" and e.fields["description"].startswith("PyTorch")
+               for e in expected.events)
     for weights in (SHIPPED[0].with_suffix(".onnx"), SHIPPED[0]):
         out = tmp_path / f"{weights.suffix[1:]}.tif"
         done = subprocess.run(
@@ -378,7 +381,7 @@ def test_predict_raster_runs_the_shipped_onnx_with_torch_unimportable(sen12mscr,
             env=dict(os.environ, PYTHONPATH=str(ROOT)),
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("cpu | network: onnxruntime") and (
+        assert done.stdout.startswith("cpu | onnxruntime") and (
             "torch modules: []" in done.stdout), done.stdout
         with rasterio.open(out) as a, rasterio.open(expected.output_path) as b:
             diff = np.abs(a.read().astype(int) - b.read())

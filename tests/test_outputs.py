@@ -17,7 +17,7 @@ from onnx import TensorProto, helper
 from rasterio.windows import Window
 
 from mmcanet_core import build_model
-from mmcanet_core.backends.base import open_backend
+from mmcanet_core.backends.select import open_backend
 from mmcanet_core.cli import main
 from mmcanet_core.clouds.uncertainty import uncertainty_rows
 from mmcanet_core.engine.bands import BandPlan

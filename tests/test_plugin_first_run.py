@@ -282,16 +282,19 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
     assert not any(line.startswith(("device:", "SAR values", "wrote ")) for line in lines), text
 
 
-def test_unknown_engine_lines_pass_through(plugin_path):
-    from mmcanet.plugin.engine_text import engine_line
+def test_engine_events_are_translated_by_kind_not_by_text(plugin_path):
+    from mmcanet.plugin.engine_text import _event_templates, event_text
 
-    assert engine_line("something new from the engine") == ("something new from the engine", {})
-    assert engine_line("device: cpu (CPU requested)")[0] is None
-    assert engine_line("network: PyTorch 2.13.0 on cpu, float32")[0] == (
-        "Network: PyTorch 2.13.0, float32.")
-    text, fields = engine_line("256 x 256 px, bands [4, 3, 2], 4 tiles of 256 px (overlap 64), "
-                               "batch 4")
-    assert fields["tiles"] == "4" and text.startswith("256 x 256 pixels, bands 4, 3, 2: 4 tile")
+    from mmcanet_core.events import TEMPLATES, Event
+
+    # Every kind the engine can report has a template in the plugin (None: said by the plugin).
+    assert set(TEMPLATES) <= set(_event_templates())
+    assert event_text(Event("device", {"device": "cpu", "reason": "CPU requested"})) is None
+    planned = Event("planned", {"width": 256, "height": 256, "bands": [4, 3, 2], "tiles": 4,
+                                "tile": 256, "overlap": 64, "batch": 4})
+    assert event_text(planned).startswith("256 x 256 pixels, bands 4, 3, 2: 4 tile")
+    # The English log line may be reworded freely: the plugin never reads it.
+    assert planned.text() != event_text(planned)
 
 
 # -- 8: reachable in a fresh profile -----------------------------------------------------------

@@ -67,7 +67,7 @@ def test_other_optical_scales_come_back_in_their_own_scale(small, tmp_path, scal
     base = run(sar, optical, tmp_path / "dn.tif")
     got = run(sar, variant, tmp_path / "v.tif", optical_scale="auto" if scale ==
               "reflectance" else "offset")
-    assert any(m.startswith(f"optical values: {scale}") for m in got.log)
+    assert any(e.kind == "optical_scale" and e.fields["scale"] == scale for e in got.events)
     expected, out = read(base.output_path)[0].astype(np.float64), read(got.output_path)[0]
     valid = expected > 0
     if scale == "reflectance":
@@ -134,7 +134,8 @@ def test_band_order_is_checked_against_band_names_and_sar_statistics(small, tmp_
     db, sar_profile = read(sar)
     swapped = write(tmp_path / "in_vhvv.tif", db[::-1].copy(), sar_profile)
     result = run(swapped, optical, tmp_path / "out.tif")
-    assert any("look swapped" in m for m in result.log)
+    assert any(e.kind == "warning" and "look swapped" in e.fields["message"]
+               for e in result.events)
 
 
 def test_resources_are_checked_before_any_work(small, tmp_path, monkeypatch):
@@ -165,7 +166,8 @@ def test_outputs_are_part_files_until_done_and_stale_parts_go(small, tmp_path):
         seen.append(sorted(p.name for p in tmp_path.glob(".*.part.tif")))
 
     result = run(sar, optical, out, mask_output=mask, progress=progress)
-    assert any(f"removed {dead}" in m for m in result.log) and not dead.exists()
+    assert any(e.kind == "stale_removed" and e.fields["path"] == str(dead)
+               for e in result.events) and not dead.exists()
     assert seen[0] == sorted(part_path(p).name for p in (out, mask))
     assert leftovers(tmp_path) == ["in_s1.tif", "in_s2.tif", "mask.tif", "out.tif"]
     assert os.path.getsize(out) > 0 and os.path.getsize(mask) > 0

@@ -317,7 +317,7 @@ def test_check_metadata_without_size_check_for_onnx():
 
 
 def test_the_shipped_checkpoint_passes_validation():
-    from mmcanet_core.inference import shipped_checkpoint
+    from mmcanet_core.options import shipped_checkpoint
 
     meta = read_metadata(shipped_checkpoint())
     assert meta["inference_tile"] % 16 == 0

@@ -1,6 +1,8 @@
 """What runs the network: one interface for the scene engine, PyTorch or onnxruntime behind it.
 
-:func:`open_backend` returns a :class:`Backend`; the engine (:mod:`mmcanet_core.engine.scene`) calls
+:func:`mmcanet_core.backends.select.open_backend` returns a :class:`Backend`
+(:mod:`~mmcanet_core.backends.pytorch` or :mod:`~mmcanet_core.backends.onnxrt`); the engine
+(:mod:`mmcanet_core.engine.scene`) calls
 only these members and never imports a deep-learning framework::
 
     backend = open_backend("model.onnx")  # or .safetensors; backend="auto"|"torch"|"onnxruntime"
@@ -25,9 +27,9 @@ Choice (``backend``, :data:`BACKENDS`):
 
 * ``"torch"``: the ``.safetensors`` weights (or a model object) on a PyTorch device
   (:mod:`mmcanet_core.backends.pytorch`; ``device="auto"``: CUDA if visible).
-* ``"onnxruntime"``: an ONNX model (:mod:`mmcanet_core.weights.export`); for ``.safetensors``
-weights,
-  the ``.onnx`` beside them with the same name, when it was exported from exactly that file. The
+* ``"onnxruntime"``: an ONNX model (:mod:`mmcanet_core.weights.export`); for
+  ``.safetensors`` weights, the ``.onnx`` beside them with the same name, when it was exported from
+  exactly that file. The
   provider (``device``): ``"auto"`` takes CUDA, then DirectML (Windows), when this onnxruntime
   build has them, else the CPU; or ``"cpu"``, ``"cuda"``/``"cuda:N"``, ``"directml"``.
 * ``"auto"``: an ``.onnx`` file runs on onnxruntime; otherwise PyTorch if it imports, else
@@ -36,36 +38,22 @@ weights,
 Nothing in this module imports PyTorch unless the torch backend is chosen.
 """
 
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from mmcanet_core.errors import BackendError, BackendMemoryError, InferenceError, WeightsError
+from mmcanet_core import options
+from mmcanet_core.errors import BackendError, BackendMemoryError, InferenceError
 from mmcanet_core.safety.checks import check_finite
-from mmcanet_core.weights.onnx_file import (
-    EXPORT_HINT,
-    OUTPUT,
-    UNCERTAINTY,
-    has_uncertainty,
-    is_onnx_path,
-    open_session,
-    read_onnx_metadata,
-    sha256_file,
-)
+from mmcanet_core.weights.onnx_file import EXPORT_HINT, has_uncertainty
 
-BACKENDS = ("auto", "torch", "onnxruntime")
+BACKENDS = options.BACKENDS
 #: onnxruntime providers ``device="auto"`` tries, best first (each only if this build has it).
-AUTO_PROVIDERS = ("CUDAExecutionProvider", "DmlExecutionProvider")
 #: The device each onnxruntime provider runs on, as the log and the result name it.
-PROVIDER_DEVICES = {"CUDAExecutionProvider": "cuda", "DmlExecutionProvider": "directml",
-                    "CPUExecutionProvider": "cpu"}
 #: The refusal of an uncertainty output from weights without the head.
 NO_UNCERTAINTY = ("these weights have no uncertainty head, so they predict no per-pixel "
                   "uncertainty; drop --uncertainty-output, or use weights trained with the "
                   "model option uncertainty=true (train --uncertainty).")
-
-
 
 
 class Backend:
@@ -139,11 +127,10 @@ class Backend:
         check_finite(values, f"a batch of {shape[0]} tile(s)")
         return values
 
-    def check_memory(self, tile: int, batch: int) -> Optional[str]:
-        """Refuse (:class:`~mmcanet_core.errors.MemoryTooSmall`) a batch that would not fit
-        in
-        the device's memory, before allocating it; or a note for the log. onnxruntime: no
-        estimate (its arena grows as it needs)."""
+    def check_memory(self, tile: int, batch: int) -> Optional[Tuple[str, Dict[str, Any]]]:
+        """Refuse (:class:`~mmcanet_core.errors.MemoryTooSmall`) a batch that would not fit in
+        the device's memory, before allocating it; or an event ``(kind, fields)`` for the run's
+        report. onnxruntime: no estimate (its arena grows as it needs)."""
         return None
 
     def compile(self, tile: int) -> None:
@@ -172,136 +159,3 @@ class Backend:
             raise ValueError(f"tile {h} x {w} is not a multiple of {self.tile_multiple}, which "
                              f"this {self.name} model needs; use a tile that is.")
         return sar, optical
-
-
-class OnnxBackend(Backend):
-    """An ONNX model in an onnxruntime session."""
-
-    name = "onnxruntime"
-
-    def __init__(self, path, device: str = "auto", threads: Optional[int] = None,
-                 batch_size: int = 1):
-        from mmcanet_core.weights.onnx_file import import_onnxruntime
-
-        ort = import_onnxruntime()
-        self.path = Path(path)
-        self.providers = onnx_providers(device, ort.get_available_providers())
-        self.session, self.metadata = open_session(self.path, self.providers, threads=threads)
-        self.tile_multiple = int(self.metadata["onnx"]["tile_multiple"])
-        self.threads, self.batch_size = threads, int(batch_size)
-        self.provider = self.session.get_providers()[0]
-        self.device = PROVIDER_DEVICES.get(self.provider, self.provider)
-        self.reason = f"onnxruntime {self.provider}"
-        self._version = ort.__version__
-
-    def describe(self) -> str:
-        threads = f", {self.threads} threads" if self.threads else ""
-        return (f"onnxruntime {self._version} on {self.device}, float32 "
-                f"({self.provider}{threads})")
-
-    def _run(self, sar, optical, uncertainty=False):
-        names = [OUTPUT, UNCERTAINTY] if uncertainty else [OUTPUT]
-        try:
-            out = self.session.run(names, {"sar": sar, "optical": optical})
-            return out[0], (out[1] if uncertainty else None)
-        except Exception as exc:  # onnxruntime's own exception types
-            if "alloc" in str(exc).lower() and "memory" in str(exc).lower():
-                raise BackendMemoryError(f"out of memory for {len(sar)} tile(s)") from None
-            raise
-
-
-def open_backend(weights=None, *, backend: str = "auto", device: str = "auto", model=None,
-                 metadata: Optional[Dict[str, Any]] = None, half: bool = False,
-                 threads: Optional[int] = None, batch_size: int = 1) -> Backend:
-    """A ready :class:`Backend` for ``weights`` (.safetensors or .onnx path), or for a PyTorch
-    ``model`` + ``metadata`` (torch only). ``threads``: onnxruntime intra-op threads (default:
-    its own choice, one per core). Raises :class:`WeightsError` / :class:`BackendError` naming
-    the fix."""
-    backend = check_backend(backend)
-    if model is None and weights is None:
-        raise BackendError("no model: pass weights (a .safetensors or .onnx file saved by "
-                           "mmcanet_core) or a model.")
-    if model is None and is_onnx_path(weights):
-        if backend == "torch":
-            raise BackendError(f"{weights} is an ONNX model, which runs on onnxruntime; choose "
-                               "backend 'onnxruntime' or 'auto', or pass the .safetensors weights "
-                               "for torch.")
-        backend = "onnxruntime"
-    elif backend == "auto":
-        backend = "torch" if model is not None or torch_importable() else "onnxruntime"
-    if backend == "onnxruntime":
-        if model is not None:
-            raise BackendError("a PyTorch model object runs on the torch backend only; pass an "
-                               ".onnx file for onnxruntime.")
-        if half:
-            raise BackendError("--half is for the torch backend; onnxruntime runs the exported "
-                               "float32 graph. Drop --half or pass --backend torch.")
-        path = weights if is_onnx_path(weights) else onnx_beside(weights)
-        return OnnxBackend(path, device, threads, batch_size)
-    if not torch_importable():
-        raise BackendError("the torch backend needs PyTorch, which does not import here; use "
-                           "--backend onnxruntime with an .onnx model (or install PyTorch).")
-    from mmcanet_core.backends.pytorch import TorchBackend, resolve_device
-
-    torch_device, reason = resolve_device(device)
-    if model is None:
-        from mmcanet_core.weights.checkpoint import load_weights
-
-        model, metadata = load_weights(weights, device=torch_device)
-    return TorchBackend(model, metadata, torch_device, reason, batch_size, half=half)
-
-
-def check_backend(backend) -> str:
-    """``backend`` as one of :data:`BACKENDS`, or :class:`BackendError` naming them."""
-    value = str(backend or "auto").strip().lower()
-    if value not in BACKENDS:
-        raise BackendError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}; e.g. "
-                           "--backend onnxruntime to run without PyTorch.")
-    return value
-
-
-def torch_importable() -> bool:
-    """Whether PyTorch imports here (a broken install counts as absent)."""
-    try:
-        import torch  # noqa: F401
-    except Exception:  # ImportError, or OSError from a DLL that does not load
-        return False
-    return True
-
-
-def onnx_beside(weights) -> Path:
-    """The ``.onnx`` next to ``weights`` that was exported from exactly that file."""
-    weights = Path(weights)
-    candidate = weights.with_suffix(".onnx")
-    fix = (f"onnxruntime runs ONNX models: export the weights with `{EXPORT_HINT}` (needs "
-           "PyTorch, once) and pass the .onnx file, or install PyTorch for the torch backend.")
-    if not candidate.is_file():
-        raise WeightsError(f"no ONNX model {candidate.name} beside {weights}. {fix}")
-    recorded = read_onnx_metadata(candidate)["onnx"].get("source_sha256")
-    if recorded != sha256_file(weights):
-        raise WeightsError(f"{candidate} was not exported from {weights} (their checksums "
-                           f"differ): it is stale. {fix}")
-    return candidate
-
-
-def onnx_providers(device: str, available: List[str]) -> List:
-    """onnxruntime providers for ``device`` given the ``available`` ones; CPU is always last."""
-    device = (device or "auto").strip().lower()
-    if device == "auto":
-        return [p for p in AUTO_PROVIDERS if p in available] + ["CPUExecutionProvider"]
-    if device == "cpu":
-        return ["CPUExecutionProvider"]
-    wanted = {"cuda": "CUDAExecutionProvider", "directml": "DmlExecutionProvider",
-              "dml": "DmlExecutionProvider"}
-    kind, _, index = device.partition(":")
-    if kind not in wanted or (index and not index.isdigit()):
-        raise BackendError(f"unknown device {device!r} for onnxruntime; use 'auto', 'cpu', "
-                           "'cuda', 'cuda:N' or 'directml'.")
-    provider = wanted[kind]
-    if provider not in available:
-        package = "onnxruntime-gpu" if kind == "cuda" else "onnxruntime-directml"
-        raise BackendError(f"device {device!r} requested but this onnxruntime has no "
-                           f"{provider} (it has {', '.join(available)}); install {package}, "
-                           "or use device 'auto' or 'cpu'.")
-    options = {"device_id": int(index)} if index else {}
-    return [(provider, options), "CPUExecutionProvider"]

@@ -1,5 +1,5 @@
 """The PyTorch backend of the scene engine (the interface is :mod:`mmcanet_core.backends.base`'s;
-:func:`mmcanet_core.backends.base.open_backend` imports this module only when torch is chosen).
+:func:`mmcanet_core.backends.select.open_backend` imports this module only when torch is chosen).
 
 ``TorchBackend(model, metadata, device, reason, batch_size, half=False)``; ``compile(tile)``:
 
@@ -131,7 +131,7 @@ class TorchBackend(Backend):
         torch.cuda.current_stream(self.device).synchronize()
         return host.numpy()[:n]
 
-    def check_memory(self, tile: int, batch: int) -> Optional[str]:
+    def check_memory(self, tile: int, batch: int) -> Optional[Tuple[str, Dict[str, Any]]]:
         """The activation memory of a batch, traced on the ``meta`` device
         (:func:`mmcanet_core.safety.memory.check_memory`), against the device's free memory."""
         from mmcanet_core.errors import MemoryTooSmall
@@ -142,9 +142,9 @@ class TorchBackend(Backend):
         except MemoryTooSmall:
             raise
         except Exception as exc:  # noqa: BLE001 - a model the meta device cannot trace
-            return f"memory not estimated: the network does not trace on the meta device ({exc})"
-        return (f"memory: about {plan.needed / 2**20:,.0f} MiB per batch of {batch}, "
-                f"{plan.available / 2**30:,.1f} GiB {plan.where} free")
+            return "memory_unknown", {"reason": str(exc)}
+        return "memory", {"needed_mib": plan.needed / 2**20, "batch": batch,
+                          "available_gib": plan.available / 2**30, "where": plan.where}
 
     def compile(self, tile: int) -> None:
         """``torch.compile`` the model and compile it now on a zero batch of the run's shape."""

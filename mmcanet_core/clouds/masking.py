@@ -94,19 +94,17 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
     options = options.check()
     if options.raw and options.mask_output is None:
         if options.mask is not None:
-            say(f"raw network output: the mask {options.mask} is not used")
+            say("mask_unused", path=str(options.mask))
         return None
     plan = None if options.mask is not None else _automatic_plan(options, optical, rgb, say)
     if plan is None:
         with UserMask(options.mask, optical, options.mask_values) as user:
             values, coverage = user.values, user.coverage
-        say(f"user mask {options.mask}: values {list(values)} mean cloud or shadow; it covers "
-            f"{coverage:.0%} of the optical scene (outside counts as clear)")
+        say("user_mask", path=str(options.mask), values=list(values), percent=100 * coverage)
     if options.raw:
-        say("raw network output; the mask is written, not applied")
+        say("mask_written_only")
     else:
-        say(f"compositing: input where clear, network where masked, dilated "
-            f"{options.dilate} px and feathered over {options.feather} px")
+        say("compositing", dilate=options.dilate, feather=options.feather)
     return Masking(options, plan, tuple(int(b) for b in bands), optical.nodata,
                    raster.output_nodata(optical))
 
@@ -114,12 +112,11 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
 def _automatic_plan(options: MaskOptions, optical, rgb, say) -> MaskPlan:
     plan = cloudmask.plan_mask(optical.count, rgb)
     if plan.kind == "rgb":
-        say(f"automatic cloud mask: cloud only, from B4, B3, B2 (bands {list(plan.bands)}; no "
-            "shadow or snow test)")
+        say("mask_rgb", bands=list(plan.bands))
     elif options.shadows:
-        say("automatic cloud mask: cloud + shadow from the L1C bands")
+        say("mask_l1c")
     else:
-        say("automatic cloud mask: cloud from the L1C bands (shadows left as they are)")
+        say("mask_l1c_no_shadow")
         plan = replace(plan, classify=partial(cloudmask.classify, shadows=False))
     return plan
 
@@ -192,16 +189,17 @@ class Masking:
             out["mask"] = classes[None]  # (1, n, W)
         return out
 
-    def describe_cover(self) -> str:
-        """The cover for the log."""
+    def report_cover(self, say) -> None:
+        """The cover as an event (percent of valid pixels)."""
         c = self.cover
         valid = max(c.valid, 1)
+        cloud, shadow = 100 * c.cloud / valid, 100 * c.shadow / valid
         if self.plan is None:
-            return f"user mask: {100 * c.cloud / valid:.1f} % of valid pixels masked"
-        text = f"cloud {100 * c.cloud / valid:.1f} %"
-        if self.plan.kind == "l1c" and self.options.shadows:
-            text += f", shadow {100 * c.shadow / valid:.1f} %"
-        return text + " of valid pixels"
+            say("cover_user", cloud=cloud)
+        elif self.plan.kind == "l1c" and self.options.shadows:
+            say("cover", cloud=cloud, shadow=shadow)
+        else:
+            say("cover_cloud", cloud=cloud)
 
 
 class MaskStep:

@@ -19,8 +19,9 @@ from rasterio.windows import Window
 
 from mmcanet_core.engine.raster import check_overlap, is_aligned, open_raster, read_float
 from mmcanet_core.errors import InferenceError
+from mmcanet_core.options import MASK_PRESETS
 
-PRESETS: Dict[str, Tuple[int, ...]] = {"scl": (3, 8, 9, 10), "fmask": (2, 4), "binary": (1,)}
+PRESETS: Dict[str, Tuple[int, ...]] = MASK_PRESETS
 #: GDAL's warp error threshold (pixels) for the approximate transformer; 0 fails in rasterio,
 #: this small gives the exact transform at every pixel, whatever the window.
 WARP_TOLERANCE = 1e-6

@@ -22,6 +22,7 @@ raises.
 
 import queue
 import threading
+from functools import partial
 from typing import Callable, Iterable, Iterator, List, Optional, TypeVar
 
 A = TypeVar("A")
@@ -81,49 +82,14 @@ def run_pipeline(
     stop = threading.Event()
     errors: List[BaseException] = []
     inbox, outbox = _Channel(depth, stop), _Channel(depth, stop)
-
-    def guarded(body: Callable[[], None]) -> Callable[[], None]:
-        def run() -> None:
-            try:
-                body()
-            except _Stopped:
-                pass
-            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-                errors.append(exc)
-                stop.set()
-
-        return run
-
-    def read() -> None:
-        items = iter(produce())
-        try:
-            for item in items:
-                inbox.put(item)
-            inbox.put(_END)
-        finally:
-            close = getattr(items, "close", None)  # a generator's cleanup runs in this thread
-            if close is not None:
-                close()
-
-    def write() -> None:
-        results = iter(outbox)
-        consume(results)
-        if next(results, _END) is not _END:
-            raise RuntimeError("the writer stage returned before the last result")
-
-    reader = threading.Thread(target=guarded(read), name="mmcanet-read", daemon=True)
-    writer = threading.Thread(target=guarded(write), name="mmcanet-write", daemon=True)
+    reader = threading.Thread(target=_guarded(partial(_read, produce, inbox), errors, stop),
+                              name="mmcanet-read", daemon=True)
+    writer = threading.Thread(target=_guarded(partial(_write, consume, outbox), errors, stop),
+                              name="mmcanet-write", daemon=True)
     reader.start()
     writer.start()
     try:
-        for item in inbox:
-            if before is not None:
-                before(item)
-            result = compute(item)
-            outbox.put(result)
-            if after is not None:
-                after(item, result)
-        outbox.put(_END)
+        _compute(inbox, outbox, compute, before, after)
         writer.join()
     except _Stopped:
         pass  # a worker failed: its error is raised below
@@ -133,3 +99,52 @@ def run_pipeline(
         writer.join()
     if errors:
         raise errors[0]
+
+
+def _guarded(body: Callable[[], None], errors: List[BaseException],
+             stop: threading.Event) -> Callable[[], None]:
+    """``body`` for a worker thread: its first error is kept for the caller and stops the run."""
+
+    def run() -> None:
+        try:
+            body()
+        except _Stopped:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            errors.append(exc)
+            stop.set()
+
+    return run
+
+
+def _read(produce: Callable[[], Iterable], inbox: _Channel) -> None:
+    """The reader stage: every produced item into ``inbox``, then the end marker."""
+    items = iter(produce())
+    try:
+        for item in items:
+            inbox.put(item)
+        inbox.put(_END)
+    finally:
+        close = getattr(items, "close", None)  # a generator's cleanup runs in this thread
+        if close is not None:
+            close()
+
+
+def _write(consume: Callable[[Iterator], None], outbox: _Channel) -> None:
+    """The writer stage: ``consume`` takes the results, in order, up to the end marker."""
+    results = iter(outbox)
+    consume(results)
+    if next(results, _END) is not _END:
+        raise RuntimeError("the writer stage returned before the last result")
+
+
+def _compute(inbox: _Channel, outbox: _Channel, compute, before, after) -> None:
+    """The calling thread's stage: ``before``, ``compute``, queue the result, ``after``."""
+    for item in inbox:
+        if before is not None:
+            before(item)
+        result = compute(item)
+        outbox.put(result)
+        if after is not None:
+            after(item, result)
+    outbox.put(_END)

@@ -12,7 +12,7 @@ default. Single-stage: ``forward_stages`` returns one output.
 import torch
 import torch.nn as nn
 
-from mmcanet_core.models import register
+from mmcanet_core.models.registry import register
 from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 

@@ -44,10 +44,10 @@ Choices where the paper is silent (all options of :class:`MMCANet`):
 import torch
 import torch.nn as nn
 
-from mmcanet_core.models import register
 from mmcanet_core.models.aspp import ASPP
 from mmcanet_core.models.attention import MultimodalCrossAttention
 from mmcanet_core.models.blocks import MFFBlock, pad_to_multiple, upsample
+from mmcanet_core.models.registry import register
 from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 STAGES = 4  # encoder stages; the input is padded to a multiple of 2 ** (STAGES - 1)

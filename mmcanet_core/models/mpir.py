@@ -28,9 +28,9 @@ passed through); ORSNet has 3 ORBs of 8 CABs at ``width`` channels, as MPRNet's 
 import torch
 import torch.nn as nn
 
-from mmcanet_core.models import register
 from mmcanet_core.models.blocks import resize
 from mmcanet_core.models.mmcanet import MMCANet
+from mmcanet_core.models.registry import register
 from mmcanet_core.models.uncertainty import UncertaintyMixin, scale_head
 
 

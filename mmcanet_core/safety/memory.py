@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from mmcanet_core.errors import MemoryTooSmall
+from mmcanet_core.options import TILE_MULTIPLE
 
 #: Measured peaks exceeded the traced ones by up to 25 %; this covers that and the engine's
 #: per-tile numpy buffers.
@@ -26,8 +27,6 @@ SAFETY = 1.5
 #: At most this fraction of the free memory is planned for (the OS, GDAL's cache and the rest
 #: of the process need the remainder).
 USABLE_FRACTION = 0.8
-#: Tiles are multiples of this many pixels.
-TILE_MULTIPLE = 16
 #: Smaller tiles are not suggested: the network would see too little context (the shipped
 #: weights were trained on 64-px crops).
 MIN_SUGGESTED_TILE = 64

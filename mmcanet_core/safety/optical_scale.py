@@ -33,9 +33,10 @@ from typing import Mapping, Optional
 import numpy as np
 
 from mmcanet_core.errors import InferenceError
+from mmcanet_core.options import OPTICAL_SCALES
 
 #: Values of ``--optical-scale``; ``l2a-offset`` is accepted as another name for ``offset``.
-CHOICES = ("auto", "dn", "offset", "reflectance")
+CHOICES = OPTICAL_SCALES
 ALIASES = {"l2a-offset": "offset", "l1c": "dn"}
 #: The processing-baseline offset (DN units).
 BASELINE_OFFSET = 1000.0

@@ -162,29 +162,8 @@ def partial_outputs(outputs: Sequence, full_below: int = FULL_BYTES) -> Iterator
         _restore_handlers(previous)
 
 
-# --- command line: `python -m mmcanet_core clean` ------------------------------------------
 
 
-def add_arguments(parser) -> None:
-    parser.add_argument("folders", nargs="*", default=["."], help="folders to look in (default .)")
-    parser.add_argument("--dry-run", action="store_true", help="only list them")
-
-
-def run(args) -> int:
-    """List (``--dry-run``) or remove the part files of killed runs; 2 for a missing folder."""
-    for folder in args.folders:
-        if not Path(folder).is_dir():
-            print(f"error: {folder} is not a folder", file=sys.stderr)
-            return 2
-        for stale in find_stale_parts(folder):
-            print(f"{'stale' if args.dry_run else 'removing'}: {stale.path} (output "
-                  f"{stale.output}, process {stale.pid} is gone)")
-        if not args.dry_run:
-            remove_stale_parts(folder)
-    return 0
-
-
-# --- helpers ------------------------------------------------------------------------------
 
 
 def _raise_terminated(signum, frame):

@@ -31,7 +31,6 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
-from mmcanet_core.cli import one_line_errors
 from mmcanet_core.data.cloud_cover import bin_labels, cover_bin
 from mmcanet_core.data.folders import (
     TripletFolder,
@@ -46,24 +45,6 @@ from mmcanet_core.errors import EvaluateError
 IDENTITY = "identity (cloudy input)"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
 PSNR_CAP = 100.0  # identical images have infinite PSNR; capped so that means stay finite
-
-
-
-def add_arguments(parser) -> None:
-    a = parser.add_argument
-    a("--weights", nargs="*", default=[], help="one or more .safetensors files")
-    a("--data", required=True, help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or a "
-      "triplet folder (s1/, s2_cloudy/, s2/)")
-    a("--protocol", default="paper", choices=["paper", "uncrtaints", "all"])
-    a("--split", default="test", choices=["train", "val", "test", "all"])
-    a("--bands", default=None, help="rgb or all; default: the weights' bands (else rgb)")
-    a("--size", type=int, default=128, help="patch size fed to the models (paper: 128)")
-    a("--size-mode", dest="size_mode", default="resize", choices=["resize", "crop"])
-    a("--out", default="eval", help="folder for results.md, results.csv, grid.png")
-    a("--grid", nargs="*", default=None, help="patch keys for the picture grid (default: 4)")
-    a("--batch-size", dest="batch_size", type=int, default=8)
-    a("--device", default="auto")
-    a("--max-patches", dest="max_patches", type=int, default=None)
 
 
 def load_models(paths: Sequence[str], device) -> List[tuple]:
@@ -262,42 +243,3 @@ def _rgb_positions(bands: Sequence[int]) -> List[int]:
     if all(b in bands for b in (3, 2, 1)):
         return [list(bands).index(b) for b in (3, 2, 1)]
     return [0, 0, 0] if len(bands) < 3 else [0, 1, 2]
-
-
-def check_out(out: Path) -> None:
-    """``--out`` is a folder (or can be created as one)."""
-    if out.exists() and not out.is_dir():
-        raise EvaluateError(f"--out {out} is a file; give a folder for the results.")
-
-
-def run(args) -> int:
-    """``evaluate`` command: 0 when done, 2 on bad input (one line, no traceback)."""
-    from mmcanet_core.errors import InferenceError, WeightsError
-
-    @one_line_errors(EvaluateError, WeightsError, InferenceError)
-    def checked(args) -> int:
-        check_out(Path(args.out))
-        if args.batch_size < 1 or (args.max_patches is not None and args.max_patches < 1):
-            raise EvaluateError("--batch-size and --max-patches must be at least 1.")
-        return _run(args)
-
-    return checked(args)
-
-
-def _run(args) -> int:
-    result = evaluate(args.data, args.weights, protocol=args.protocol, split=args.split,
-                      bands=args.bands, size=args.size, size_mode=args.size_mode,
-                      batch_size=args.batch_size, device=args.device,
-                      max_patches=args.max_patches)  # fmt: skip
-    description = (
-        f"Data: real SEN12MS-CR patches under `{args.data}`, protocol `{args.protocol}`, split "
-        f"`{args.split}`: {len(result['patches'])} patches, {args.size_mode} to {args.size} px. "
-        "Metrics: Section III-D (PSNR dB, SSIM, MAE and SAM in degrees, on [0, 1] reflectance); "
-        "cover: GEE cloud score + shadow test (`mmcanet_core.data.cloud_cover`)."
-    )
-    out = Path(args.out)
-    print(write_outputs(result, out, description))
-    dev = next(iter(result["models"][0][1].parameters())).device if result["models"] else "cpu"
-    grid = picture_grid(result, out / "grid.png", args.grid, dev)
-    print(f"wrote {out / 'results.md'}, {out / 'results.csv'}, {out / 'per_patch.csv'}, {grid}")
-    return 0

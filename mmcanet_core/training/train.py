@@ -26,7 +26,6 @@ run that fails or is interrupted before its first epoch is saved removes what it
 (``config.json``, ``log.csv``, TensorBoard events, the folder itself), nothing else.
 """
 
-import argparse
 import csv
 import json
 import math
@@ -44,7 +43,6 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader, DistributedSampler
 from tqdm import tqdm
 
-from mmcanet_core.cli import one_line_errors
 from mmcanet_core.errors import ConfigError, WeightsError
 
 DEFAULTS: Dict[str, Any] = {
@@ -82,79 +80,6 @@ RUN_FILES = ("config.json", "log.csv", "tensorboard", "curves.png", "best.safete
 DATA_KINDS = ["sen12mscr", "synthetic", "folders"]
 CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
               "lr", "seconds"]  # fmt: skip
-
-
-
-def _json_object(text: str) -> Dict[str, Any]:
-    """``--model-options`` value: a JSON object, with our message when it is not one."""
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise argparse.ArgumentTypeError(
-            f"not valid JSON ({exc.msg} at character {exc.pos}); write an object such as "
-            '\'{"width": 8}\''
-        ) from None
-    if not isinstance(value, dict):
-        raise argparse.ArgumentTypeError("must be a JSON object such as '{\"width\": 8}'")
-    return value
-
-
-def add_arguments(parser) -> None:
-    """Every option defaults to None here so that a config file can set it (see module doc)."""
-    a = parser.add_argument
-    a("--config", help="JSON or YAML file with any of the options below (underscored names)")
-    a("--model", help="registered model name (default mmcanet; see `models`)")
-    a(
-        "--model-options",
-        dest="model_options",
-        type=_json_object,
-        help='model options as JSON, e.g. \'{"width": 8, "enc_blocks": [1, 1, 1, 1]}\'',
-    )
-    a(
-        "--data",
-        choices=DATA_KINDS,
-        help="real SEN12MS-CR triplets, real clear s1+s2 pairs with SYNTHETIC clouds, or plain "
-        "triplet folders (s1/, s2_cloudy/, s2/ with files <id>_<kind>.tif; split by id)",
-    )
-    a("--root", help="SEN12MS-CR folder (ROIs*_<season>_<kind>/...) or triplet folder")
-    a("--protocol", choices=["paper", "uncrtaints", "all"], help="ROI split protocol")
-    a("--train-split", dest="train_split", choices=["train", "val", "test", "all"])
-    a(
-        "--val-split",
-        dest="val_split",
-        choices=["train", "val", "test", "all"],
-        help="split used for validation (train only for smoke runs)",
-    )
-    a("--val-data", dest="val_data", choices=DATA_KINDS)
-    a(
-        "--bigearthnet",
-        action="store_true",
-        default=None,
-        help="add the 6 BigEarthNet pairs (SYNTHETIC clouds) to the training data",
-    )
-    a("--bands", help="rgb (B4, B3, B2; the paper) or all (13 bands)")
-    a("--size", type=int, help="patch size fed to the model (paper: 128)")
-    a(
-        "--size-mode",
-        dest="size_mode",
-        choices=["resize", "crop"],
-        help="256 -> size by area resize (paper) or crop (GLF-CR; random in training)",
-    )
-    a("--epochs", type=int)
-    a("--batch-size", dest="batch_size", type=int, help="per process")
-    a("--lr", type=float)
-    a("--lr-step", dest="lr_step", type=int, help="epochs between lr x lr-gamma")
-    a("--lr-gamma", dest="lr_gamma", type=float)
-    a("--ssim-weight", dest="ssim_weight", type=float, help="0: L1 only (Table VI)")
-    a("--seed", type=int)
-    a("--workers", type=int, help="data loader processes")
-    a("--amp", action="store_true", default=None, help="mixed precision (torch.amp)")
-    a("--device", help="auto, cpu, cuda, cuda:1 ...")
-    a("--out", help="run folder")
-    a("--resume", action="store_true", default=None, help="continue from OUT/resume.safetensors")
-    a("--max-steps", dest="max_steps", type=int, help="optimizer steps per epoch (smoke runs)")
-    a("--max-patches", dest="max_patches", type=int, help="use at most N training patches")
-    a("--val-max-patches", dest="val_max_patches", type=int)
 
 
 def load_config_file(path) -> Dict[str, Any]:
@@ -250,7 +175,6 @@ def _check_numbers(config: Dict[str, Any]) -> None:
 def _check_model_config(config: Dict[str, Any]) -> None:
     """The model is registered and builds with its options, within a sane size (no memory)."""
     from mmcanet_core.data.sen12mscr import band_indices
-    from mmcanet_core.errors import WeightsError
     from mmcanet_core.models import list_models
     from mmcanet_core.weights.checkpoint import check_model
 
@@ -751,10 +675,3 @@ def _trained_on(config: Dict[str, Any]) -> str:
         what = "real SEN12MS-CR triplets"
     where = f"protocol {config['protocol']}, split {config['train_split']}"
     return f"{what} ({where}, root {config['root']})"
-
-
-@one_line_errors(ConfigError, WeightsError)
-def run(args) -> int:
-    """``train`` command: 0 when done, 2 on bad input (one line, no traceback), 130 on Ctrl-C."""
-    train(resolve_config(args))
-    return 0

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Dict, Sequence, Tuple
 
 from mmcanet_core.errors import WeightsError, WeightsWarning
+from mmcanet_core.options import TILE_MULTIPLE
 from mmcanet_core.preprocess import OPTICAL_CLIP_DN, RGB_BANDS, S2_BANDS, SAR_BANDS, SAR_CLIP_DB
 
 FORMAT = "mmcanet-weights"
@@ -46,9 +47,6 @@ CHECKSUM_KEY = "payload_sha256"
 #: Metadata describing a larger network is refused (1 GiB of float32); the largest registered
 #: model at its default options has about 27 M parameters.
 MAX_PARAMETERS = 2**28
-#: ``patch_size`` and ``inference_tile``: multiples of 16 (the networks downsample by 16) up to
-#: MAX_TILE.
-TILE_MULTIPLE = 16
 MAX_TILE = 4096
 #: Bounds on integer model options, checked before the network is even described: widths,
 #: channels, bases and kernels up to MAX_OPTION; counts of repeated blocks up to MAX_REPEAT.

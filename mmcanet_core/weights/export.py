@@ -22,7 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -52,7 +51,6 @@ IR_VERSION = 8
 MAX_SIDE = 8192
 #: Largest difference to PyTorch accepted by the post-export check (outputs are in [0, 1]).
 TOLERANCE = 1e-3
-
 
 
 def tile_multiple(model) -> int:
@@ -239,19 +237,3 @@ def _verify(path, model, multiple: int, names=(OUTPUT,)) -> None:
                 )
 
 
-# --- command line ---------------------------------------------------------------------------
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("--weights", required=True, help="weights .safetensors to export")
-    parser.add_argument("--output", help="ONNX file to write (default: the weights' name, .onnx)")
-
-
-def run(args) -> int:
-    try:
-        output = export_onnx(args.weights, args.output)
-    except (WeightsError, ExportError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(output)
-    return 0
