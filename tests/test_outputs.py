@@ -289,10 +289,23 @@ def test_onnx_graph_with_a_wrong_output_shape_is_an_error(crop, tmp_path, capsys
     a traceback. Every backend's output shape is checked; the run leaves nothing behind."""
     sar, optical = crop
     axes = helper.make_tensor("axes", TensorProto.INT64, [1], [1])
+    def const(name, dtype, values, dims=()):
+        return helper.make_node("Constant", [], [name],
+                                value=helper.make_tensor(name, dtype, list(dims), values))
+
+    # One band, sliced with an end computed from the data: onnxruntime cannot infer the
+    # channels, so the graph opens and the shape is only known when it runs.
     one_band = onnx_with_metadata(tmp_path / "one_band.onnx", [
-        helper.make_node("Constant", [], ["axes"], value=axes),
-        helper.make_node("ReduceMean", ["optical", "axes"], ["restored"], keepdims=1)],
-        ["batch", "c", "h", "w"])  # the declared channels are symbolic: caught at run time
+        const("zero", TensorProto.FLOAT, [0.0]), const("one", TensorProto.FLOAT, [1.0]),
+        const("starts", TensorProto.INT64, [0], [1]), const("axes1", TensorProto.INT64, [1], [1]),
+        const("shape1", TensorProto.INT64, [1], [1]),
+        helper.make_node("ReduceMin", ["sar"], ["low"], keepdims=0),
+        helper.make_node("Mul", ["low", "zero"], ["nought"]),
+        helper.make_node("Add", ["nought", "one"], ["end_f"]),
+        helper.make_node("Cast", ["end_f"], ["end_i"], to=TensorProto.INT64),
+        helper.make_node("Reshape", ["end_i", "shape1"], ["ends"]),
+        helper.make_node("Slice", ["optical", "starts", "ends", "axes1"], ["restored"])],
+        ["batch", "c", "h", "w"])
     half = onnx_with_metadata(tmp_path / "half.onnx", [
         helper.make_node("AveragePool", ["optical"], ["restored"], kernel_shape=[2, 2],
                          strides=[2, 2])], ["batch", 3, "h2", "w2"])
