@@ -5,13 +5,15 @@
     python scripts/uncertainty_eval.py --tiny   # an UNTRAINED tiny network: a smoke run of the
                                                 # script, its numbers are meaningless
 
-Data: the held-out set of the demonstrator (``scripts/train_demo.py``: ``HELD_OUT_NOGEO``,
-``HELD_OUT_SEN12MSCR``): sen12mscr_nogeo ids 2729, 5254, 4065, 7264, 6780 and SEN12MS-CR
-ROIs2017_winter 112 p797, REAL clouds and their own REAL Sentinel-1, each patch whole (256 x 256
-px, one tile). Input: s2_cloudy (the weights' bands) and s1; reference: s2 (another day).
+Data: the held-out set of the demonstrator recipe (``configs/demo.json``: ``held_out``; before
+the recipe became a configuration, ``scripts/train_demo.py``): sen12mscr_nogeo ids 2729, 5254,
+4065, 7264, 6780 and SEN12MS-CR ROIs2017_winter 112 p797, REAL clouds and their own REAL
+Sentinel-1, each patch whole (256 x 256 px, one tile). Input: s2_cloudy (the weights' bands)
+and s1; reference: s2 (another day).
 
 Filled pixels: where the product's automatic cloud mask (13 L1C bands, cloud + shadow,
-:func:`mmcanet_core.clouds.cloudmask.classify_l1c`) puts the network in the composite.
+:func:`mmcanet_core.clouds.cloudmask.classify_l1c`) puts the network in the composite (p797, thin
+haze, has none: it adds no pixel).
 
 Per filled pixel: the predicted uncertainty ``b`` (the Laplace scale of
 ``model.forward_uncertainty``, reflectance) and the absolute error of the raw network output
@@ -22,6 +24,7 @@ confident half. Goals (issue 21): Spearman >= 0.5, least / most confident error 
 """
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -32,21 +35,40 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+CONFIG = ROOT / "configs" / "demo.json"
 SPEARMAN_GOAL = 0.5
 RATIO_GOAL = 2.0
 
 
 def held_out():
-    """[(name, s1 path, s2_cloudy path, s2 path)] of the demonstrator's held-out triplets."""
+    """[(name, s1 path, s2_cloudy path, s2 path)] of the demonstrator's held-out triplets: the
+    recipe's ``held_out`` list (``configs/demo.json``) when the recipe is a configuration file,
+    else ``scripts/train_demo.py``'s lists."""
+    if CONFIG.is_file():
+        entries = json.loads(CONFIG.read_text())["held_out"]
+        root = (ROOT / json.loads(CONFIG.read_text()).get("root", "../shared/data")).resolve()
+        return [t for entry in entries for t in _entry_triplets(root, entry)]
     import train_demo as recipe
 
-    out = []
-    for i in recipe.HELD_OUT_NOGEO:
-        paths = [recipe.NOGEO / kind / f"{i}_{kind}.tif" for kind in ("s1", "s2_cloudy", "s2")]
-        out.append((f"nogeo_{i}", *paths))
-    s1, s2, s2c = (recipe.DATA / p for p in recipe.HELD_OUT_SEN12MSCR)
-    out.append(("ROIs2017_winter_112_p797", s1, s2c, s2))
-    return out
+    entries = [f"sen12mscr_nogeo/{i}" for i in recipe.HELD_OUT_NOGEO]
+    return [t for e in entries for t in _entry_triplets(recipe.SHARED, e)] + [
+        ("ROIs2017_winter_112_p797",
+         *(recipe.DATA / p for p in (recipe.HELD_OUT_SEN12MSCR[0], recipe.HELD_OUT_SEN12MSCR[2],
+                                     recipe.HELD_OUT_SEN12MSCR[1])))]
+
+
+def _entry_triplets(root: Path, entry: str):
+    """``sen12mscr_nogeo/<id>``: that triplet; ``sen12mscr/<scene>_<roi>``: every complete
+    triplet of that ROI."""
+    folder, _, name = entry.partition("/")
+    if folder == "sen12mscr_nogeo":
+        paths = [root / folder / kind / f"{name}_{kind}.tif" for kind in ("s1", "s2_cloudy", "s2")]
+        return [(f"nogeo_{name}", *paths)]
+    from mmcanet_core.data.sen12mscr import find_triplets
+
+    triplets, _ = find_triplets(root / folder, warn=False)
+    return [(t.key, t.paths["s1"], t.paths["s2_cloudy"], t.paths["s2"]) for t in triplets
+            if f"{t.scene}_{t.roi}" == name]
 
 
 def load_model(args):
