@@ -301,6 +301,10 @@ def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
                            tmp_path / "h.tif", model=model, tile=128, overlap=32)
     out, profile = read(holes.output_path)
     assert profile["nodata"] == 0
+    # The network's bands (B4, B3, B2); every other band is the input's (engine/bands.py).
+    rgb, kept = [3, 2, 1], [b for b in range(13) if b not in (3, 2, 1)]
+    assert np.array_equal(out[kept], s2[kept])
+    out, clean = out[rgb], clean[rgb]
     hole = np.zeros((256, 256), bool)
     hole[40:60, 50:90] = hole[150:200, 120:140] = True
     assert (out[:, hole] == 0).all() and (out[:, ~hole] > 0).all()
@@ -554,8 +558,8 @@ def test_cli_untrained_model_warns_loudly(sen12mscr, tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert "UNTRAINED 'dsen2cr'" in err and "MEANINGLESS" in err
     with rasterio.open(out) as restored, rasterio.open(optical) as cloudy:
-        assert restored.count == 3 and restored.shape == cloudy.shape
-        values = restored.read().astype(np.float64)
+        assert restored.count == 13 and restored.shape == cloudy.shape  # every band comes out
+        values = restored.read((4, 3, 2)).astype(np.float64)
         inputs = cloudy.read((4, 3, 2)).astype(np.float64)
     assert np.isfinite(values).all() and values.std() > 0
     assert np.abs(values - inputs).mean() > 100  # not the input: a random network's guess
@@ -667,6 +671,9 @@ def test_pipelined_engine_is_bit_identical_to_the_serial_engine(holey_scene, tmp
                             overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db",
                             raw=True)  # the raw network output: as before compositing existed
     got = read(result.output_path)[0]
+    kept = [b for b in range(13) if b not in (3, 2, 1)]  # copied from the input (bands.py)
+    assert np.array_equal(got[kept], read(optical)[0][kept])
+    got = got[[3, 2, 1]]  # the network's bands, where the input has them
     expected = serial_reference(sar, optical, model, tile, tile // 4, batch)
     assert (expected == 0).any() and (expected > 0).mean() > 0.8  # holes and real output
     assert np.array_equal(got, expected)
