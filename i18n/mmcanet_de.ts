@@ -829,14 +829,19 @@ installieren?</translation>
             <translation>Wolkenentfernung fehlgeschlagen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/uncertainty.py" line="42" />
+            <location filename="../plugin/uncertainty.py" line="41" />
             <source>Add the uncertainty layer</source>
             <translation>Unsicherheitslayer hinzufügen</translation>
         </message>
         <message>
-            <location filename="../plugin/uncertainty.py" line="43" />
+            <location filename="../plugin/uncertainty.py" line="42" />
             <source>Expected error of each restored pixel (weights with an uncertainty head): blue confident, red unsure, clear pixels transparent</source>
             <translation>Erwarteter Fehler jedes wiederhergestellten Pixels (Gewichte mit Unsicherheitskopf): blau sicher, rot unsicher, klare Pixel transparent</translation>
+        </message>
+        <message>
+            <location filename="../plugin/uncertainty.py" line="75" />
+            <source>0 (input kept)</source>
+            <translation>0 (Eingabe übernommen)</translation>
         </message>
     </context>
 </TS>

@@ -828,14 +828,19 @@
             <translation>去云失败：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/uncertainty.py" line="42" />
+            <location filename="../plugin/uncertainty.py" line="41" />
             <source>Add the uncertainty layer</source>
             <translation>添加不确定性图层</translation>
         </message>
         <message>
-            <location filename="../plugin/uncertainty.py" line="43" />
+            <location filename="../plugin/uncertainty.py" line="42" />
             <source>Expected error of each restored pixel (weights with an uncertainty head): blue confident, red unsure, clear pixels transparent</source>
             <translation>每个恢复像素的预期误差（带不确定性头的权重）：蓝色可信，红色不确定，晴空像素透明</translation>
+        </message>
+        <message>
+            <location filename="../plugin/uncertainty.py" line="75" />
+            <source>0 (input kept)</source>
+            <translation>0（保留输入）</translation>
         </message>
     </context>
 </TS>

@@ -4,19 +4,18 @@
 - :func:`uncertainty_output_for`: written next to the result (``<stem>_uncertainty.tif``, a free
   name).
 - :func:`style_uncertainty`: one band, pseudocolor: pixels kept from the input (value 0) are
-  transparent, restored pixels run from blue (confident: small expected error) through yellow to
-  red (unsure: the 98th percentile of the scene's restored pixels and above).
+  transparent, restored pixels run from blue (confident: the 2nd percentile of the scene's
+  restored pixels and below) through yellow to red (unsure: their 98th percentile and above).
 """
 
 import os
-from typing import Callable
+from typing import Callable, Tuple
 
 from qgis.core import (
     Qgis,
     QgsColorRampShader,
     QgsRasterLayer,
     QgsRasterShader,
-    QgsRectangle,
     QgsSingleBandPseudoColorRenderer,
 )
 from qgis.PyQt.QtGui import QColor
@@ -50,29 +49,37 @@ def uncertainty_output_for(output: str, exists: Callable[[str], bool] = os.path.
     return unique_path(f"{os.path.splitext(output)[0]}{SUFFIX}.tif", exists)
 
 
-def _high(layer: QgsRasterLayer) -> float:
-    """The top of the colour ramp: the 98th percentile of the band (at least a small value)."""
-    provider = layer.dataProvider()
-    _, high = provider.cumulativeCut(1, 0.0, 0.98, QgsRectangle(), 250000)
-    if not high or high != high or high <= KEPT_BELOW:  # all kept, or NaN
-        stats = provider.bandStatistics(1)
-        high = stats.maximumValue if stats.maximumValue > KEPT_BELOW else 0.01
-    return float(high)
+def restored_range(path: str, max_side: int = 1024) -> Tuple[float, float]:
+    """The 2nd and 98th percentiles of the restored pixels (> 0, finite) of the uncertainty
+    raster at ``path``, read decimated to at most ``max_side`` px; (0, 0.01) when none."""
+    import numpy as np
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        step = max(1, -(-max(ds.width, ds.height) // max_side))
+        values = ds.read(1, out_shape=(-(-ds.height // step), -(-ds.width // step)))
+    values = values[np.isfinite(values) & (values > KEPT_BELOW)]
+    if values.size == 0:
+        return 0.0, 0.01
+    low, high = (float(v) for v in np.percentile(values, (2, 98)))
+    return low, max(high, low + 1e-6)
 
 
-def style_uncertainty(layer: QgsRasterLayer) -> float:
-    """Give ``layer`` the pseudocolor look of the module docstring; returns the ramp's top."""
-    high = _high(layer)
+def style_uncertainty(layer: QgsRasterLayer) -> Tuple[float, float]:
+    """Give ``layer`` the pseudocolor look of the module docstring; returns the range of the
+    ramp (the 2nd to 98th percentile of the restored pixels)."""
+    low, high = restored_range(layer.source())
     ramp = QgsColorRampShader(0.0, high)
     ramp.setColorRampType(INTERPOLATED)
     ramp.setClip(False)  # values above the top stay red
-    items = [(0.0, QColor(0, 0, 0, 0), "0 (input kept)"),
-             (KEPT_BELOW, QColor(CONFIDENT), f"{KEPT_BELOW:g}"),
-             (high / 2, QColor(MIDDLE), f"{high / 2:.3f}"),
-             (high, QColor(UNSURE), f"{high:.3f}")]
+    items = [(0.0, QColor(0, 0, 0, 0), tr("0 (input kept)")),
+             (min(KEPT_BELOW, low), QColor(CONFIDENT), ""),
+             (low, QColor(CONFIDENT), f"{low:.4f}"),
+             ((low + high) / 2, QColor(MIDDLE), f"{(low + high) / 2:.4f}"),
+             (high, QColor(UNSURE), f"{high:.4f}")]
     ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(v, c, t) for v, c, t in items])
     shader = QgsRasterShader()
     shader.setRasterShaderFunction(ramp)
     layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
     layer.triggerRepaint()
-    return high
+    return low, high

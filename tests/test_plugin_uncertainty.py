@@ -107,19 +107,16 @@ def render(layers, path: Path, size=256):
     return job.renderedImage()
 
 
-def test_dock_option_adds_a_styled_uncertainty_layer(plugin_path, qgis_iface, qgis_processing,
-                                                     qgis_new_project, cloudy, head_weights,
-                                                     artifacts):
-    import qgis.utils
+def test_dock_option_adds_a_styled_uncertainty_layer(plugin, qgis_new_project, cloudy,
+                                                     head_weights, artifacts):
     from qgis.core import QgsSingleBandPseudoColorRenderer
 
-    assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
     try:
         sar_path, optical_path = cloudy
         sar = QgsRasterLayer(str(sar_path), "S1")
         optical = QgsRasterLayer(str(optical_path), "S2 cloudy")
         QgsProject.instance().addMapLayers([sar, optical])
-        dock = qgis.utils.plugins["mmcanet"].dock
+        dock = plugin.dock
         dock.sar_combo.setLayer(sar)
         dock.optical_combo.setLayer(optical)
         dock.weights_widget.setFilePath(str(head_weights[0]))
@@ -148,5 +145,4 @@ def test_dock_option_adds_a_styled_uncertainty_layer(plugin_path, qgis_iface, qg
         assert colour.red() > 150 and colour.blue() < 120  # red end: unsure
         assert image.pixelColor(int(kept[1]), int(kept[0])).name() != "#d7191c"
     finally:
-        assert qgis.utils.unloadPlugin("mmcanet")
         QgsProject.instance().removeAllMapLayers()
