@@ -83,7 +83,7 @@ def load_model(args):
         model = build_model("mmcanet", width=8, enc_blocks=(1, 1, 1, 1), dec_blocks=(1, 1),
                             uncertainty=True).eval()
         return model, [3, 2, 1], "UNTRAINED tiny MMCANet (smoke run: numbers meaningless)"
-    from mmcanet_core.inference import shipped_checkpoint
+    from mmcanet_core.options import shipped_checkpoint
 
     path = Path(args.weights) if args.weights else shipped_checkpoint()
     model, meta = load_weights(path)
@@ -91,7 +91,8 @@ def load_model(args):
         raise SystemExit(f"{path} has no uncertainty head (model option uncertainty); train "
                          "with it or pass other weights.")
     bands = [b - 1 for b in meta["optical_bands"]["indices"]]
-    return model, bands, f"{path.name} ({meta['model']['name']}, bands {meta['optical_bands']})"
+    names = ", ".join(meta["optical_bands"]["names"])
+    return model, bands, f"{path.name} ({meta['model']['name']}, bands {names})"
 
 
 def patch_pixels(model, bands, s1, s2c, s2):
