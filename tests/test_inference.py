@@ -874,3 +874,27 @@ def test_gdal_settings_reach_the_stage_threads_from_a_task_thread(sen12mscr, tmp
     task.join(120)
     assert (tmp_path / "o.tif").is_file()
     assert seen and set(seen) == {("mmcanet-read", "ALL_CPUS")}
+
+
+def test_blending_matches_hand_computed_values():
+    """Two 4-px tiles overlapping by 2 on a 1 x 6 strip, predicting 10 and 20: the raised-cosine
+    weights are w = 0.5 - 0.5 cos(pi (i + 0.5) / 2) = 0.1464, 0.8536 over the overlap, so the
+    blend is 10, 10, 10*0.8536 + 20*0.1464, 10*0.1464 + 20*0.8536, 20, 20 (worked by hand, not
+    with the code under test)."""
+    from mmcanet_core.engine.tiling import StripBlender, Tile, plan_tile_rows
+
+    rows = plan_tile_rows(1, 6, tile=4, overlap=2)
+    assert rows == [[Tile(0, 0, 1, 4), Tile(0, 2, 1, 4)]]
+    blender = StripBlender(channels=1, tile_height=1, width=6, overlap=2)
+    for tile, value in zip(rows[0], (10.0, 20.0)):
+        blender.add(tile, np.full((1, 1, 4), value, np.float32), np.ones((1, 4), bool))
+    got = blender.finish_rows(1)[0, 0]
+    expected = [10.0, 10.0, 11.4645, 18.5355, 20.0, 20.0]
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    # An invalid pixel of one tile leaves the other tile's value alone there.
+    blender = StripBlender(channels=1, tile_height=1, width=6, overlap=2)
+    blender.add(rows[0][0], np.full((1, 1, 4), 10.0, np.float32), np.ones((1, 4), bool))
+    blender.add(rows[0][1], np.full((1, 1, 4), 20.0, np.float32),
+                np.array([[False, True, True, True]]))
+    np.testing.assert_allclose(blender.finish_rows(1)[0, 0],
+                               [10.0, 10.0, 10.0, 18.5355, 20.0, 20.0], atol=1e-4)
