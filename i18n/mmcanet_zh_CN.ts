@@ -547,136 +547,151 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="31" />
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept and cloud or shadow pixels become nodata (no SAR to restore them).</source>
+            <translation>SAR 栅格覆盖光学场景的 {percent:.0f} %；在其范围之外，晴空像素保持不变，云和阴影像素变为无数据（没有 SAR 可用于恢复）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="34" />
+            <source>Optical bands {bands} used as {names} (from the band descriptions).</source>
+            <translation>光学波段 {bands} 用作 {names}（依据波段描述）。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="35" />
             <source>SAR values look like dB.</source>
             <translation>SAR 值看起来是 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="32" />
+            <location filename="../plugin/engine_text.py" line="36" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR 值看起来是线性功率；已转换为 dB。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="34" />
+            <location filename="../plugin/engine_text.py" line="38" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>SAR 栅格位于另一网格上：已双线性重采样到光学网格。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="36" />
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
             <translation>内存：每批 {batch} 个约需 {needed_mib:.0f} MiB；可用 {available_gib:.1f} GiB（{where}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="38" />
+            <location filename="../plugin/engine_text.py" line="42" />
+            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>内存：场景条带（全宽 {width} 像素）除网络外约需 {needed_mib:.0f} MiB 内存。</translation>
+        </message>
+        <message>
+            <location filename="../plugin/engine_text.py" line="44" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>未估算内存：网络无法在 meta 设备上追踪（{reason}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="40" />
+            <location filename="../plugin/engine_text.py" line="46" />
             <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
             <translation>输出包含输入的全部 {count} 个波段：网络恢复波段 {restored}；波段 {kept} 保留其输入值（这些权重不恢复它们）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="43" />
+            <location filename="../plugin/engine_text.py" line="49" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} 像素，波段 {bands}：{tiles} 个 {tile} 像素的瓦片（重叠 {overlap}），每批 {batch} 个。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="45" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Network: {description}.</source>
             <translation>网络：{description}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="46" />
+            <location filename="../plugin/engine_text.py" line="52" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile：编译用时 {seconds:.1f} 秒。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="47" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>用时 {seconds:.1f} 秒写入：{paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="48" />
+            <location filename="../plugin/engine_text.py" line="54" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>网络原始输出：未使用云掩膜 {path}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent:.0f} %（范围之外视为晴空）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="51" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>所有位置均为网络原始输出；云掩膜只写出，不应用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="53" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>晴空像元保留输入值；云区由网络填补（掩膜外扩 {dilate} 像元，羽化 {feather} 像元）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>由红、绿、蓝波段（波段 {bands}）自动计算云掩膜：仅检测云，不检测云影和积雪。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="63" />
             <source>Automatic cloud and shadow mask from the L1C bands.</source>
             <translation>由 L1C 波段自动计算云和云影掩膜。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="64" />
             <source>Automatic cloud mask from the L1C bands (shadows left as they are).</source>
             <translation>由 L1C 波段自动计算云掩膜（云影保持不变）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>网络处理了 {total} 个分块中的 {ran} 个（其余为晴空或无数据）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %，云影：{shadow:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="64" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="71" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="95" />
+            <location filename="../plugin/engine_text.py" line="101" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="97" />
+            <location filename="../plugin/engine_text.py" line="103" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="98" />
+            <location filename="../plugin/engine_text.py" line="104" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="99" />
+            <location filename="../plugin/engine_text.py" line="105" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="100" />
+            <location filename="../plugin/engine_text.py" line="106" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="122" />
+            <location filename="../plugin/engine_text.py" line="128" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>

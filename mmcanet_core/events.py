@@ -24,11 +24,17 @@ TEMPLATES: Dict[str, str] = {
     "compiled": "torch.compile: compiled in {seconds:.1f} s",
     "memory": "memory: about {needed_mib:,.0f} MiB per batch of {batch}, {available_gib:,.1f} "
               "GiB {where} free",
+    "engine_memory": "memory: the scene's strips (full width, {width} px) need about "
+                     "{needed_mib:,.0f} MiB of RAM besides the network",
     "memory_unknown": "memory not estimated: the network does not trace on the meta device "
                       "({reason})",
     # the inputs
     "stale_removed": "removed {path}, left by a run that was killed",
     "sar_coverage": "SAR covers {percent:.0f}% of the optical scene; the rest will be nodata",
+    "sar_coverage_composite": "SAR covers {percent:.0f}% of the optical scene; outside it clear "
+                              "pixels are kept as they are and cloud or shadow pixels become "
+                              "nodata (no SAR to restore them from)",
+    "bands_used": "optical bands {bands} used as {names} (from the band descriptions)",
     "sar_scale": "SAR values look like {scale_name}",
     "sar_resampled": "SAR is on another grid: resampled bilinearly onto the optical grid",
     "optical_scale": "optical values: {scale} ({reason})",
@@ -48,9 +54,9 @@ TEMPLATES: Dict[str, str] = {
                    "and feathered over {feather} px",
     "mask_rgb": "automatic cloud mask: cloud only, from B4, B3, B2 (bands {bands}; no shadow "
                 "or snow test)",
-    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands",
-    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands (shadows left as "
-                          "they are)",
+    "mask_l1c": "automatic cloud mask: cloud + shadow from the L1C bands (method {method})",
+    "mask_l1c_no_shadow": "automatic cloud mask: cloud from the L1C bands, method {method} "
+                          "(shadows left as they are)",
     "tiles_skipped": "network ran on {ran} of {total} tiles (the others are clear or nodata)",
     "cover": "cloud {cloud:.1f} %, shadow {shadow:.1f} % of valid pixels",
     "cover_cloud": "cloud {cloud:.1f} % of valid pixels",

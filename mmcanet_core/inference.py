@@ -36,7 +36,6 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasterio
-from rasterio.errors import RasterioError
 
 from mmcanet_core.backends.base import NO_UNCERTAINTY, Backend
 from mmcanet_core.backends.select import check_backend, open_backend
@@ -51,9 +50,10 @@ from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.events import Event, Reporter
-from mmcanet_core.options import DEFAULT_TILE, TILE_MULTIPLE
-from mmcanet_core.safety import checks
+from mmcanet_core.options import DEFAULT_TILE, MASK_METHODS, TILE_MULTIPLE
+from mmcanet_core.safety import checks, guards
 from mmcanet_core.safety.guards import check_free_space, check_output, output_bytes
+from mmcanet_core.safety.memory import check_engine_memory, engine_bytes
 from mmcanet_core.safety.optical_scale import OpticalScale, detect_optical_scale, parse_scale
 from mmcanet_core.safety.partfiles import remove_stale_parts
 
@@ -96,7 +96,8 @@ def predict_raster(
     sar_path, optical_path, output_path, *, weights=None, model=None, metadata=None,
     optical_bands=None, sar_scale="auto", device="auto", tile=None, overlap=None, batch_size=4,
     half=False, compile=False, raw=False, mask=None, mask_values="binary", mask_output=None,
-    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS, backend="auto",
+    dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
+    mask_method=MASK_METHODS[0], backend="auto",
     optical_scale="auto", overwrite=False, uncertainty_output=None,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
@@ -127,8 +128,10 @@ def predict_raster(
     beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
     (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
-    shadow. ``raw=True``: the network output everywhere. ``mask_output``: also write the mask
-    (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata), renamed into place with the output.
+    shadow; ``mask_method`` (:data:`~mmcanet_core.options.MASK_METHODS`) picks the automatic
+    mask's tests (docs/cloud_mask.md). ``raw=True``: the network output everywhere.
+    ``mask_output``: also write the mask (uint8: 0 clear, 1 cloud, 2 shadow, 255 nodata),
+    renamed into place with the output.
 
     The output has every band of the input in the input's order; bands the network does not
     restore keep the input's values (:mod:`mmcanet_core.engine.bands`). ``uncertainty_output``:
@@ -138,14 +141,15 @@ def predict_raster(
     """
     started = time.perf_counter()
     say = Reporter(log, events)
-    _check_tiling(tile, overlap, batch_size)
+    # the overlap is judged once the tile is known (the weights' default comes later)
+    _check_tiling(tile, overlap if tile is not None else None, batch_size)
     sar_scale = _check_sar_scale(sar_scale)
     backend = check_backend(backend)
     optical_scale = parse_scale(optical_scale)
     requested = _band_list(optical_bands)
     parse_mask_values(mask_values)
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
-                          bool(shadows)).check()
+                          bool(shadows), mask_method).check()
     output_path = Path(output_path)
     reads = [weights, *files_read([sar_path, optical_path, mask])]
     _check_outputs(output_path, options, reads, bool(overwrite))
@@ -162,9 +166,10 @@ def predict_raster(
         net.in_channels, options, uncertainty_output, say)
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
+    _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
     _prepare_network(net, tile, compile, say)
     ran = _run(scene, plan, net, outputs, _engine_steps(scene, masking, steps), cache,
-               progress, is_cancelled)
+               progress, is_cancelled, bool(overwrite))
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say("tiles_skipped", ran=ran, total=plan.total)
@@ -241,21 +246,29 @@ def _prepare_network(net: Backend, tile: int, compile: bool, say) -> None:
         say("compiled", seconds=net.compile_seconds)
 
 
-def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output], steps: dict,
-         cache: int, progress, is_cancelled) -> int:
-    """The engine over the whole scene; the number of tiles that went through the network."""
+def _queue_depth(net: Backend, plan: Plan) -> int:
+    """Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
+    strip overlaps the network; on the CPU (slow network) two, to keep memory low."""
+    return 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+
+
+def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
+         steps: dict, cache: int, progress, is_cancelled,
+         overwrite: bool = False) -> int:
+    """The engine over the whole scene; the number of tiles that went through the network.
+    ``overwrite``: an output may replace a file of its name (else one that appeared meanwhile
+    fails the run)."""
 
     def before() -> None:
         if is_cancelled is not None and is_cancelled():
             raise InferenceCancelled("cancelled by the user; no output was written")
 
-    # Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
-    # strip overlaps the network; on the CPU (slow network) two, to keep memory low.
-    depth = 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+    depth = _queue_depth(net, plan)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         return run_scene(scene, plan, net, outputs, before=before, progress=progress,
                          gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
-                         depth=max(2, depth), finish=partial(_check_counts, scene), **steps)
+                         depth=max(2, depth), finish=partial(_check_counts, scene),
+                         overwrite=overwrite, **steps)
 
 
 def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResult:
@@ -278,10 +291,11 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
     bytes, the mask's steps or None, the writer's row steps)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
-        bands = _check_bands(optical, sar, requested, metadata, channels)
+        bands = _check_bands(optical, sar, requested, metadata, channels, say)
         coverage = raster.check_overlap(sar, optical)
-        if coverage < 0.999:
-            say("sar_coverage", percent=100 * coverage)
+        if coverage < 0.999:  # composite: outside the SAR, clear pixels stay, clouds -> nodata
+            say("sar_coverage" if options.raw else "sar_coverage_composite",
+                percent=100 * coverage)
         if sar_scale == "auto":
             sar_scale = raster.detect_sar_scale(sar)
             say("sar_scale", scale=sar_scale,
@@ -316,15 +330,25 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
     return scene, outputs, coverage, cache, masking, steps
 
 
-def _check_bands(optical, sar, requested, metadata, channels: int) -> List[int]:
-    """Scene size, SAR bands, and the optical bands to feed (checked against their names)."""
+def _check_bands(optical, sar, requested, metadata, channels: int, say) -> List[int]:
+    """Scene size, SAR bands, and the optical bands to feed (checked against their names from
+    the band descriptions or metadata; said to be assumed when the file does not name them)."""
     name = f"optical raster {optical.name}"
     checks.check_scene_size(optical.width, optical.height, name)
     raster.check_sar_bands(sar)
     checks.check_sar_band_names(sar.descriptions, f"SAR raster {sar.name}")
     wanted = metadata["optical_bands"]
     bands = checks.choose_bands(optical.count, requested, wanted, channels, name)
-    checks.check_optical_band_names(optical.descriptions, bands, wanted["names"], name)
+    labels = raster.band_labels(optical)
+    checks.check_optical_band_names(labels, bands, wanted["names"], name)
+    note, assumed = checks.band_order(labels, bands, wanted["names"], optical.count)
+    if not assumed:
+        say("bands_used", bands=",".join(map(str, bands)), names=", ".join(wanted["names"]))
+    else:
+        say("warning", message=note)
+    if assumed and requested is None and optical.count == len(S2_BANDS):
+        cirrus, green = raster.read_sample(optical, (11, 3))
+        checks.check_l1c_order(cirrus, green, name)
     return bands
 
 
@@ -338,6 +362,7 @@ def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> Optica
     db = raster.read_sample(sar, (1, 2))  # (2, n)
     db[:, checks.sar_fill(db)] = np.nan
     db = raster.sar_to_db(db, sar_scale)
+    checks.check_sar_values(db, sar_scale, f"SAR raster {sar.name}")
     warning = checks.sar_order_warning(db[0], db[1])
     if warning is not None:
         say("warning", message=str(warning))
@@ -349,6 +374,20 @@ def _check_counts(scene: Scene, counts: Counts) -> None:
     checks.check_valid_output(counts.both, counts.optical, counts.sar,
                        f"the optical raster {scene.optical_path}",
                        f"the SAR raster {scene.sar_path}")
+
+
+def _check_engine(scene: Scene, plan: Plan, outputs: Sequence[Output], queued: int,
+                  say) -> None:
+    """RAM for the engine's full-width strips (:func:`mmcanet_core.safety.memory.engine_bytes`),
+    refused when it does not fit."""
+    with rasterio.open(scene.optical_path) as optical:
+        itemsize = np.dtype(optical.dtypes[0]).itemsize
+    written = sum(o.profile["count"] * np.dtype(o.profile["dtype"]).itemsize for o in outputs)
+    needed = engine_bytes(scene.width, plan.tile, plan.tile - plan.overlap, plan.margin,
+                          scene.context, len(scene.bands), len(scene.source_bands) * itemsize,
+                          written, queued=max(1, queued))
+    check_engine_memory(needed, scene.width, plan.tile)
+    say("engine_memory", width=scene.width, needed_mib=needed / 2**20)
 
 
 def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Output],
@@ -378,6 +417,7 @@ def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> T
     an ONNX graph's ``graph_multiple``); default overlap: a quarter of the tile.
     """
     multiple = math.lcm(TILE_MULTIPLE, int(graph_multiple))
+    given = tile is not None
     if tile is None:
         native = int(native or DEFAULT_TILE)
         tile = max(multiple, -(-native // multiple) * multiple)
@@ -392,8 +432,9 @@ def _check_tiling(tile, overlap, batch_size, native=None, graph_multiple=1) -> T
     overlap = tile // 4 if overlap is None else int(overlap)
     if not 0 <= overlap <= tile // 2:
         raise InferenceError(
-            f"overlap {overlap} must be between 0 and half the tile size ({tile // 2}); "
-            f"e.g. --overlap {tile // 4}."
+            f"overlap {overlap} must be between 0 and half the tile size: the tile is {tile} "
+            f"px{'' if given else ' (the weights default)'}, so at most {tile // 2}; e.g. overlap "
+            f"{tile // 4}{'' if given else ', or a larger tile'}."
         )
     if int(batch_size) < 1:
         raise InferenceError(f"batch size {batch_size} must be at least 1.")
@@ -419,17 +460,9 @@ def _check_outputs(output: Path, options: MaskOptions, reads, overwrite: bool) -
 
 
 def files_read(paths) -> List[str]:
-    """The rasters ``paths`` and every file GDAL reads for them (a VRT's sources, side files);
-    one that does not open is listed as given (:func:`raster.open_raster` says why, later)."""
-    files: List[str] = []
-    for path in (p for p in paths if p is not None):
-        files.append(str(path))
-        try:
-            with rasterio.open(path) as ds:
-                files += ds.files
-        except RasterioError:
-            pass
-    return files
+    """The rasters ``paths`` and every file GDAL reads for them, to any depth (a VRT of a VRT,
+    ``/vsi`` paths: :func:`mmcanet_core.safety.guards.files_read`)."""
+    return guards.files_read(p for p in paths if p is not None)
 
 
 def _remove_stale_parts(outputs, say) -> None:

@@ -28,6 +28,10 @@ def _event_templates() -> Dict[str, Any]:
         "stale_removed": tr("Removed {path}, left by a run that was killed."),
         "sar_coverage": tr("The SAR raster covers {percent:.0f} % of the optical scene; the "
                            "rest will be nodata."),
+        "sar_coverage_composite": tr("The SAR raster covers {percent:.0f} % of the optical "
+                                     "scene; outside it, clear pixels are kept and cloud or "
+                                     "shadow pixels become nodata (no SAR to restore them)."),
+        "bands_used": tr("Optical bands {bands} used as {names} (from the band descriptions)."),
         "sar_scale": ("scale", {"db": tr("SAR values look like dB."),
                                 "linear": tr("SAR values look like linear power; they are "
                                              "converted to dB.")}),
@@ -35,6 +39,8 @@ def _event_templates() -> Dict[str, Any]:
                             "optical grid."),
         "memory": tr("Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} "
                      "GiB free ({where})."),
+        "engine_memory": tr("Memory: the scene's strips (full width, {width} pixels) need "
+                            "about {needed_mib:.0f} MiB of RAM besides the network."),
         "memory_unknown": tr("Memory not estimated: the network does not trace on the meta "
                              "device ({reason})."),
         "bands_kept": tr("The output has all {count} bands of the input: the network restores "

@@ -294,22 +294,20 @@ def bench_train(name, options, batch: int, size: int, steps: int, device: str, r
 def train_seconds(name, options, amp: bool, batch: int, size: int, steps: int, device: str,
                   repeat: int):
     """(precision label, fastest seconds of ``steps`` training steps)."""
-    from mmcanet_core.training.losses import RestorationLoss
-    from mmcanet_core.training.train import StageOutputs, amp_settings, train_step
+    from mmcanet_core.training.train import DEFAULTS, new_run, train_step
 
     torch_device, _ = resolve_device(device)
     torch.manual_seed(0)
-    model = build_model(name, **options).to(torch_device).train()
-    net, loss_fn = StageOutputs(model), RestorationLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
-    dtype, scaler = amp_settings(torch_device, amp)
+    model = build_model(name, **options).train()
+    trainer = new_run(dict(DEFAULTS, amp=amp), model, torch_device)
+    dtype, scaler = trainer.amp_dtype, trainer.scaler
     inputs = (torch.rand(batch, 2, size, size, device=torch_device),
               *(torch.rand(batch, model.in_channels, size, size, device=torch_device)
                 for _ in range(2)))  # sar, cloudy, target
 
     def run(steps=steps):
         for _ in range(steps):
-            train_step(net, loss_fn, optimizer, scaler, inputs, dtype, amp)
+            train_step(trainer, inputs)
         if torch_device.type == "cuda":
             torch.cuda.synchronize(torch_device)
 

@@ -283,13 +283,14 @@ def cost_table(weights: Path, size: int = 1024) -> str:
     return "\n".join(lines)
 
 
-def update_docs(blocks: Dict[str, str]) -> None:
-    """Replace ``<!-- composite_eval:NAME -->`` ... ``<!-- /composite_eval:NAME -->`` blocks."""
+def update_docs(blocks: Dict[str, str], tag: str = "composite_eval") -> None:
+    """Replace ``<!-- TAG:NAME -->`` ... ``<!-- /TAG:NAME -->`` blocks (TAG ``composite_eval``
+    here, ``clear_eval`` for ``scripts/clear_eval.py``)."""
     for path in (ROOT / "README.md", ROOT / "docs" / "cloud_mask.md"):
         text = path.read_text()
         for name, block in blocks.items():
-            pattern = re.compile(rf"(<!-- composite_eval:{name} -->\n).*?(<!-- /composite_eval:"
-                                 rf"{name} -->)", re.S)
+            pattern = re.compile(rf"(<!-- {tag}:{name} -->\n).*?(<!-- /{tag}:{name} -->)",
+                                 re.S)
             text = pattern.sub(lambda m, b=block: m.group(1) + b.strip() + "\n" + m.group(2),
                                text)
         path.write_text(text)

@@ -1,39 +1,34 @@
-"""The model card's held-out table and SAR check: real clouds, real SAR, patches never trained on.
+"""The model card's held-out tables, SAR check, uncertainty check and picture.
 
-    python scripts/demo_eval.py                                   # shipped MMCANet + runs/demo
-    python scripts/demo_eval.py --mmcanet A.safetensors --dsen2cr B.safetensors --out runs/eval
-    python scripts/demo_eval.py --validation --out runs/trial/eval  # recipe trials (never held out)
-    python scripts/demo_eval.py --bench                           # + CPU time on a 1024^2 scene
+    python scripts/demo_eval.py                    # shipped weights + runs/demo/dsen2cr
+    python scripts/demo_eval.py --mmcanet A --dsen2cr B --rgb C --out runs/eval
+    python scripts/demo_eval.py --docs             # also rewrite the generated doc blocks
 
-Held-out set (``scripts/train_demo.py``: ``HELD_OUT``): the real triplets with REAL clouds and
-their own REAL Sentinel-1, each whole (256 x 256 px, 10 m, no resize), RGB = bands 4, 3, 2: the
-sen12mscr_nogeo ids 2729, 5254, 4065, 7264, 6780 and SEN12MS-CR ROIs2017_winter 112 p797. Input:
-s2_cloudy and s1; reference: s2 (taken on another day, so even a perfect cloud removal does not
-reach it exactly). Cover: the mean of the nogeo cloud mask; for p797 the
-:mod:`mmcanet_core.data.cloud_cover` estimate.
+Held-out set: the config's ``held_out`` (``configs/demo.json``, read by ``scripts/train_demo.py``):
+real triplets with REAL clouds and their own REAL Sentinel-1, each whole (256 x 256 px, 10 m, no
+resize): sen12mscr_nogeo 2729, 5254, 4065, 7264, 6780 and SEN12MS-CR ROIs2017_winter 112 p797.
+Input: s2_cloudy (all 13 L1C bands, or B4, B3, B2 for RGB weights) and s1; reference: s2 (taken on
+another day, so even a perfect cloud removal does not reach it exactly). Cover and "filled
+pixels": the real cloud mask of the nogeo ids; for p797 the :mod:`mmcanet_core.data.cloud_cover`
+mask.
 
-Methods (rows): the identity (the cloudy input itself), then each model's RAW output; a method is
-any ``f(sar, cloudy) -> restored`` on (1, C, H, W) tensors, so more rows (e.g. a composited output)
-are one more entry in ``methods()``.
-
-SAR check: each model again with ANOTHER PLACE's SAR, that of the next held-out patch in the list
-(a cyclic shift, so every patch gets a real SAR image of somewhere else); the mean PSNR difference
-own - other says how much the model uses its SAR.
+Rows: the identity (the cloudy input itself), then each model's RAW output (no compositing).
+Tables: the RGB bands B4, B3, B2 of every method (comparable with earlier model cards), all 13
+bands for the 13-band models, and per band. SAR check: each model again with ANOTHER PLACE's SAR
+(that of the next held-out patch), PSNR own - other. Uncertainty (models with the head): over the
+filled pixels of all held-out patches together, the Spearman correlation between the predicted
+Laplace scale and the absolute error (mean over the model's bands), and the mean absolute error of
+the least confident half of those pixels over that of the most confident half.
 
 Metrics: ``mmcanet_core.training.metrics`` (the paper's eqs. 17-20: PSNR dB, SSIM, MAE, SAM
-degrees, on
-[0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). Writes ``results.md`` and
-``per_case.csv`` into ``--out`` and a picture of held-out patches to ``--img``; ``--docs`` also
-rewrites the generated blocks (between ``<!-- demo_eval:NAME -->`` and ``<!-- /demo_eval -->``)
-of ``docs/model_card.md``, ``README.md`` and ``mmcanet_core/checkpoints/README.md``.
+degrees, on [0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). Writes
+``results.md`` and ``per_case.csv`` into ``--out`` and a picture of held-out patches to ``--img``.
 """
 
 import argparse
 import csv
 import re
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -48,120 +43,128 @@ import train_demo as recipe  # noqa: E402
 IDENTITY = "identity (cloudy input)"
 BASELINE = "DSen2-CR baseline"
 MMCANET = "MMCANet (ours)"
+MMCANET_RGB = "MMCANet, RGB weights"
 METRICS = ("PSNR", "SSIM", "MAE", "SAM")
-VALIDATION_DRAWS = 4  # SYNTHETIC cloud draws per validation pair (recipe trials only)
-VALIDATION_SEED = 20250
-
-
-def case(name, sar, cloudy, clear, cover, group="real"):
-    return dict(name=name, sar=sar, cloudy=cloudy, clear=clear, cover=float(cover), group=group)
-
-
-def cover_of(name: str) -> float:
-    """A nogeo id's cloud-mask cover; for p797 the :mod:`.cloud_cover` estimate (13 bands)."""
-    from mmcanet_core.data.cloud_cover import cloud_cover
-    from mmcanet_core.data.folders import read_mask
-    from mmcanet_core.data.sen12mscr import read_dn
-
-    if name.startswith("nogeo_"):
-        return float(read_mask(recipe.NOGEO / "cloudmask" / f"{name[6:]}_cloudmask.tif").mean())
-    _, s2, s2c = (recipe.DATA / p for p in recipe.HELD_OUT_SEN12MSCR)
-    return float(cloud_cover(read_dn(s2c), read_dn(s2)))
+RGB = (3, 2, 1)  # B4, B3, B2, 0-based among the 13 bands
 
 
 def heldout_cases():
-    """The held-out set: [case] with float32 arrays (C, H, W) in [0, 1]."""
-    return [case(n, s, c, t, cover_of(n)) for n, s, c, t in recipe.held_out_triplets()]
-
-
-def validation_cases():
-    """Recipe trials only: the VALIDATION triplets (REAL clouds) and their clear image + SAR with
-    ``VALIDATION_DRAWS`` fixed SYNTHETIC cloud draws each (thick cover spread over 0-95 %)."""
-    from mmcanet_core.data.cloud_simulation import simulate
-
+    """[{name, sar, cloudy, clear (13 bands), mask, cover}] in the config's order."""
     cases = []
-    for i, (name, sar, cloudy, clear) in enumerate(recipe.nogeo_triplets(recipe.VALIDATION_NOGEO)):
-        cases.append(case(name, sar, cloudy, clear, cover_of(name)))
-        for k in range(VALIDATION_DRAWS):
-            rng = np.random.default_rng([VALIDATION_SEED, i, k])
-            thick = 0.95 * (k + 0.5) / VALIDATION_DRAWS
-            synthetic, info = simulate(clear, rng, bands=recipe.RGB, cover=thick)
-            cover = ((info.alpha > 0.5) | (info.shadow > 0.25)).mean()
-            cases.append(case(f"{name} draw {k}", sar, synthetic.astype(np.float32), clear,
-                              cover, "synthetic"))  # fmt: skip
+    for im in recipe.held_out_images():
+        mask = recipe.cloud_mask_of(im.name)
+        cases.append(dict(name=im.name, sar=im.sar, cloudy=im.cloudy, clear=im.clear, mask=mask,
+                          cover=float(mask.mean())))  # fmt: skip
     return cases
 
 
-def other_place_sar(cases):
-    """For case i, the SAR of the next case (cyclically) that comes from another place."""
-    place = [c["name"].split(" ")[0] for c in cases]
-    out = []
-    for i in range(len(cases)):
-        j = next(k % len(cases) for k in range(i + 1, i + len(cases) + 1)
-                 if place[k % len(cases)] != place[i])  # fmt: skip
-        out.append(cases[j]["sar"])
-    return out
+def load_models(paths):
+    """[(label, model, 0-based band indices)] of the weights files that exist."""
+    from mmcanet_core.weights.checkpoint import load_weights
 
-
-def methods(models):
-    """[(label, f(sar, cloudy) -> restored)]: the identity, then each model's raw output."""
-    rows = [(IDENTITY, lambda sar, cloudy: cloudy)]
-    return rows + [(label, model) for label, model in models]
+    models = []
+    for label, path in paths:
+        if not (path and Path(path).is_file()):
+            print(f"{label}: no weights at {path}; skipped")
+            continue
+        model, meta = load_weights(path)
+        bands = [b - 1 for b in meta["optical_bands"]["indices"]]
+        n = sum(t.numel() for t in model.parameters())
+        print(f"{label}: {path} ({n} parameters, {len(bands)} bands, {meta.get('steps')} steps)")
+        models.append((label, model.eval(), bands))
+    return models
 
 
 @torch.no_grad()
-def evaluate(cases, rows, sar_of=None):
-    """Per-case metric rows [{group, case, cover, method, PSNR, SSIM, MAE, SAM}] and outputs."""
+def run_models(cases, models, sar_of=None):
+    """{label: [(output (C, H, W) on the model's bands, scale (H, W) or None)] per case}."""
+    out = {}
+    for label, model, bands in models:
+        out[label] = []
+        for i, c in enumerate(cases):
+            sar = torch.from_numpy(c["sar"] if sar_of is None else sar_of[i])[None]
+            x = torch.from_numpy(np.ascontiguousarray(c["cloudy"][bands]))[None]
+            if model.has_uncertainty:
+                pred, scale = model.forward_uncertainty(sar, x)
+                scale = scale[0, 0].numpy()
+            else:
+                pred, scale = model(sar, x), None
+            out[label].append((pred[0].clamp(0, 1).numpy(), scale))
+    return out
+
+
+def metric_rows(cases, outputs, models, which):
+    """Per-case metric rows of every method on ``which`` ("rgb" or "all" 13 bands)."""
     from mmcanet_core.training.metrics import all_metrics
 
-    results, outputs = [], []
-    for i, c in enumerate(cases):
-        sar = c["sar"] if sar_of is None else sar_of[i]
-        s, x, t = (torch.from_numpy(np.ascontiguousarray(a))[None]
-                   for a in (sar, c["cloudy"], c["clear"]))  # fmt: skip
-        outputs.append({})
-        for label, method in rows:
-            pred = method(s, x).float().clamp(0, 1)
-            outputs[-1][label] = pred[0].numpy()
-            vals = {k: float(v[0]) for k, v in all_metrics(pred.double(), t.double(),
-                                                            reduction="none").items()}
+    methods = [(IDENTITY, list(range(13)), [(c["cloudy"], None) for c in cases])]
+    methods += [(label, bands, outputs[label]) for label, _, bands in models]
+    rows = []
+    for label, bands, preds in methods:
+        if which == "all" and len(bands) != 13:
+            continue
+        pick = [bands.index(b) for b in RGB] if which == "rgb" else list(range(13))
+        for c, (pred, _) in zip(cases, preds):
+            target = c["clear"][[bands[k] for k in pick]]
+            p, t = (torch.from_numpy(np.ascontiguousarray(a))[None].double()
+                    for a in (pred[pick], target))  # fmt: skip
+            vals = {k: float(v[0]) for k, v in all_metrics(p, t, reduction="none").items()}
             vals["PSNR"] = min(vals["PSNR"], 100.0)
-            results.append(dict(group=c["group"], case=c["name"], cover=c["cover"],
-                                method=label, **vals))  # fmt: skip
-    return results, outputs
+            rows.append(dict(case=c["name"], cover=c["cover"], method=label, **vals))
+    return rows
 
 
-def mean_row(results, method, group=None):
-    sel = [r for r in results if r["method"] == method and (group is None or r["group"] == group)]
-    return {k: float(np.mean([r[k] for r in sel])) for k in (*METRICS, "cover")}, len(sel)
+def mean_of(rows, method, key):
+    return float(np.mean([r[key] for r in rows if r["method"] == method]))
 
 
-def table(results, labels, groups) -> str:
-    lines = ["| set | n | mean cover | method | PSNR (dB) ↑ | SSIM ↑ | MAE ↓ | SAM (°) ↓ |",
-             "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-    for group, title in groups:
-        for label in labels:
-            m, n = mean_row(results, label, group)
-            if n:
-                lines.append(f"| {title} | {n} | {m['cover']:.0%} | {label} | {m['PSNR']:.2f} | "
-                             f"{m['SSIM']:.4f} | {m['MAE']:.4f} | {m['SAM']:.2f} |")  # fmt: skip
+def table(rows, title) -> str:
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    n = sum(r["method"] == methods[0] for r in rows)
+    lines = [f"{title} ({n} held-out patches, mean cover "
+             f"{mean_of(rows, methods[0], 'cover'):.0%}):", "",
+             "| method | PSNR (dB) ↑ | SSIM ↑ | MAE ↓ | SAM (°) ↓ |", "|---|---|---|---|---|"]
+    for m in methods:
+        lines.append(f"| {m} | {mean_of(rows, m, 'PSNR'):.2f} | {mean_of(rows, m, 'SSIM'):.4f} | "
+                     f"{mean_of(rows, m, 'MAE'):.4f} | {mean_of(rows, m, 'SAM'):.2f} |")
     return "\n".join(lines) + "\n"
 
 
-def per_case_table(results, labels) -> str:
-    cases = list(dict.fromkeys(r["case"] for r in results))
-    cover = {r["case"]: r["cover"] for r in results}
-    psnr = {(r["case"], r["method"]): r["PSNR"] for r in results}
-    lines = ["| patch | cover | " + " | ".join(f"{label} PSNR" for label in labels) + " |",
-             "|---|---|" + "---|" * len(labels)]  # fmt: skip
+def per_case_table(rows) -> str:
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    cases = list(dict.fromkeys(r["case"] for r in rows))
+    psnr = {(r["case"], r["method"]): r["PSNR"] for r in rows}
+    cover = {r["case"]: r["cover"] for r in rows}
+    lines = ["| patch | cover | " + " | ".join(f"{m} PSNR" for m in methods) + " |",
+             "|---|---|" + "---|" * len(methods)]  # fmt: skip
     for c in cases:
-        cells = [f"{psnr[(c, label)]:.2f}" for label in labels]
-        lines.append(f"| {c} | {cover[c]:.0%} | " + " | ".join(cells) + " |")
+        cells = " | ".join(f"{psnr[(c, m)]:.2f}" for m in methods)
+        lines.append(f"| {c} | {cover[c]:.0%} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def per_band_table(cases, outputs, models) -> str:
+    """MAE and PSNR per band over the held-out patches (pixels pooled), 13-band methods."""
+    from mmcanet_core.preprocess import S2_BANDS
+
+    clear = np.stack([c["clear"] for c in cases])
+    methods = [(IDENTITY, np.stack([c["cloudy"] for c in cases]))]
+    methods += [(label, np.stack([p for p, _ in outputs[label]]))
+                for label, _, bands in models if len(bands) == 13]  # fmt: skip
+    head = "| band | " + " | ".join(f"{m} MAE | {m} PSNR (dB)" for m, _ in methods) + " |"
+    lines = [head, "|---|" + "---|---|" * len(methods)]
+    for b, name in enumerate(S2_BANDS):
+        cells = []
+        for _, pred in methods:
+            err = pred[:, b] - clear[:, b]
+            mse = float(np.mean(err.astype(np.float64) ** 2))
+            psnr = min(10 * np.log10(1 / max(mse, 1e-10)), 100.0)
+            cells.append(f"{np.abs(err).mean():.4f} | {psnr:.2f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def sar_check(own, other, labels) -> str:
-    """Mean PSNR with the own SAR vs another place's SAR, per model, and the per-case gaps."""
     lines = ["| model | PSNR own SAR (dB) | PSNR other place's SAR (dB) | own - other (dB) "
              "| per patch own - other (dB) |", "|---|---|---|---|---|"]  # fmt: skip
     for label in labels:
@@ -173,35 +176,78 @@ def sar_check(own, other, labels) -> str:
     return "\n".join(lines) + "\n"
 
 
-def picture(cases, outputs, others, labels, path: Path, picks) -> None:
-    """Rows: picked cases; columns: SAR, cloudy, each model, MMCANet with another place's SAR,
-    clear reference; one 2-98 % stretch per row (cloudy input and reference together)."""
+def other_place_sar(cases):
+    """For case i, the SAR of the next case (cyclically)."""
+    return [cases[(i + 1) % len(cases)]["sar"] for i in range(len(cases))]
+
+
+def uncertainty_stats(cases, preds, bands):
+    """(Spearman, least / most confident half MAE ratio, n pixels, per-case Spearman) over the
+    filled (cloud-mask) pixels of every case."""
+    from scipy.stats import spearmanr
+
+    scales, errors, per_case = [], [], {}
+    for c, (pred, scale) in zip(cases, preds):
+        err = np.abs(pred - c["clear"][bands]).mean(axis=0)[c["mask"]]
+        if err.size > 100:
+            per_case[c["name"]] = float(spearmanr(scale[c["mask"]], err)[0])
+        scales.append(scale[c["mask"]])
+        errors.append(err)
+    s, e = np.concatenate(scales), np.concatenate(errors)
+    order = np.argsort(s, kind="stable")
+    half = len(order) // 2
+    ratio = float(e[order[half:]].mean() / e[order[:half]].mean())
+    return float(spearmanr(s, e)[0]), ratio, int(len(s)), per_case
+
+
+def uncertainty_table(cases, outputs, models) -> str:
+    lines = ["| model | filled pixels | Spearman(scale, \\|error\\|) ↑ | least / most confident "
+             "half MAE ↑ | per patch Spearman |", "|---|---|---|---|---|"]
+    for label, model, bands in models:
+        if model.has_uncertainty:
+            rho, ratio, n, per = uncertainty_stats(cases, outputs[label], bands)
+            each = ", ".join(f"{k.split('/')[-1]} {v:+.2f}" for k, v in per.items())
+            lines.append(f"| {label} | {n} | {rho:.3f} | {ratio:.2f}x | {each} |")
+    return "\n".join(lines) + "\n"
+
+
+def stretch_rgb(img, low, high):
+    rgb = np.moveaxis(img, 0, -1)
+    return np.clip((rgb - low) / np.maximum(high - low, 1e-6), 0, 1)
+
+
+def picture(cases, outputs, others, models, path: Path, picks) -> None:
+    """Rows: picked cases; columns: SAR, cloudy, each model (RGB bands), MMCANet with another
+    place's SAR, MMCANet's uncertainty, reference; one stretch per row (the reference's 2-98 %)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from mmcanet_core.engine.preview import percentiles, stretch
-
-    models = [label for label in labels if label != IDENTITY]
-    cols = ["SAR VV", "cloudy input", *models, f"{MMCANET},\nanother place's SAR",
-            "clear reference (other day)"]  # fmt: skip
-    fig, axes = plt.subplots(len(picks), len(cols), figsize=(2.3 * len(cols), 2.5 * len(picks)),
+    labels = [label for label, _, _ in models]
+    cols = ["SAR VV", "cloudy input", *labels, f"{MMCANET},\nanother place's SAR",
+            f"{MMCANET}\nuncertainty (scale)", "clear reference (other day)"]
+    fig, axes = plt.subplots(len(picks), len(cols), figsize=(2.2 * len(cols), 2.4 * len(picks)),
                              squeeze=False)  # fmt: skip
     for r, i in enumerate(picks):
         c = cases[i]
-        low, high = percentiles(np.concatenate([c["clear"], c["cloudy"]], axis=2))
-        images = [c["sar"][0], c["cloudy"], *(outputs[i][m] for m in models),
-                  others[i].get(MMCANET), c["clear"]]  # fmt: skip
+        ref = c["clear"][list(RGB)]  # the reference's 2-98 %: clouds saturate, ground is seen
+        low, high = (np.percentile(ref, q, axis=(1, 2)) for q in (2, 98))
+        rgb_of = {label: outputs[label][i][0][[bands.index(b) for b in RGB]]
+                  for label, _, bands in models}  # fmt: skip
+        images = [c["sar"][0], c["cloudy"][list(RGB)], *(rgb_of[label] for label in labels),
+                  others[MMCANET][i][0][list(RGB)] if MMCANET in others else None,
+                  outputs[MMCANET][i][1] if MMCANET in outputs else None, c["clear"][list(RGB)]]
         for k, img in enumerate(images):
             ax = axes[r, k]
             ax.set_axis_off()
             if img is None:
                 continue
-            if k == 0:
-                ax.imshow(img, cmap="gray", vmin=np.percentile(img, 2), vmax=np.percentile(img, 98))
+            if img.ndim == 2:
+                cmap = "gray" if k == 0 else "magma"
+                ax.imshow(img, cmap=cmap, vmin=np.percentile(img, 2), vmax=np.percentile(img, 98))
             else:
-                ax.imshow(stretch(img, low, high))
+                ax.imshow(stretch_rgb(img, low, high))
             ax.set_title(cols[k] if r == 0 else "", fontsize=7)
         axes[r, 0].text(0, -0.04, f"{c['name']} (REAL clouds, {c['cover']:.0%} cover)",
                         fontsize=7, transform=axes[r, 0].transAxes, va="top")  # fmt: skip
@@ -210,45 +256,29 @@ def picture(cases, outputs, others, labels, path: Path, picks) -> None:
     plt.close(fig)
 
 
-def summary(results, other) -> str:
-    """One paragraph with the held-out means and the SAR check, for the READMEs."""
-    mean = {label: mean_row(results, label)[0] for label in (IDENTITY, BASELINE, MMCANET)}
-    gap = {label: mean_row(results, label)[0]["PSNR"] - mean_row(other, label)[0]["PSNR"]
-           for label in (BASELINE, MMCANET)}  # fmt: skip
-    n = mean_row(results, IDENTITY)[1]
-    return (
-        f"On the {n} held-out real triplets (REAL clouds, each with its own Sentinel-1; never "
-        f"trained on; `python scripts/demo_eval.py`, CPU), PSNR / SAM: cloudy input "
-        f"{mean[IDENTITY]['PSNR']:.2f} dB / {mean[IDENTITY]['SAM']:.2f}°, DSen2-CR-style baseline "
-        f"{mean[BASELINE]['PSNR']:.2f} dB / {mean[BASELINE]['SAM']:.2f}°, MMCANet "
-        f"{mean[MMCANET]['PSNR']:.2f} dB / {mean[MMCANET]['SAM']:.2f}° (both trained the same "
-        f"way, raw network output). SAR check: PSNR with each patch's own SAR minus PSNR with "
-        f"another place's SAR is {gap[MMCANET]:+.2f} dB for MMCANet, {gap[BASELINE]:+.2f} dB for "
-        "the baseline."
-    )
+def goals(rgb_rows, other_rows, unc) -> str:
+    """Issue 21's held-out goals, met or not, with the numbers."""
+    m = {k: mean_of(rgb_rows, MMCANET, k) for k in METRICS}
+    b = {k: mean_of(rgb_rows, BASELINE, k) for k in METRICS}
+    i = {k: mean_of(rgb_rows, IDENTITY, k) for k in METRICS}
+    gap = m["PSNR"] - mean_of(other_rows, MMCANET, "PSNR")
+    rho, ratio = unc
 
-
-def goals(results, other) -> str:
-    """Issue 10's three goals on the held-out set, met or not, with the numbers."""
-    mean = {label: mean_row(results, label)[0] for label in (IDENTITY, BASELINE, MMCANET)}
-    ours, inp, base = mean[MMCANET], mean[IDENTITY], mean[BASELINE]
-    gap = ours["PSNR"] - mean_row(other, MMCANET)[0]["PSNR"]
-    beats_base = ours["PSNR"] > base["PSNR"] and ours["SAM"] < base["SAM"]
-
-    def verdict(ok: bool) -> str:
+    def verdict(ok):
         return "met" if ok else "**not met**"
 
     return "\n".join([
-        "Goals (issue 10), on these held-out triplets:",
-        "",
-        f"- MMCANet beats the cloudy input in PSNR ({ours['PSNR']:.2f} vs {inp['PSNR']:.2f} dB) "
-        f"and SAM ({ours['SAM']:.2f} vs {inp['SAM']:.2f}°): "
-        f"{verdict(ours['PSNR'] > inp['PSNR'] and ours['SAM'] < inp['SAM'])}.",
-        f"- Own SAR minus another place's SAR: {gap:+.2f} dB (goal >= +0.5 dB): "
-        f"{verdict(gap >= 0.5)}.",
-        f"- MMCANet beats the DSen2-CR-style baseline trained the same way in PSNR "
-        f"({ours['PSNR']:.2f} vs {base['PSNR']:.2f} dB) and SAM ({ours['SAM']:.2f} vs "
-        f"{base['SAM']:.2f}°): {verdict(beats_base)}.",
+        "Goals (issue 21), MMCANet 13-band weights on the held-out triplets, RGB bands:", "",
+        f"- raw SAM below the cloudy input's: {m['SAM']:.2f}° vs {i['SAM']:.2f}°: "
+        f"{verdict(m['SAM'] < i['SAM'])}.",
+        f"- PSNR >= 32.50 dB (1 dB above the earlier 31.50): {m['PSNR']:.2f} dB: "
+        f"{verdict(m['PSNR'] >= 32.5)}.",
+        f"- own SAR minus another place's SAR >= +0.5 dB: {gap:+.2f} dB: {verdict(gap >= 0.5)}.",
+        f"- ahead of the DSen2-CR-style baseline in PSNR ({m['PSNR']:.2f} vs {b['PSNR']:.2f} dB) "
+        f"and SAM ({m['SAM']:.2f} vs {b['SAM']:.2f}°): "
+        f"{verdict(m['PSNR'] > b['PSNR'] and m['SAM'] < b['SAM'])}.",
+        f"- uncertainty Spearman >= 0.5: {rho:.3f}: {verdict(rho >= 0.5)}; least / most "
+        f"confident half error >= 2x: {ratio:.2f}x: {verdict(ratio >= 2)}.",
     ]) + "\n"
 
 
@@ -258,107 +288,80 @@ def update_block(path: Path, name: str, text: str) -> None:
     pattern = re.compile(rf"(<!-- demo_eval:{name} -->\n).*?(<!-- /demo_eval -->)", re.S)
     if not pattern.search(source):
         raise ValueError(f"{path} has no <!-- demo_eval:{name} --> block")
-    path.write_text(pattern.sub(lambda m: m.group(1) + text.rstrip() + "\n" + m.group(2),
-                                source))  # fmt: skip
+    path.write_text(pattern.sub(lambda g: g.group(1) + text.rstrip() + "\n" + g.group(2), source))
 
 
-def bench_1024(weights: str, threads: int = 2) -> float:
-    """Seconds for predict_raster (raw) on a 1024^2 scene (the real p797 pair mirrored 4 x 4)."""
-    import rasterio
-
-    from mmcanet_core.inference import predict_raster
-
-    torch.set_num_threads(threads)
-    s1, _, s2c = (recipe.DATA / p for p in recipe.HELD_OUT_SEN12MSCR)
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for src_path, name in ((s1, "sar.tif"), (s2c, "optical.tif")):
-            with rasterio.open(src_path) as src:
-                data = src.read()
-                profile = src.profile
-            data = np.pad(data, ((0, 0), (0, 768), (0, 768)), mode="reflect")[:, :1024, :1024]
-            profile.update(width=1024, height=1024, tiled=True, blockxsize=256, blockysize=256)
-            out = Path(tmp) / name
-            with rasterio.open(out, "w", **profile) as dst:
-                dst.write(data)
-            paths.append(out)
-        started = time.perf_counter()
-        # raw: every tile through the network (p797 is nearly clear, so the default
-        # compositing would skip most of them)
-        predict_raster(paths[0], paths[1], Path(tmp) / "restored.tif", weights=weights,
-                       device="cpu", raw=True)  # fmt: skip
-        return time.perf_counter() - started
+def summary(rgb_rows, other_rows, unc) -> str:
+    mean = {k: {m: mean_of(rgb_rows, k, m) for m in METRICS}
+            for k in (IDENTITY, BASELINE, MMCANET)}  # fmt: skip
+    gap = mean[MMCANET]["PSNR"] - mean_of(other_rows, MMCANET, "PSNR")
+    return (
+        f"On the {sum(r['method'] == IDENTITY for r in rgb_rows)} held-out real triplets (REAL "
+        "clouds, each with its own Sentinel-1; never trained on; `python scripts/demo_eval.py`, "
+        f"CPU), PSNR / SAM on B4, B3, B2: cloudy input {mean[IDENTITY]['PSNR']:.2f} dB / "
+        f"{mean[IDENTITY]['SAM']:.2f}°, DSen2-CR-style baseline {mean[BASELINE]['PSNR']:.2f} dB / "
+        f"{mean[BASELINE]['SAM']:.2f}°, MMCANet (13-band weights) {mean[MMCANET]['PSNR']:.2f} dB / "
+        f"{mean[MMCANET]['SAM']:.2f}° (same recipe and steps, raw network output). Own SAR minus "
+        f"another place's SAR: {gap:+.2f} dB. Uncertainty on the filled pixels: Spearman "
+        f"{unc[0]:.2f} with the absolute error, least / most confident half error {unc[1]:.2f}x."
+    )
 
 
-def load_models(paths):
-    from mmcanet_core.weights.checkpoint import load_weights
-
-    models = []
-    for label, path in paths:
-        if path and Path(path).is_file():
-            model, meta = load_weights(path)
-            n = sum(t.numel() for t in model.parameters())
-            models.append((label, model))
-            print(f"{label}: {path} ({n} parameters, {meta.get('steps')} steps, "
-                  f"{meta.get('train_seconds')} s)")  # fmt: skip
-        else:
-            print(f"{label}: no weights at {path}; skipped")
-    return models
+def evaluate_all(cases, models):
+    outputs = run_models(cases, models)
+    others = run_models(cases, models, other_place_sar(cases))
+    rgb = metric_rows(cases, outputs, models, "rgb")
+    other = metric_rows(cases, others, models, "rgb")
+    text = "\n".join([
+        table(rgb, "RGB bands B4, B3, B2"), per_case_table(rgb),
+        table(metric_rows(cases, outputs, models, "all"), "All 13 bands (13-band models)"),
+        "Per band (pixels of all held-out patches pooled):\n",
+        per_band_table(cases, outputs, models),
+        "SAR check (RGB PSNR with each patch's own SAR vs the next patch's SAR):\n",
+        sar_check(rgb, [r for r in other if r["method"] != IDENTITY],
+                  [label for label, _, _ in models]),
+        "Uncertainty on the filled pixels (cloud mask) of the held-out patches:\n",
+        uncertainty_table(cases, outputs, models)])  # fmt: skip
+    return text, outputs, others, rgb, other
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--mmcanet", default=str(recipe.SHIPPED))
+    p.add_argument("--rgb", default=str(recipe.SHIPPED_RGB))
     p.add_argument("--dsen2cr", default=str(ROOT / "runs/demo/dsen2cr/last.safetensors"))
     p.add_argument("--out", default=str(ROOT / "runs" / "demo" / "eval"))
     p.add_argument("--img", default=str(ROOT / "docs" / "img" / "model_heldout.png"))
-    p.add_argument("--validation", action="store_true",
-                   help="evaluate on the recipe's VALIDATION data instead (recipe trials)")
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--bench", action="store_true", help="also time MMCANet on a 1024^2 scene")
-    p.add_argument("--docs", action="store_true",
-                   help="rewrite the generated blocks of the model card and the READMEs")
+    p.add_argument("--docs", action="store_true", help="rewrite the generated doc blocks")
     args = p.parse_args(argv)
     torch.set_num_threads(args.threads)
-    models = load_models([(BASELINE, args.dsen2cr), (MMCANET, args.mmcanet)])
-    cases = validation_cases() if args.validation else heldout_cases()
-    rows = methods(models)
-    labels = [label for label, _ in rows]
-    results, outputs = evaluate(cases, rows)
-    other, other_outputs = evaluate(cases, rows[1:], other_place_sar(cases))
-    groups = [("real", "REAL clouds, own SAR"), ("synthetic", "SYNTHETIC clouds, own SAR")]
-    text = (table(results, labels, groups) + "\n" + per_case_table(results, labels)
-            + "\nSAR check (PSNR with each patch's own SAR vs the next patch's SAR):\n\n"
-            + sar_check(results, other, labels[1:]))  # fmt: skip
-    if len(models) == 2:
-        text += "\n" + goals(results, other)
+    models = load_models([(BASELINE, args.dsen2cr), (MMCANET, args.mmcanet),
+                          (MMCANET_RGB, args.rgb)])  # fmt: skip
+    cases = heldout_cases()
+    text, outputs, others, rgb, other = evaluate_all(cases, models)
+    labels = [label for label, _, _ in models]
+    unc = (0.0, 0.0)
+    if BASELINE in labels and MMCANET in labels:
+        mmc = next(m for m in models if m[0] == MMCANET)
+        unc = uncertainty_stats(cases, outputs[MMCANET], mmc[2])[:2]
+        text += "\n" + goals(rgb, other, unc)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)
     with open(out / "per_case.csv", "w", newline="") as f:
-        fields = ["sar", "group", "case", "cover", "method", *METRICS]
-        writer = csv.DictWriter(f, fieldnames=fields)
+        writer = csv.DictWriter(f, fieldnames=["sar", "case", "cover", "method", *METRICS])
         writer.writeheader()
-        writer.writerows({"sar": "own", **r} for r in results)
+        writer.writerows({"sar": "own", **r} for r in rgb)
         writer.writerows({"sar": "other place", **r} for r in other)
     print(text)
-    if not args.validation:
-        real = sorted(range(len(cases)), key=lambda i: cases[i]["cover"])
-        picks = [real[len(real) // 2], real[-2], real[-1]]  # a middle, and the two cloudiest
-        picture(cases, outputs, other_outputs, labels, Path(args.img), picks)
-        print(f"wrote {args.img}")
-    if args.docs and not args.validation and len(models) == 2:
+    order = sorted(range(len(cases)), key=lambda i: cases[i]["cover"])
+    picture(cases, outputs, others, models, Path(args.img), [order[len(order) // 2], *order[-2:]])
+    if args.docs:
         update_block(ROOT / "docs" / "model_card.md", "results", text)
-        paragraph = summary(results, other)
-        print(paragraph)
         for path in (ROOT / "README.md", ROOT / "mmcanet_core" / "checkpoints" / "README.md"):
-            update_block(path, "summary", paragraph)
-        print("rewrote the generated blocks of docs/model_card.md and the READMEs")
-    print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}")
-    if args.bench and Path(args.mmcanet).is_file():
-        seconds = bench_1024(args.mmcanet, args.threads)
-        print(f"MMCANet on a 1024 x 1024 scene (CPU, {args.threads} threads, default tiling): "
-              f"{seconds:.1f} s")  # fmt: skip
+            update_block(path, "summary", summary(rgb, other, unc))
+    print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}, {args.img}")
     return 0
 
 

@@ -19,7 +19,8 @@ Children run under ``nice`` with an 8 GiB address-space limit, so a case that wo
 far more (``--tile 4096`` grew to 24 GB before the fix) fails fast instead of exhausting a shared
 machine.
 
-    python scripts/reliability.py [--only NAME ...] [--no-qgis] [--docs] [--keep]
+    python scripts/reliability.py [--only NAME ...] [--item 24. ...] [--no-qgis] [--docs] [--keep]
+                                  [--jobs N] [--update]
 """
 
 import argparse
@@ -34,7 +35,9 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
@@ -87,11 +90,16 @@ class Work:
         return w
 
     def snapshot(self) -> Dict[Path, str]:
-        """{file: sha256} of everything in the case's folders."""
+        """{file: sha256} of everything in the case's folders. A VRT is hashed by the sources
+        it reads (QGIS has GDAL store statistics in it when it loads it, rewriting the file)."""
         files = {}
         for path in sorted(self.folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                files[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                data = path.read_bytes()
+                if path.suffix == ".vrt":
+                    data = b"|".join(re.findall(
+                        rb"<(?:SourceFilename|SourceBand|SrcRect|DstRect)[^>]*>[^<]*", data))
+                files[path] = hashlib.sha256(data).hexdigest()
         return files
 
 
@@ -300,7 +308,10 @@ class Case:
     verify: str = "dn"  # output check: "dn", "reflectance", "offset", "rgb", "plausible"
     qgis: bool = False  # also run through qgis_process
     cli: bool = True  # run through the CLI
-    runner: str = "plain"  # "plain", "signal:<NAME>", "kill-then-rerun", "disk-full", "prefull"
+    runner: str = "plain"  # "plain", "signal:<NAME>", "kill-then-rerun", "disk-full", "prefull",
+    # "race" (two runs at once), "fsize:<bytes>" (a file-size limit: writes beyond it fail, a
+    # disk that fills late), "preview-full" (the preview on a full tmpfs), "kill-then-clean"
+    allowed: str = ""  # regex of file names the case may create, change or remove (its purpose)
 
 
 def predict_options(w: Work, overrides: Dict[str, Optional[str]]) -> Dict[str, Optional[str]]:
@@ -323,7 +334,8 @@ DEVICES = ("auto", "cpu", "cuda")
 #: predict option -> Processing parameter (options without one make a CLI-only case).
 QGIS_PARAMS = {"--sar": "SAR", "--optical": "OPTICAL", "--output": "OUTPUT",
                "--weights": "WEIGHTS", "--bands": "OPTICAL_BANDS", "--tile": "TILE",
-               "--overlap": "OVERLAP", "--batch-size": "BATCH_SIZE", "--device": "DEVICE"}
+               "--overlap": "OVERLAP", "--batch-size": "BATCH_SIZE", "--device": "DEVICE",
+               "--mask": "MASK", "--mask-values": "MASK_VALUES", "--mask-output": "MASK_OUTPUT"}
 
 
 def cases() -> List[Case]:
@@ -551,7 +563,263 @@ def cases() -> List[Case]:
         Case("metadata is not JSON", "-", REFUSE, "not valid JSON",
              prepare=lambda w: with_metadata_raw(w, "{not json")),
     ]
-    return c
+    return c + round_two()
+
+
+def round_two() -> List[Case]:
+    """Issue 24 ("Safety, round two"): the 33 failures of the second hostile pass (item 24.N is
+    its row N; rows 6 and 10, output nodata and ONNX output shapes, have their own rows)."""
+    out = lambda name: (lambda w: str(w.folder / name))  # noqa: E731
+    overwrite = {"--overwrite": None}
+    return [
+        # 1. nested VRTs, /vsi paths
+        Case("nested VRT optical, output its source, --overwrite", "24.1", REFUSE, READS,
+             prepare=nested_vrt_optical(2), options=overwrite),
+        Case("nested VRT optical, output its source (Processing)", "24.1", REFUSE, READS,
+             qgis=True, cli=False, prepare=nested_vrt_optical(2)),
+        Case("VRT of VRT of VRT optical, output its source", "24.1", REFUSE, READS,
+             prepare=nested_vrt_optical(3), options=overwrite),
+        Case("nested VRT mask, --mask-output its source", "24.1", REFUSE, READS,
+             prepare=nested_vrt_mask, options={"--overwrite": None, "--mask": out("outer.vrt"),
+                                               "--mask-output": out("m.tif")}),
+        Case("nested VRT mask, MASK_OUTPUT its source (Processing)", "24.1", REFUSE, READS,
+             qgis=True, cli=False, prepare=nested_vrt_mask,
+             options={"--mask": out("outer.vrt"), "--mask-output": out("m.tif")}),
+        Case("optical inside a zip (/vsizip/), output the zip", "24.1", REFUSE, READS,
+             prepare=zipped_optical, options=overwrite),
+        # 2, 15. only what is provably ours is removed
+        Case("predict beside the user's .r.2019.part.tif", "24.2", OUTPUT, qgis=True,
+             prepare=user_part_lookalikes),
+        Case("clean keeps the user's part-like files", "24.2", OUTPUT, prepare=user_part_lookalikes,
+             command=lambda w: ["clean", str(w.folder)]),
+        Case("clean removes a killed run's part file", "24.2", OUTPUT, "removing",
+             prepare=stale_part, allowed=r"\.r\.tif\.mmcanet-.*\.part\.tif(\.aux\.xml)?",
+             command=lambda w: ["clean", str(w.folder)]),
+        Case("clean on a folder named like a part file", "24.15", OUTPUT, prepare=part_folder,
+             command=lambda w: ["clean", str(w.folder)]),
+        Case("clean on a part name with a huge process id", "24.15", OUTPUT, prepare=huge_pid,
+             command=lambda w: ["clean", str(w.folder)]),
+        # 3. the overwrite rule everywhere
+        Case("export --output an existing .onnx", "24.3", REFUSE, "--overwrite",
+             prepare=lambda w: (w.folder / "m.onnx").write_bytes(b"the user's model"),
+             command=lambda w: ["export", "--weights", str(w.weights), "--output",
+                                str(w.folder / "m.onnx")]),
+        Case("evaluate --out holding results", "24.3", REFUSE, "--overwrite",
+             prepare=earlier_results,
+             command=lambda w: ["evaluate", "--data", str(SEN12MSCR), "--max-patches", "1",
+                                "--out", str(w.folder / "eval")]),
+        # 4. two runs at once
+        Case("two runs at once, one output", "24.4", OUTPUT, "appeared while|already exists",
+             runner="race"),
+        # 5. a write that fails late
+        Case("file-size limit below the output (fails at the last write)", "24.5", REFUSE,
+             "could not be written|no space|file too large", runner="fsize:200000", qgis=True),
+        Case("file-size limit: output fits, --mask-output too, preview does not", "24.5", REFUSE,
+             "preview is missing", runner="fsize:300000", allowed=r"(r|m)\.tif",
+             options={"--mask-output": out("m.tif"), "--preview": out("p.png")}),
+        Case("file-size limit: output fits, --mask-output does not", "24.5", REFUSE,
+             "could not be written|no space|file too large", runner="fsize:300000",
+             options={"--mask-output": out("m.tif"), "--mask": out("big_mask.tif"),
+                      "--mask-values": "1"}, prepare=big_mask),
+        # 7. mask values that do not fit the mask
+        Case("0/255 mask with the binary default", "24.7", REFUSE, "mask-values 255", qgis=True,
+             prepare=mask_file(lambda cloudy: np.where(cloudy, 255, 0)),
+             options={"--mask": out("mask.tif")}),
+        Case("SCL layer without --mask-values scl", "24.7", REFUSE, "mask-values scl",
+             qgis=True, prepare=mask_file(lambda cloudy: np.where(cloudy, 9, 4)),
+             options={"--mask": out("mask.tif")}),
+        Case("0/255 mask with --mask-values 255", "24.7", OUTPUT, verify="plausible",
+             prepare=mask_file(lambda cloudy: np.where(cloudy, 255, 0)),
+             options={"--mask": out("mask.tif"), "--mask-values": "255"}),
+        Case("mask marking nothing: warned", "24.7", OUTPUT, "holds none of the mask values",
+             verify="plausible", prepare=mask_file(lambda cloudy: np.full(cloudy.shape, 5)),
+             options={"--mask": out("mask.tif"), "--mask-values": "scl"}),
+        # 8. SAR that is not calibrated backscatter
+        Case("SAR as uint16 DN", "24.8", REFUSE, r"digital numbers or\s+amplitude", qgis=True,
+             prepare=variant_sar(lambda d: (10 ** (d / 20) * 1000).astype(np.uint16))),
+        Case("SAR as float amplitude", "24.8", REFUSE, "amplitude", qgis=True,
+             prepare=variant_sar(lambda d: (10 ** (d / 20)).astype(np.float32))),
+        Case("SAR in dB x 100 (int16)", "24.8", REFUSE, "not converted",
+             prepare=variant_sar(lambda d: (d * 100).astype(np.int16))),
+        Case("SAR amplitude with --sar-scale linear", "24.8", REFUSE, "amplitude",
+             options={"--sar-scale": "linear"},
+             prepare=variant_sar(lambda d: (10 ** (d / 20)).astype(np.float32))),
+        # 9. band order
+        Case("plain run says which bands were used", "24.9", OUTPUT,
+             "optical bands 4,3,2 used as B4, B3, B2"),
+        Case("3-band B2, B3, B4 file, no descriptions: warned", "24.9", OUTPUT, "ASSUMED",
+             verify="plausible", qgis=True, prepare=variant_optical(lambda d: d[[1, 2, 3]])),
+        Case("13-band file in reverse order", "24.9", REFUSE, "not in the order", qgis=True,
+             prepare=variant_optical(lambda d: d[::-1].copy())),
+        Case("13 bands named in band metadata, --bands 2,3,4", "24.9", REFUSE, "--bands 4,3,2",
+             options={"--bands": "2,3,4"}, prepare=band_name_tags),
+        Case("13 bands named in band metadata: used", "24.9", OUTPUT,
+             "from the band descriptions", prepare=band_name_tags),
+        # 11. SAR over part of the scene, composite
+        Case("SAR covers half the scene: says what composite does", "24.11", OUTPUT,
+             "clear pixels are kept", verify="plausible", qgis=True, prepare=half_sar),
+        Case("SAR covers half the scene, --raw: rest nodata", "24.11", OUTPUT,
+             "the rest will be nodata", verify="plausible", options={"--raw": None},
+             prepare=half_sar),
+        # 12. overlap against the real tile
+        Case("--overlap 100 without --tile (tile 256)", "24.12", OUTPUT, verify="plausible",
+             qgis=True, options={"--overlap": "100"}),
+        Case("--overlap 200 without --tile", "24.12", REFUSE, "tile is 256 px.*at most 128",
+             qgis=True, options={"--overlap": "200"}),
+        # 13. an existing folder as the output
+        Case("output an existing folder without extension", "24.13", REFUSE, "is a folder",
+             qgis=True, prepare=lambda w: (w.folder / "results").mkdir(),
+             options={"--output": out("results")}),
+        Case("output an existing folder named .tif", "24.13", REFUSE, "is a folder",
+             prepare=lambda w: (w.folder / "d.tif").mkdir(), options={"--output": out("d.tif")}),
+        # 14. preview on a full disk
+        Case("--preview on a full file system", "24.14", REFUSE, "free space.*preview|preview",
+             runner="preview-full", options={"--preview": out("p.png")}),
+        # 16. signals during export
+        Case("export: SIGTERM while writing", "24.16", SIGNAL, runner="signal:SIGTERM",
+             command=lambda w: ["export", "--weights", str(w.weights)]),
+        Case("export: Ctrl-C while writing", "24.16", SIGNAL, "cancelled",
+             runner="signal:SIGINT", command=lambda w: ["export", "--weights", str(w.weights)]),
+        Case("export: SIGKILL, then clean", "24.16", OUTPUT, "removing", runner="kill-then-clean",
+             command=lambda w: ["export", "--weights", str(w.weights)]),
+        # 17. memory of a very wide scene
+        Case("262144 x 256 scene: the estimate names the strips", "24.17", OUTPUT,
+             "the scene's strips", verify="plausible", prepare=very_wide,
+             options={"--mask": out("clear.tif"), "--tile": "256"}),
+    ]
+
+
+def nested_vrt_optical(depth: int):
+    """The optical as a VRT of a VRT ... (``depth`` levels) of s2.tif; the output is s2.tif."""
+
+    def prepare(w: Work) -> None:
+        source = w.optical
+        for level in range(depth):
+            vrt = w.folder / f"level{level}.vrt"
+            subprocess.run(["gdalbuildvrt", "-q", str(vrt), str(source)], check=True)
+            source = vrt
+        w.output, w.optical = w.optical, source
+
+    return prepare
+
+
+def nested_vrt_mask(w: Work) -> None:
+    """A 0/1 mask m.tif given as outer.vrt -> inner.vrt -> m.tif; --mask-output names m.tif."""
+    mask_file(lambda cloudy: cloudy.astype(np.uint8), "m.tif")(w)
+    subprocess.run(["gdalbuildvrt", "-q", str(w.folder / "inner.vrt"), str(w.folder / "m.tif")],
+                   check=True)
+    subprocess.run(["gdalbuildvrt", "-q", str(w.folder / "outer.vrt"),
+                    str(w.folder / "inner.vrt")], check=True)
+
+
+def zipped_optical(w: Work) -> None:
+    """The optical read through /vsizip/ from pack.tif (a zip file with a .tif name), which is
+    also the output."""
+    archive = w.folder / "pack.tif"
+    subprocess.run(["zip", "-q", "-j", str(w.folder / "pack.zip"), str(w.optical)], check=True)
+    os.replace(w.folder / "pack.zip", archive)
+    w.output, w.optical = archive, Path(f"/vsizip/{archive}/s2.tif")
+
+
+def user_part_lookalikes(w: Work) -> None:
+    """The user's own files named like part files (of the old scheme and of none)."""
+    shutil.copy(w.optical, w.folder / ".r.2019.part.tif")
+    shutil.copy(w.optical, w.folder / ".scene.20230615.part.tif")
+    (w.folder / ".scene.20230615.part.tif.aux.xml").write_text("<PAMDataset/>")
+    (w.folder / ".holiday.2019.part.tif").write_bytes(b"the user's holiday")
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def stale_part(w: Work) -> None:
+    """A part file of a killed run (our exact name, a process that is gone) and its side file,
+    beside the user's look-alikes."""
+    from mmcanet_core.safety.partfiles import part_path
+
+    user_part_lookalikes(w)
+    part = part_path(w.output, dead_pid())
+    part.write_bytes(w.optical.read_bytes()[:5000])
+    Path(str(part) + ".aux.xml").write_text("<PAMDataset/>")
+
+
+def part_folder(w: Work) -> None:
+    """A folder (with a file of the user's inside) named exactly like a killed run's part."""
+    from mmcanet_core.safety.partfiles import part_path
+
+    folder = part_path(w.output, dead_pid())
+    folder.mkdir()
+    (folder / "notes.txt").write_text("the user's")
+
+
+def huge_pid(w: Work) -> None:
+    from mmcanet_core.safety.partfiles import host_tag
+
+    (w.folder / f".r.tif.mmcanet-{host_tag()}-{'9' * 10}.part.tif").write_bytes(b"x")
+    (w.folder / f".r.{'9' * 40}.part.tif").write_bytes(b"the user's")
+
+
+def earlier_results(w: Work) -> None:
+    (w.folder / "eval").mkdir()
+    (w.folder / "eval" / "results.csv").write_text("the user's earlier results\n")
+    (w.folder / "eval" / "results.md").write_text("# the user's earlier results\n")
+
+
+def cloudy_pixels(w: Work) -> np.ndarray:
+    """(H, W) bool: bright pixels of the demo scene (B2 above its 70th percentile)."""
+    blue = read(w.optical, 2).astype(np.float64)
+    return blue > np.percentile(blue, 70)
+
+
+def mask_file(make: Callable[[np.ndarray], np.ndarray], name: str = "mask.tif"):
+    """A prepare step writing ``make(cloudy pixels)`` as a one-band uint8 mask on the grid."""
+
+    def prepare(w: Work) -> None:
+        values = make(cloudy_pixels(w)).astype(np.uint8)[None]
+        write_like(w.optical, w.folder / name, values, nodata=None)
+
+    return prepare
+
+
+def big_mask(w: Work) -> None:
+    """A 0/1 mask of random noise (incompressible: the mask output grows beyond the limit)."""
+    noise = np.random.default_rng(0).integers(0, 2, (1, 256, 256), dtype=np.uint8)
+    write_like(w.optical, w.folder / "big_mask.tif", noise, nodata=None)
+
+
+def band_name_tags(w: Work) -> None:
+    """The 13 bands named only in each band's metadata (BANDNAME=B1...), as GDAL's SENTINEL2
+    driver does, with no band descriptions."""
+    from mmcanet_core.preprocess import S2_BANDS
+
+    with rasterio.open(w.optical, "r+") as ds:
+        for b, name in enumerate(S2_BANDS, start=1):
+            ds.update_tags(b, BANDNAME=name)
+
+
+def very_wide(w: Work) -> None:
+    """A 262144 x 256 scene (the demo patch 1024 times side by side) and an all-clear user mask,
+    so the network is never run: what remains is the engine's own memory."""
+    width = 256 * 1024
+    for path in (w.optical, w.sar):
+        with rasterio.open(path) as ds:
+            data, profile = ds.read(), ds.profile
+        profile.update(width=width, tiled=True, blockxsize=256, blockysize=256,
+                       compress="deflate")
+        tmp = path.with_name("wide.tmp.tif")
+        with rasterio.open(tmp, "w", **profile) as out:
+            for i in range(1024):
+                out.write(data, window=rasterio.windows.Window(256 * i, 0, 256, 256))
+        os.replace(tmp, path)
+    with rasterio.open(w.optical) as ds:
+        profile = dict(ds.profile, count=1, dtype="uint8", nodata=None)
+    with rasterio.open(w.folder / "clear.tif", "w", **profile) as out:
+        for i in range(1024):
+            out.write(np.zeros((1, 256, 256), np.uint8),
+                      window=rasterio.windows.Window(256 * i, 0, 256, 256))
 
 
 def with_metadata_raw(w: Work, text: str) -> None:
@@ -563,18 +831,24 @@ def with_metadata_raw(w: Work, text: str) -> None:
 # --- running -------------------------------------------------------------------------------
 
 
-def limit_child() -> None:
+def limit_child(fsize: Optional[int] = None) -> None:
     """In the child: lower priority, cap the address space (see the module docstring), and the
-    default signal dispositions (a background job's children inherit SIGINT ignored)."""
+    default signal dispositions (a background job's children inherit SIGINT ignored). ``fsize``:
+    no file may grow beyond it (SIGXFSZ ignored, so a write beyond fails with EFBIG, as on a
+    disk that fills up late in the run)."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     os.nice(10)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    if fsize is not None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
 
-def start(argv: List[str], env=None) -> subprocess.Popen:
+def start(argv: List[str], env=None, fsize: Optional[int] = None) -> subprocess.Popen:
     return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=limit_child)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: limit_child(fsize))
 
 
 def finish(proc: subprocess.Popen, timeout=TIMEOUT):
@@ -587,7 +861,7 @@ def finish(proc: subprocess.Popen, timeout=TIMEOUT):
     return proc.returncode, out, err
 
 
-def wait_for_part(folder: Path, proc: subprocess.Popen, seconds=120) -> bool:
+def wait_for_part(folder: Path, proc: subprocess.Popen, seconds=600) -> bool:
     """Poll until a part file exists in ``folder`` (True) or the process ended (False)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and proc.poll() is None:
@@ -682,8 +956,27 @@ def run_with(case: Case, w: Work, argv, env):
         stale = [p.name for p in w.folder.iterdir() if ".part" in p.name]
         status, out, err = finish(start(argv, env))
         return status, out, err, f"after SIGKILL {len(stale)} stale part file(s); then re-run"
-    if kind in ("disk-full", "prefull"):
+    if kind in ("disk-full", "prefull", "preview-full"):
         return run_on_small_disk(kind, w, argv, env)
+    if kind == "race":
+        first, second = start(argv, env), start(argv, env)
+        (s1, o1, e1), (s2, o2, e2) = finish(first), finish(second)
+        status = 0 if sorted([s1, s2]) == [0, 2] else (s2 if s1 == 0 else s1)
+        return status, o1 + o2, e1 + "\n" + e2, f"two runs at once exited {s1} and {s2}"
+    if kind.startswith("fsize:"):
+        limit = int(kind.split(":")[1])
+        status, out, err = finish(start(argv, env, fsize=limit))
+        return status, out, err, f"files limited to {limit:,} bytes (RLIMIT_FSIZE)"
+    if kind == "kill-then-clean":
+        proc = start(argv, env)
+        if not wait_for_part(w.folder, proc):
+            finish(proc)
+            return None, "", "", "finished before a part file appeared"
+        proc.kill()
+        proc.wait()
+        stale = [p.name for p in w.folder.iterdir() if ".part" in p.name]
+        status, out, err = finish(start(PYTHON + ["clean", str(w.folder)], env))
+        return status, out, err, f"after SIGKILL {len(stale)} part file(s); then clean"
     raise ValueError(kind)
 
 
@@ -693,6 +986,9 @@ def run_on_small_disk(kind: str, w: Work, argv, env):
     mount = w.folder / "small"
     mount.mkdir()
     size = "2m" if kind == "disk-full" else "256k"
+    if kind == "preview-full":  # the output on the big disk, the preview on the small one
+        preview = next(a for a in argv if a.endswith(".png"))
+        argv = [str(mount / Path(preview).name) if a == preview else a for a in argv]
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
                           capture_output=True)  # fmt: skip
     if done.returncode != 0:
@@ -701,7 +997,8 @@ def run_on_small_disk(kind: str, w: Work, argv, env):
     filler = mount / "filler"
     try:
         target = mount / "r.tif"
-        argv = [str(target) if a == str(w.output) else a for a in argv]
+        if kind != "preview-full":
+            argv = [str(target) if a == str(w.output) else a for a in argv]
         proc = start(argv, env)
         note = ""
         if kind == "disk-full":
@@ -753,15 +1050,22 @@ def judge(case: Case, w: Work, row: Row, before, text: str, baseline) -> None:
     after = w.snapshot()
     expected_output = case.expect == OUTPUT and case.command is None
     replaceable = w.output if expected_output else None  # an output the case asks to replace
+
+    def allowed(p: Path) -> bool:
+        return bool(case.allowed) and re.fullmatch(case.allowed, p.name) is not None
+
     row.destroyed = [p.name for p, digest in before.items()
-                     if p != replaceable and after.get(p) != digest]  # fmt: skip
-    new = [p for p in after if p not in before and p != replaceable]
+                     if p != replaceable and after.get(p) != digest and not allowed(p)]
+    new = [p for p in after if p not in before and p != replaceable and not allowed(p)]
     if row.path == "QGIS":  # QGIS writes a PAM .aux.xml beside each raster layer it loads
         side = [p for p in new if p.name.endswith(".aux.xml") and p.with_name(p.name[:-8])
                 in before]  # fmt: skip
         new = [p for p in new if p not in side]
         row.side = sorted(p.name for p in side)
-    new += [p for p in after if p.name.startswith(".") and ".part" in p.name and p not in new]
+    new += [p for p in after if p.name.startswith(".") and ".part" in p.name and p not in new
+            and p not in before]
+    if case.allowed:  # what the case is about must be gone
+        new += [p for p in after if allowed(p) and p in before and p not in new]
     preview = case.options.get("--preview")
     if case.expect == OUTPUT and callable(preview):
         new = [p for p in new if str(p) != preview(w)]
@@ -859,39 +1163,72 @@ def table(rows: List[Row], note: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merged_rows(new: List[Row], order: List[str]) -> List[Row]:
+    """The last full run's rows with ``new`` ones in place of those of the same case and path
+    (rows of cases that no longer exist are dropped), in the order of ``order``."""
+    old = [Row(**r) for r in json.loads((OUT_BUILD / "results.json").read_text())]
+    fresh = {(r.case, r.path): r for r in new}
+    rows = [fresh.pop((r.case, r.path), r) for r in old if r.case in order]
+    rows += fresh.values()
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(rows, key=lambda r: (rank[r.case], r.path != "CLI"))
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", nargs="*", help="run only cases whose name contains one of these")
+    p.add_argument("--item", nargs="*", help="run only cases whose item starts with one of these")
     p.add_argument("--no-qgis", action="store_true", help="skip the qgis_process rows")
     p.add_argument("--docs", action="store_true", help=f"write {OUT_DOCS} (else {OUT_BUILD})")
     p.add_argument("--note", default="", help="a line put above the table")
     p.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="cases run at once (each in its own folder; the plain run first)")
+    p.add_argument("--update", action="store_true",
+                   help=f"re-run only the selected cases and put their rows into the last full "
+                        f"run's table ({OUT_BUILD / 'results.json'}), in the cases' order")
     args = p.parse_args(argv)
     for path in (S1, S2):
         if not path.is_file():
             print(f"real data not found: {path} (../shared/data beside the checkout)")
             return 2
-    selected = [c for c in cases() if not args.only or any(o in c.name for o in args.only)]
+    selected = [c for c in cases() if (not args.only or any(o in c.name for o in args.only))
+                and (not args.item or any(c.item.startswith(i) for i in args.item))]
     if not args.no_qgis:
         subprocess.run([qgis_process(), "plugins", "enable", "mmcanet"], env=qgis_env(),
                        capture_output=True)  # fmt: skip
     work = Path(tempfile.mkdtemp(prefix="mmcanet-reliability-"))
-    rows: List[Row] = []
-    baseline = None
+    runs = [(i, case, path) for i, case in enumerate(selected)
+            for path in (["CLI"] if case.cli else [])
+            + (["QGIS"] if case.qgis and not args.no_qgis else [])]
+    first = [r for r in runs if r[1].name.startswith("plain run") and r[2] == "CLI"][:1]
+    results: Dict[int, Row] = {}
+    state = {"baseline": None, "done": 0}
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        i, case, path = runs[index]
+        row = run_case(case, path, work / f"{i:03d}-{path}", state["baseline"])
+        with lock:
+            results[index] = row
+            state["done"] += 1
+            print(f"{state['done']:3d} {path:4s} {row.result[:60]:60s} {case.name} "
+                  f"({row.seconds:.0f} s)", flush=True)
+        if first and runs[index] == first[0] and row.status == 0:
+            state["baseline"] = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+
     try:
-        for i, case in enumerate(selected):
-            paths = (["CLI"] if case.cli else []) + (["QGIS"] if case.qgis and not args.no_qgis
-                                                      else [])
-            for path in paths:
-                row = run_case(case, path, work / f"{i:03d}-{path}", baseline)
-                rows.append(row)
-                print(f"{len(rows):3d} {path:4s} {row.result[:60]:60s} {case.name} "
-                      f"({row.seconds:.0f} s)", flush=True)
-                if case.name.startswith("plain run") and path == "CLI" and row.status == 0:
-                    baseline = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+        if first:  # the plain run first: the other outputs are compared with it
+            one(runs.index(first[0]))
+        rest = [k for k in range(len(runs)) if k not in results]
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            list(pool.map(one, rest))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    rows = [results[k] for k in sorted(results)]
+    if args.update:
+        rows = merged_rows(rows, [c.name for c in cases()])
     note = args.note or (
         f"Generated by `python scripts/reliability.py` on {time.strftime('%Y-%m-%d')}, CPU, "
         "real data: SEN12MS-CR ROIs1868_summer 19 p30 (Sentinel-1 + cloudy Sentinel-2 L1C) and "

@@ -12,9 +12,12 @@ from mmcanet_core.errors import InferenceError
 from mmcanet_core.safety.checks import (
     MIN_SCENE,
     band_name,
+    band_order,
     check_finite,
+    check_l1c_order,
     check_optical_band_names,
     check_sar_band_names,
+    check_sar_values,
     check_scene_size,
     check_valid_output,
     choose_bands,
@@ -164,3 +167,64 @@ def test_network_output_must_be_finite():
     out[0, 2, 1, 1] = float("inf")
     with pytest.raises(InferenceError, match="2 NaN/infinite value.*tile 3.*without --half"):
         check_finite(out, "tile 3")
+
+
+def test_real_backscatter_passes_and_dn_amplitude_and_scaled_db_are_refused(sen12mscr):
+    """Issue 24 row 8: every real Sentinel-1 patch passes in dB and as linear power; the same
+    patches as uint16 DN (amplitude x 1000), as amplitude, or as dB x 100 are refused, not
+    converted."""
+    from mmcanet_core.preprocess import linear_to_db
+
+    refused = {"dn": 0, "amplitude": 0, "scaled": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        files = real_sar_files(sen12mscr.parent)
+        for path in files:
+            with rasterio.open(path) as ds:
+                db = ds.read().astype(np.float32).reshape(2, -1)
+            db[:, ~np.isfinite(db).all(axis=0) | (db == 0).all(axis=0)] = np.nan
+            check_sar_values(db, "db", path.name)
+            check_sar_values(linear_to_db(10 ** (db / 10)), "linear", path.name)
+            for kind, values, scale in (
+                    ("dn", np.round(10 ** (db / 20) * 1000), "linear"),
+                    ("amplitude", 10 ** (db / 20), "linear"),
+                    ("scaled", db * 100, "db")):
+                converted = linear_to_db(values) if scale == "linear" else values
+                try:
+                    check_sar_values(converted, scale, path.name)
+                except InferenceError as exc:
+                    assert "not converted" in str(exc)
+                    refused[kind] += 1
+    assert refused["dn"] == refused["scaled"] == len(files)
+    # amplitude of a dark patch passes (VH power below -24 dB, see AMPLITUDE_VH_DB): most are
+    # caught, not all
+    assert refused["amplitude"] >= 0.75 * len(files), (refused, len(files))
+    with pytest.raises(InferenceError, match="amplitude"):
+        check_sar_values(np.array([[-4.0] * 2000, [-8.0] * 2000]), "linear")
+    check_sar_values(np.full((2, 10), 99.0), "linear")  # too few pixels: undecided
+
+
+def test_band_order_is_said_and_assumptions_are_named():
+    """Issue 24 row 9."""
+    text, assumed = band_order(["B4", "B3", "B2"], [1, 2, 3], ["B4", "B3", "B2"], 3)
+    assert not assumed and text == ("optical bands 1,2,3 used as B4, B3, B2 (from the band "
+                                    "descriptions)")
+    text, assumed = band_order([None] * 3, [1, 2, 3], ["B4", "B3", "B2"], 3)
+    assert assumed and "ASSUMED" in text and "3-band file holding exactly B4, B3, B2" in text
+    assert "--bands" in text
+    text, assumed = band_order([None] * 13, [4, 3, 2], ["B4", "B3", "B2"], 13)
+    assert assumed and "Sentinel-2 L1C order" in text
+
+
+def test_l1c_order_is_checked_on_undescribed_13_band_scenes(sen12mscr):
+    """Band 11 (B10, cirrus) is far darker than band 3 (B3) in real L1C: a reversed file is
+    refused, every real scene passes."""
+    scenes = sorted(sen12mscr.glob("*_s2_cloudy/*/*.tif"))[:10] + sorted(
+        sen12mscr.glob("*_s2/*/*.tif"))[:10]
+    assert len(scenes) >= 10
+    for path in scenes:
+        with rasterio.open(path) as ds:
+            data = ds.read().astype(np.float32).reshape(13, -1)
+        check_l1c_order(data[10], data[2], path.name)
+        with pytest.raises(InferenceError, match="not in the order B1, B2, ..., B12"):
+            check_l1c_order(data[::-1][10], data[::-1][2], path.name)

@@ -14,8 +14,8 @@ from mmcanet_core.errors import InferenceError
 
 from conftest import SHARED_DATA, require_shared_data
 
-#: Pooled scores `scripts/mask_eval.py` reports on the 14 real masks (cloud 0.904 / 0.825,
-#: RGB-only 0.904 / 0.824), with a floor just below.
+#: Pooled scores on the 14 real masks (default cloud F1 0.953, RGB-only 0.904 / 0.824), with a
+#: floor just below the RGB fallback's.
 F1_FLOOR, IOU_FLOOR = 0.89, 0.81
 
 
@@ -72,15 +72,42 @@ def test_rgb_fallback_agrees_with_the_real_masks(triplets):
     assert f1 >= F1_FLOOR and iou >= IOU_FLOOR, (f1, iou)
 
 
-def test_cloud_free_references_have_no_shadow_and_little_cloud(triplets):
-    """The old relative shadow test flagged 49 % of the clear water scene 1302 as shadow."""
+#: Per clear reference, the most cloud and shadow (% of pixels) the default mask may flag: 1 %
+#: (issue 20's goal), except where it is NOT met today (scripts/clear_eval.py): the urban 4065
+#: (blue roofs: 9.6 %; 29.2 % with the GEE score). 6780's shadow was 2.4 % (8 false cloud
+#: pixels), 4287's cloud 3.5 % with the GEE score.
+CLEAR_LIMITS = {"4065": (10.0, 1.0)}
+
+
+def test_cloud_free_references_have_little_cloud_and_shadow(triplets):
+    """Every clear reference, cloud and shadow each (issue 26 row 1)."""
     for key, _, clear, _ in triplets:
         classes = cloudmask.classify_l1c(clear)
-        shadow, cloud = classes == cloudmask.SHADOW, classes == cloudmask.CLOUD
-        if not cloud.any():
-            assert not shadow.any(), key
+        cloud_limit, shadow_limit = CLEAR_LIMITS.get(key, (1.0, 1.0))
+        assert 100 * np.mean(classes == cloudmask.CLOUD) <= cloud_limit, key
+        assert 100 * np.mean(classes == cloudmask.SHADOW) <= shadow_limit, key
+        if not np.any(classes == cloudmask.CLOUD):
+            assert not np.any(classes == cloudmask.SHADOW), key
     water = next(clear for key, _, clear, _ in triplets if key == "1302")
     assert cloud_cover(water) == 0.0
+
+
+def test_haze_over_the_whole_patch_is_cloud(triplets):
+    """6780 is 100 % thin haze in its real mask; the GEE score alone called it 32.5 %."""
+    dn = next(dn for key, dn, _, _ in triplets if key == "6780")
+    assert np.mean(cloudmask.classify_l1c(dn) == cloudmask.CLOUD) > 0.9
+    assert np.mean(cloudmask.classify_l1c(dn, method="gee") == cloudmask.CLOUD) < 0.5
+
+
+def test_thick_cumulus_over_farmland_is_still_cloud():
+    """The demo scene (summer 19 p30): thick cumulus has B11 / B2 near 1.4 like bright ground; a
+    SWIR veto without the B1 escape kept 48 % of what the GEE score finds there."""
+    path = (_data("sen12mscr") / "ROIs1868_summer_s2_cloudy" / "s2_cloudy_19" /
+            "ROIs1868_summer_s2_cloudy_19_p30.tif")
+    dn = _read(path).astype(np.float32)
+    gee = cloudmask.classify_l1c(dn, method="gee") == cloudmask.CLOUD
+    assert gee.mean() > 0.25  # not vacuous
+    assert np.mean(cloudmask.classify_l1c(dn)[gee] == cloudmask.CLOUD) > 0.75
 
 
 def test_shadows_lie_next_to_clouds(triplets):

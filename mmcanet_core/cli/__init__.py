@@ -24,7 +24,8 @@ COMMANDS = {
     "export": "export .safetensors weights to an ONNX model",
 }
 #: What Ctrl-C prints, per command (the rest: "interrupted").
-CANCELLED = {"predict": "cancelled; no output written"}
+CANCELLED = {"predict": "cancelled; no output written",
+             "export": "cancelled; nothing was written"}
 
 
 def main(argv=None) -> int:

@@ -1,9 +1,10 @@
-"""``python -m mmcanet_core clean``: list or remove the part files of killed runs."""
+"""``python -m mmcanet_core clean``: list or remove the part files of killed runs (only files
+named exactly as this program names them: :mod:`mmcanet_core.safety.partfiles`)."""
 
 import sys
 from pathlib import Path
 
-from mmcanet_core.safety.partfiles import find_stale_parts, remove_stale_parts
+from mmcanet_core.safety.partfiles import find_stale_parts, remove_stale_parts, side_files
 
 
 def add_arguments(parser) -> None:
@@ -18,7 +19,8 @@ def run(args) -> int:
             print(f"error: {folder} is not a folder", file=sys.stderr)
             return 2
         for stale in find_stale_parts(folder):
-            print(f"{'stale' if args.dry_run else 'removing'}: {stale.path} (output "
+            side = "".join(f" and {p.name}" for p in side_files(stale.path))
+            print(f"{'stale' if args.dry_run else 'removing'}: {stale.path}{side} (output "
                   f"{stale.output}, process {stale.pid} is gone)")
         if not args.dry_run:
             remove_stale_parts(folder)

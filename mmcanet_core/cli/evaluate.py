@@ -18,21 +18,33 @@ def add_arguments(parser) -> None:
     a("--size", type=int, default=128, help="patch size fed to the models (paper: 128)")
     a("--size-mode", dest="size_mode", default="resize", choices=["resize", "crop"])
     a("--out", default="eval", help="folder for results.md, results.csv, grid.png")
+    a("--overwrite", action="store_true", help="replace results already in --out")
     a("--grid", nargs="*", default=None, help="patch keys for the picture grid (default: 4)")
     a("--batch-size", dest="batch_size", type=int, default=8)
     a("--device", default="auto")
     a("--max-patches", dest="max_patches", type=int, default=None)
 
 
-def check_out(out: Path) -> None:
-    """``--out`` is a folder (or can be created as one)."""
+#: The files ``evaluate`` writes into ``--out``.
+OUTPUT_FILES = ("results.md", "results.csv", "per_patch.csv", "grid.png")
+
+
+def check_out(out: Path, overwrite: bool = False) -> None:
+    """``--out`` is a folder (or can be created as one) holding none of :data:`OUTPUT_FILES`
+    unless ``overwrite`` (the same rule as ``predict --overwrite``)."""
     if out.exists() and not out.is_dir():
         raise EvaluateError(f"--out {out} is a file; give a folder for the results.")
+    existing = [name for name in OUTPUT_FILES if (out / name).exists()]
+    if existing and not overwrite:
+        raise EvaluateError(
+            f"--out {out} already holds {', '.join(existing)}; pass --overwrite to replace "
+            "them, or choose another folder."
+        )
 
 
 def run(args) -> int:
     """``evaluate`` command: checks the options before any work, then writes the tables."""
-    check_out(Path(args.out))
+    check_out(Path(args.out), args.overwrite)
     if args.batch_size < 1 or (args.max_patches is not None and args.max_patches < 1):
         raise EvaluateError("--batch-size and --max-patches must be at least 1.")
     result = evaluate(args.data, args.weights, protocol=args.protocol, split=args.split,

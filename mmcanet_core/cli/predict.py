@@ -8,7 +8,13 @@ import sys
 from mmcanet_core import options
 from mmcanet_core.errors import InferenceError
 from mmcanet_core.inference import files_read, predict_raster
-from mmcanet_core.options import BACKENDS, OPTICAL_SCALES, SAR_SCALES, shipped_checkpoint
+from mmcanet_core.options import (
+    BACKENDS,
+    MASK_METHODS,
+    OPTICAL_SCALES,
+    SAR_SCALES,
+    shipped_checkpoint,
+)
 from mmcanet_core.safety import checks
 from mmcanet_core.safety.guards import check_preview
 from mmcanet_core.safety.partfiles import partial_output
@@ -56,6 +62,10 @@ def add_arguments(parser) -> None:
     clouds.add_argument("--mask-values", default="binary",
                         help="values of --mask that mean cloud or shadow: scl (3,8,9,10), "
                              "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
+    clouds.add_argument("--mask-method", choices=MASK_METHODS, default=MASK_METHODS[0],
+                        help="tests of the automatic mask: swir-cirrus (default: few false "
+                             "clouds on bright roofs, soil and sand; cirrus haze is cloud) or "
+                             "gee (the Google Earth Engine cloud score alone)")
     clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
                                               "1 cloud, 2 shadow, 255 nodata)")
     parser.add_argument("--uncertainty-output",
@@ -125,6 +135,7 @@ def _predict(args, weights, model, bands):
             tile=args.tile, overlap=args.overlap, batch_size=args.batch_size, half=args.half,
             compile=args.compile, raw=args.raw, mask=args.mask,
             mask_values=args.mask_values, mask_output=args.mask_output,
+            mask_method=args.mask_method,
             uncertainty_output=args.uncertainty_output,
             backend=args.backend, optical_scale=args.optical_scale,
             overwrite=args.overwrite, progress=progress,
@@ -135,7 +146,11 @@ def _predict(args, weights, model, bands):
 def _write_preview(args, result) -> None:
     from mmcanet_core.engine.preview import write_preview
 
-    with partial_output(args.preview) as part:
-        write_preview(part, args.sar, args.optical, result.output_path,
-                      result.bands, sar_scale=result.sar_scale)
+    try:
+        with partial_output(args.preview, overwrite=args.overwrite) as part:
+            write_preview(part, args.sar, args.optical, result.output_path,
+                          result.bands, sar_scale=result.sar_scale)
+    except InferenceError as exc:
+        raise InferenceError(f"{exc} The restored raster {result.output_path} was written "
+                             "completely; only the preview is missing.") from exc
     print(f"preview: {args.preview}", file=sys.stderr)

@@ -25,7 +25,8 @@ def _json_object(text: str) -> Dict[str, Any]:
 def add_arguments(parser) -> None:
     """Every option defaults to None here so that a config file can set it (see module doc)."""
     a = parser.add_argument
-    a("--config", help="JSON or YAML file with any of the options below (underscored names)")
+    a("--config", help="JSON, TOML or YAML file with any of the options below (underscored "
+      "names), e.g. configs/demo.json (the shipped demonstrator's recipe)")
     a("--model", help="registered model name (default mmcanet; see `models`)")
     a(
         "--model-options",
@@ -78,6 +79,13 @@ def add_arguments(parser) -> None:
     a("--max-steps", dest="max_steps", type=int, help="optimizer steps per epoch (smoke runs)")
     a("--max-patches", dest="max_patches", type=int, help="use at most N training patches")
     a("--val-max-patches", dest="val_max_patches", type=int)
+    a("--schedule", choices=["step", "cosine"], help="lr schedule (after --warmup-steps)")
+    a("--warmup-steps", dest="warmup_steps", type=int, help="linear lr warm-up, in steps")
+    a("--init", choices=["default", "identity"], help="identity: the untrained model returns "
+      "its cloudy input (terminal convolutions zero)")
+    a("--nll-weight", dest="nll_weight", type=float,
+      help="weight of the Laplace NLL for models with the uncertainty head")
+    a("--ship", help="also write the last weights to this .safetensors file at the end")
 
 
 def run(args) -> int:

@@ -8,16 +8,23 @@ gives exactly the pixels that the whole scene would (no per-window min/mean stat
 
 Classes (uint8): :data:`CLEAR` 0, :data:`CLOUD` 1, :data:`SHADOW` 2, :data:`NODATA` 255.
 
-Cloud: the Google Earth Engine Sentinel-2 cloud score
-------------------------------------------------------
+Cloud: the Google Earth Engine Sentinel-2 cloud score, made safe for bright ground
+--------------------------------------------------------------------------------
 The detector SEN12MS-CR's authors used (Schmitt et al. 2019, "Aggregating cloud-free Sentinel-2
 images with Google Earth Engine"; Meraner et al. 2020, DSen2-CR, Section III-B), on L1C top-of-
-atmosphere reflectance r = DN / 10000. The score is the minimum of rescaled tests (each
+atmosphere reflectance r = DN / 10000, is method ``"gee"``: the minimum of rescaled tests (each
 ``(x - low) / (high - low)``): B2 in [0.1, 0.5], B1 in [0.1, 0.3], B1 + B10 in [0.15, 0.2],
-B4 + B3 + B2 in [0.2, 0.8] (bright in blue, aerosol/cirrus and all visible bands) and
-NDSI(B3, B11) in [0.8, 0.6] (not snow); then a 5 x 5 grey closing and a 7 x 7 box mean with zero
-padding at the scene edge. Cloud is score >= :data:`CLOUD_THRESHOLD` (0.2, the published value;
-not tuned on our evaluation masks).
+B4 + B3 + B2 in [0.2, 0.8] and NDSI(B3, B11) in [0.8, 0.6] (not snow); then a 5 x 5 grey closing
+and a 7 x 7 box mean with zero padding at the scene edge. Cloud is score >= :data:`CLOUD_THRESHOLD`
+(0.2, the published value; not tuned on our evaluation masks).
+
+It takes bright roofs, quarries and bare soil for cloud (29 % of a clear urban reference) and
+misses thin cirrus haze (a 100 % hazy patch: 32 %). The default method ``"swir-cirrus"`` (issue
+20) adds, before the closing: the bright-ground veto (B11 / B2 in :data:`SWIR_RAMP`, lifted where
+B1 is bright, :data:`B1_ESCAPE`), the texture veto (:data:`TEXTURE_RAMP`), and the cirrus test
+(B10 in :data:`CIRRUS_RAMP`, not snow). Chosen on real cloud-free images and the 9 tuning
+triplets, never on the held-out five; measured in docs/cloud_mask.md (``scripts/clear_eval.py``,
+``scripts/mask_eval.py``).
 
 Shadow: dark, not water, near a cloud (fixed thresholds)
 --------------------------------------------------------
@@ -42,22 +49,16 @@ is what the raw output does anyway. It needs L1C-scaled DN (reflectance x 10000)
 
 Why not s2cloudless
 -------------------
-s2cloudless (Sentinel Hub's LightGBM pixel classifier, model inside its wheel) was measured on the
-same 14 real SEN12MS-CR masks (``scripts/mask_eval.py``, docs/cloud_mask.md): pooled F1 0.898 /
-IoU 0.815 with its documented settings, against 0.904 / 0.825 here; it has no shadow class and
-took 2.2 s per 256 x 256 patch on this 2-core CPU against 0.035 s here (64 x). Installing it into
-a venv over Debian's python 3.11 added 267 MB (opencv-python-headless 139 MB, numpy 80 MB,
-lightgbm 10 MB, its 11 MB model, shapely, sentinelhub and 12 more packages) from about 80 MB of
-wheels (128 MB where nothing is preinstalled; pip first fetched three more opencv wheels, 177 MB,
-that need numpy 2), and shapely 2.2 needs numpy >= 1.26, so it puts a second numpy over Debian's
-1.24.2. The real masks
-were most likely made with the GEE score itself, which favours this module; even so, nothing
-measured here pays for that install. Decision: this detector by default, s2cloudless not a
-dependency; an s2cloudless (or Fmask, or L2A SCL) mask can be passed as a user mask
+s2cloudless (Sentinel Hub's LightGBM pixel classifier, model inside its wheel) scored pooled F1
+0.898 on the 14 real masks (the default here 0.953, the GEE score 0.904), flagged 10.7 % of the
+clear urban reference 4065 and 4.7 % of 6317, has no shadow class, is about 60 x slower on the
+CPU and its install adds 267 MB (opencv, lightgbm, sentinelhub, a second numpy): not a
+dependency. Its output (or Fmask's, or an L2A SCL layer) can be passed as a user mask
 (:mod:`mmcanet_core.clouds.usermask`).
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
@@ -65,6 +66,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from mmcanet_core.errors import InferenceError
+from mmcanet_core.options import MASK_METHODS
 
 CLEAR, CLOUD, SHADOW, NODATA = 0, 1, 2, 255
 #: 1-based bands of a 13-band L1C file the full mask reads: B1, B2, B3, B4, B8, B10, B11.
@@ -72,17 +74,34 @@ MASK_BANDS: Tuple[int, ...] = (1, 2, 3, 4, 8, 11, 12)
 _B1, _B2, _B3, _B4, _B8, _B10, _B11 = range(7)  # positions in a MASK_BANDS stack
 
 CLOUD_THRESHOLD = 0.2
+#: Automatic mask methods: the default adds a cirrus test and a texture veto to the GEE score.
+METHODS = MASK_METHODS
+DEFAULT_METHOD = METHODS[0]
+#: B10 (cirrus) reflectance ramp, low -> high: score 0.2 (cloud) from B10 = 0.024.
+CIRRUS_RAMP = (0.02, 0.04)
+#: Visible texture (coefficient of variation over 5 x 5) ramp, high (score 0) -> low (score 1).
+TEXTURE_RAMP = (0.25, 0.1)
+#: B11 / B2 (SWIR over blue) ramp, high (score 0: bright ground) -> low (score 1: cloud).
+SWIR_RAMP = (1.4, 1.2)
+#: B1 (aerosol, 60 m) reflectance ramp that lifts the SWIR veto: thick cumulus over farmland
+#: also has B11 / B2 near 1.4, but is bright in B1 over 60 m, which roofs and quarries are not.
+B1_ESCAPE = (0.22, 0.32)
 #: (B8 + B11) / 2 reflectance below which a pixel is dark enough to be shadow.
 SHADOW_DARK = 0.12
 #: Shadow only within this many pixels (Euclidean) of a cloud pixel.
 SHADOW_REACH = 32
-_CLOSING, _BOX, _MAJORITY = 5, 7, 5
-#: Context pixels the cloud score needs around a window: closing (2 + 2) + box mean (3).
-SCORE_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
-#: Context pixels :func:`classify` needs on every side of a window (cloud, then shadow reach).
-MASK_MARGIN = SCORE_MARGIN + SHADOW_REACH
-#: Context pixels :func:`classify_rgb` needs.
-RGB_MARGIN = SCORE_MARGIN
+#: Only clouds holding a _CORE x _CORE square of cloud pixels cast shadow (binary opening): a
+#: few false cloud pixels on clear ground no longer bring 30 px of "shadow" around them.
+_CORE = 5
+_CLOSING, _BOX, _MAJORITY, _TEXTURE = 5, 7, 5, 5
+#: Context pixels the cloud score needs around a window: texture (2) + closing (2 + 2) + box
+#: mean (3).
+SCORE_MARGIN = _TEXTURE // 2 + 2 * (_CLOSING // 2) + _BOX // 2
+#: Context pixels :func:`classify` needs on every side of a window (cloud, its core, then
+#: shadow reach).
+MASK_MARGIN = SCORE_MARGIN + 2 * (_CORE // 2) + SHADOW_REACH
+#: Context pixels :func:`classify_rgb` needs (no texture test): closing (2 + 2) + box mean (3).
+RGB_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
 
 
 def _rescale(x: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -115,14 +134,48 @@ def _reflectance(dn: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return np.nan_to_num(dn) / 10000.0, valid
 
 
-def cloud_score(bands: np.ndarray) -> np.ndarray:
-    """(7, H, W) DN in :data:`MASK_BANDS` order -> (H, W) GEE cloud score in [1e-5, 1]."""
-    r, _ = _reflectance(bands)
+def _texture(visible: np.ndarray) -> np.ndarray:
+    """(H, W) coefficient of variation of ``visible`` over :data:`_TEXTURE` x :data:`_TEXTURE`."""
+    mean = _box_mean(visible, _TEXTURE)
+    spread = np.sqrt(np.maximum(_box_mean(visible * visible, _TEXTURE) - mean * mean, 0.0))
+    return spread / np.maximum(mean, 1e-3)
+
+
+def gee_tests(r: np.ndarray) -> np.ndarray:
+    """(7, H, W) reflectance -> (H, W) per-pixel GEE score (before closing and mean)."""
     score = np.minimum(1.0, _rescale(r[_B2], 0.1, 0.5))
     score = np.minimum(score, _rescale(r[_B1], 0.1, 0.3))
     score = np.minimum(score, _rescale(r[_B1] + r[_B10], 0.15, 0.2))
     score = np.minimum(score, _rescale(r[_B4] + r[_B3] + r[_B2], 0.2, 0.8))
-    score = np.minimum(score, _rescale(_normalized_difference(r[_B3], r[_B11]), 0.8, 0.6))
+    return np.minimum(score, _not_snow(r))
+
+
+def _not_snow(r: np.ndarray) -> np.ndarray:
+    return _rescale(_normalized_difference(r[_B3], r[_B11]), 0.8, 0.6)
+
+
+def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
+    """(7, H, W) DN in :data:`MASK_BANDS` order -> (H, W) cloud score in [1e-5, 1].
+
+    ``"gee"``: the published GEE score. ``"swir-cirrus"`` (default): the GEE tests vetoed
+    where the ground is brighter in SWIR than in blue (soil, sand, roofs: B11 / B2 in
+    :data:`SWIR_RAMP`, high to low) unless bright in B1 (:data:`B1_ESCAPE`), or where the
+    visible bands are textured (coefficient of variation of B4 + B3 + B2 over 5 x 5 in
+    :data:`TEXTURE_RAMP`); or the cirrus test (B10 in :data:`CIRRUS_RAMP`, not snow) where that
+    is higher (thin cirrus and haze).
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown mask method {method!r}; choose from {', '.join(METHODS)}")
+    r, _ = _reflectance(bands)
+    score = gee_tests(r)
+    if method == "swir-cirrus":
+        texture = _texture(r[_B4] + r[_B3] + r[_B2])
+        score = np.minimum(score, _rescale(texture, *TEXTURE_RAMP))
+        swir_blue = r[_B11] / np.maximum(r[_B2], 1e-3)
+        veto = np.maximum(_rescale(swir_blue, *SWIR_RAMP), _rescale(r[_B1], *B1_ESCAPE))
+        score = np.minimum(score, veto)
+        cirrus = np.minimum(_rescale(r[_B10], *CIRRUS_RAMP), _not_snow(r))
+        score = np.maximum(score, cirrus)
     return _smooth_score(score.astype(np.float32))
 
 
@@ -154,18 +207,19 @@ def near(mask: np.ndarray, reach: float) -> np.ndarray:
 
 
 def classify(bands: np.ndarray, *, shadows: bool = True,
-             threshold: float = CLOUD_THRESHOLD) -> np.ndarray:
+             threshold: float = CLOUD_THRESHOLD, method: str = DEFAULT_METHOD) -> np.ndarray:
     """(7, H, W) L1C DN in :data:`MASK_BANDS` order (NaN = invalid) -> (H, W) uint8 classes;
-    cloud where the score is at least ``threshold``."""
+    cloud where the ``method``'s score (:func:`cloud_score`) is at least ``threshold``."""
     bands = np.asarray(bands)
     if bands.ndim != 3 or bands.shape[0] != len(MASK_BANDS):
         raise ValueError(f"the mask needs the 7 bands B1, B2, B3, B4, B8, B10, B11 of L1C "
                          f"(7, H, W), got {bands.shape}")
     _, valid = _reflectance(bands)
-    cloud = (cloud_score(bands) >= threshold) & valid
+    cloud = (cloud_score(bands, method) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
-        shadow = shadow_candidates(bands) & near(cloud, SHADOW_REACH) & ~cloud & valid
+        core = ndimage.binary_opening(cloud, structure=np.ones((_CORE, _CORE), bool))
+        shadow = shadow_candidates(bands) & near(core, SHADOW_REACH) & ~cloud & valid
         out[shadow] = SHADOW
     out[~valid] = NODATA
     return out
@@ -182,12 +236,13 @@ def classify_rgb(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-def classify_l1c(dn: np.ndarray, *, shadows: bool = True) -> np.ndarray:
+def classify_l1c(dn: np.ndarray, *, shadows: bool = True,
+                 method: str = DEFAULT_METHOD) -> np.ndarray:
     """(13, H, W) L1C DN (B1..B12 with B8A) -> (H, W) uint8 classes (see :func:`classify`)."""
     dn = np.asarray(dn)
     if dn.ndim != 3 or dn.shape[0] != 13:
         raise ValueError(f"the L1C mask needs all 13 bands (13, H, W), got {dn.shape}")
-    return classify(dn[[b - 1 for b in MASK_BANDS]], shadows=shadows)
+    return classify(dn[[b - 1 for b in MASK_BANDS]], shadows=shadows, method=method)
 
 
 @dataclass(frozen=True)
@@ -200,15 +255,20 @@ class MaskPlan:
     kind: str  # "l1c" (cloud + shadow) or "rgb" (cloud only)
 
 
-def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None) -> MaskPlan:
+def plan_mask(band_count: int, rgb: Optional[Sequence[int]] = None,
+              method: str = DEFAULT_METHOD) -> MaskPlan:
     """The automatic mask for an optical file of ``band_count`` bands.
 
-    13 bands: the full L1C test. Otherwise ``rgb``, the file's 1-based bands holding B4, B3, B2
-    (e.g. (1, 2, 3) for an RGB file), gives the cloud-only RGB test. Neither:
+    13 bands: the full L1C test with ``method`` (:data:`METHODS`). Otherwise ``rgb``, the
+    file's 1-based bands holding B4, B3, B2 (e.g. (1, 2, 3) for an RGB file), gives the
+    cloud-only RGB test. Neither:
     :class:`~mmcanet_core.errors.InferenceError` naming the two ways out.
     """
     if band_count == 13:
-        return MaskPlan(MASK_BANDS, classify, MASK_MARGIN, "l1c")
+        if method not in METHODS:
+            raise InferenceError(f"unknown mask method {method!r}; choose from "
+                                 f"{', '.join(METHODS)} (--mask-method)")
+        return MaskPlan(MASK_BANDS, partial(classify, method=method), MASK_MARGIN, "l1c")
     if rgb is not None and len(rgb) == 3 and all(1 <= int(b) <= band_count for b in rgb):
         return MaskPlan(tuple(int(b) for b in rgb), classify_rgb, RGB_MARGIN, "rgb")
     raise InferenceError(

@@ -13,7 +13,8 @@ at most ``1 / feather`` between neighbours: no seam, no step. Distances up to
 :func:`feather_margin` gives exactly the whole scene's weights.
 
 :func:`composite` keeps the input's own values (same dtype, no float round trip) where ``w == 0``
-and writes ``round(w * network + (1 - w) * input)`` elsewhere; where ``w == 1`` that is the
+or the network has no value (no SAR there, say: the pixel stays as it was, never a hole) and
+writes ``round(w * network + (1 - w) * input)`` elsewhere; where ``w == 1`` that is the
 network output as the raw engine writes it (:func:`mmcanet_core.engine.raster.to_output_dtype`).
 """
 
@@ -68,8 +69,9 @@ def composite(input_dn: np.ndarray, network_dn: np.ndarray, weight: np.ndarray,
     """(C, h, w) input as read (its own dtype), (C, h, w) float network DN (NaN = invalid),
     (h, w) weight -> (C, h, w) output in the input's dtype.
 
-    ``w == 0``: the input value itself. Elsewhere the blend, rounded and clipped to the dtype,
-    with ``nodata`` where the network is invalid (as the raw output writes it; the engine's is
+    ``w == 0``, or no network value (e.g. no SAR there): the input value itself, so no valid
+    input pixel becomes nodata. Elsewhere the blend, rounded and clipped into the dtype's valid
+    range (:func:`mmcanet_core.engine.raster.to_output_dtype`, ``nodata`` the engine's
     :func:`mmcanet_core.engine.raster.output_nodata`).
     """
     input_dn, weight = np.asarray(input_dn), np.asarray(weight, dtype=np.float32)
@@ -77,7 +79,7 @@ def composite(input_dn: np.ndarray, network_dn: np.ndarray, weight: np.ndarray,
         raise ValueError(f"shapes differ: input {input_dn.shape}, network {network_dn.shape}, "
                          f"weight {weight.shape}")
     out = input_dn.copy()
-    blend = weight > 0  # (h, w)
+    blend = (weight > 0) & np.isfinite(network_dn).all(axis=0)  # (h, w)
     if not blend.any():
         return out
     w = weight[blend]  # (n,)

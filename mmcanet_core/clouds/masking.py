@@ -63,9 +63,14 @@ class MaskOptions:
     dilate: int = composite.DILATE  # px of full network weight beyond the mask
     feather: int = composite.FEATHER  # px of the ramp from network to input
     shadows: bool = SHADOWS  # composite the automatic mask's shadow class too
+    method: str = cloudmask.DEFAULT_METHOD  # the automatic mask's method (options.MASK_METHODS)
 
     def check(self) -> "MaskOptions":
-        """Options with whole-pixel dilate/feather, or :class:`InferenceError`."""
+        """Options with whole-pixel dilate/feather and a known mask method, or
+        :class:`InferenceError`."""
+        if self.method not in cloudmask.METHODS:
+            raise InferenceError(f"unknown mask method {self.method!r}; choose from "
+                                 f"{', '.join(cloudmask.METHODS)} (--mask-method)")
         for name in ("dilate", "feather"):
             value = getattr(self, name)
             if isinstance(value, bool) or int(value) != value or value < 0:
@@ -99,8 +104,10 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
     plan = None if options.mask is not None else _automatic_plan(options, optical, rgb, say)
     if plan is None:
         with UserMask(options.mask, optical, options.mask_values) as user:
-            values, coverage = user.values, user.coverage
+            values, coverage, warning = user.values, user.coverage, user.warning
         say("user_mask", path=str(options.mask), values=list(values), percent=100 * coverage)
+        if warning:
+            say("warning", message=warning)
     if options.raw:
         say("mask_written_only")
     else:
@@ -110,14 +117,15 @@ def plan_masking(options: MaskOptions, optical, bands: Sequence[int],
 
 
 def _automatic_plan(options: MaskOptions, optical, rgb, say) -> MaskPlan:
-    plan = cloudmask.plan_mask(optical.count, rgb)
+    plan = cloudmask.plan_mask(optical.count, rgb, options.method)
     if plan.kind == "rgb":
         say("mask_rgb", bands=list(plan.bands))
     elif options.shadows:
-        say("mask_l1c")
+        say("mask_l1c", method=options.method)
     else:
-        say("mask_l1c_no_shadow")
-        plan = replace(plan, classify=partial(cloudmask.classify, shadows=False))
+        say("mask_l1c_no_shadow", method=options.method)
+        plan = replace(plan, classify=partial(cloudmask.classify, shadows=False,
+                                              method=options.method))
     return plan
 
 

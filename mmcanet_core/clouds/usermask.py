@@ -10,7 +10,7 @@ probability, 9 cloud high probability, 10 thin cirrus), ``fmask`` (2 shadow, 4 c
 (1; an s2cloudless mask or any 0/1 layer).
 """
 
-from typing import Dict, Sequence, Tuple, Union
+from typing import Dict, Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from rasterio.enums import Resampling
@@ -58,10 +58,11 @@ class UserMask:
 
     def __init__(self, path, optical, values: Union[str, Sequence[int]] = "binary"):
         self.values = parse_mask_values(values)
+        self.warning: Optional[str] = None  # values that make the mask suspicious, said once
         self.src = open_raster(path, "mask")
         try:
-            self._check(optical)
             self.coverage = self._overlap(optical)
+            self._check(optical)
             self.grid = self.src if is_aligned(self.src, optical) else WarpedVRT(
                 self.src, crs=optical.crs, transform=optical.transform, width=optical.width,
                 height=optical.height, resampling=Resampling.nearest, dtype="float32",
@@ -101,6 +102,17 @@ class UserMask:
                 f"mask raster {name} holds only 0 and 1 but the mask values are "
                 f"{list(self.values)}; for a 0/1 mask pass --mask-values binary."
             )
+        if self.values == PRESETS["binary"] and present - {0, 1}:
+            raise InferenceError(
+                f"mask raster {name} holds the values {_listing(present)}, but --mask-values "
+                f"binary reads 1 as cloud and everything else as clear; {_values_hint(present)}"
+            )
+        if not present & set(self.values):
+            self.warning = (
+                f"mask raster {name} holds none of the mask values {list(self.values)} in a "
+                f"sample of {sample.size} pixels (it holds {_listing(present)}): it marks "
+                "(almost) nothing as cloud, so the input comes back (almost) unchanged. If "
+                f"clouds are visible, {_values_hint(present)}")
 
     def _overlap(self, optical) -> float:
         try:
@@ -127,3 +139,19 @@ class UserMask:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _listing(values: Iterable[int], most: int = 8) -> str:
+    values = sorted(values)
+    return ", ".join(map(str, values[:most])) + (" ..." if len(values) > most else "")
+
+
+def _values_hint(present: set) -> str:
+    """Which --mask-values would fit a mask holding ``present``."""
+    if present <= {0, 255}:
+        return "for a 0/255 mask pass --mask-values 255."
+    if present <= set(range(12)):
+        return ("for a Sentinel-2 L2A scene classification (SCL) layer pass --mask-values scl; "
+                "for Fmask --mask-values fmask.")
+    return ("pass the values that mean cloud or shadow, e.g. --mask-values "
+            f"{max(present)} (or a preset: {', '.join(PRESETS)}).")

@@ -8,8 +8,12 @@ image of the same place (SEN12MS-CR has one), a shadow pixel must also be at lea
 ``SHADOW_DARKENING`` darker in (B8 + B11) / 2 than there (5 x 5 mean), which removes dark ground
 the fixed thresholds take for shadow. ``shadows=False`` gives the cloud-only cover.
 
-``method="s2cloudless"`` uses Sentinel Hub's LightGBM detector when it is installed (it is not a
-dependency; :mod:`mmcanet_core.clouds.cloudmask` says why), with the settings of its documentation.
+``method="score"`` (the default) is the mask's ``gee`` method, the GEE score alone that
+SEN12MS-CR's authors binned their data with, so the paper's cover bins keep their meaning (the
+inference default, ``swir-cirrus``, also calls cirrus haze cloud, e.g. the hazy "cloud-free"
+references of ROIs1970_fall 136). ``method="s2cloudless"`` uses Sentinel Hub's LightGBM
+detector when it is installed (it is not a dependency; :mod:`mmcanet_core.clouds.cloudmask` says
+why), with the settings of its documentation.
 
 ``COVER_BINS`` are the paper's six cover ranges in percent.
 """
@@ -34,6 +38,8 @@ CLOUD_THRESHOLD = cloudmask.CLOUD_THRESHOLD
 #: With a clear reference, shadow pixels must be this much darker in (B8 + B11) / 2.
 SHADOW_DARKENING = 0.2
 _MASK_INDEX = [b - 1 for b in cloudmask.MASK_BANDS]
+#: The mask method behind the cover bins (see the module docstring).
+METHOD = "gee"
 
 
 def _check_l1c(dn) -> np.ndarray:
@@ -45,12 +51,12 @@ def _check_l1c(dn) -> np.ndarray:
 
 def cloud_score(dn: np.ndarray) -> np.ndarray:
     """(13, H, W) L1C digital numbers -> (H, W) cloud score in (0, 1] (GEE cloud score)."""
-    return cloudmask.cloud_score(_check_l1c(dn)[_MASK_INDEX])
+    return cloudmask.cloud_score(_check_l1c(dn)[_MASK_INDEX], method=METHOD)
 
 
 def shadow_mask(dn: np.ndarray) -> np.ndarray:
     """(13, H, W) L1C digital numbers -> boolean (H, W) cloud-shadow mask (no reference)."""
-    return cloudmask.classify_l1c(_check_l1c(dn)) == cloudmask.SHADOW
+    return cloudmask.classify_l1c(_check_l1c(dn), method=METHOD) == cloudmask.SHADOW
 
 
 def cloud_mask(
@@ -62,7 +68,7 @@ def cloud_mask(
     ``SHADOW_DARKENING`` darker in (B8 + B11) / 2 than the reference.
     """
     dn = _check_l1c(dn)
-    classes = cloudmask.classify_l1c(dn, shadows=shadows)
+    classes = cloudmask.classify_l1c(dn, shadows=shadows, method=METHOD)
     if method == "s2cloudless":
         cloud = _s2cloudless(dn)
     elif method == "score":

@@ -10,7 +10,7 @@ SAR coverage) come back as NaN from every reader here.
 
 import math
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasterio
@@ -100,6 +100,21 @@ def check_optical_bands(optical, bands: Sequence[int], needed: int) -> None:
             f"band(s) {bad} do not exist in optical raster {optical.name}, which has "
             f"{optical.count} band(s); use numbers from 1 to {optical.count}."
         )
+
+
+#: Band metadata items that name a band (GDAL's SENTINEL2 driver, SNAP, common exports).
+BAND_NAME_TAGS = ("BANDNAME", "BAND_NAME", "band_name", "name", "NAME")
+
+
+def band_labels(ds) -> List[Optional[str]]:
+    """Per band, its description, else a name from the band's metadata (:data:`BAND_NAME_TAGS`),
+    else None."""
+    labels: List[Optional[str]] = []
+    for b, description in enumerate(ds.descriptions, start=1):
+        tags = ds.tags(b) if not description else {}
+        labels.append(description or next((tags[k] for k in BAND_NAME_TAGS if tags.get(k)),
+                                          None))
+    return labels
 
 
 def is_aligned(sar, optical) -> bool:
@@ -274,33 +289,66 @@ def sar_to_db(sar: np.ndarray, scale: str) -> np.ndarray:
 
 
 def output_nodata(optical):
-    """Nodata of the output: the optical's own, else 0 for integer DN, else NaN."""
+    """Nodata of the output: the input's own convention (docs/inference.md, "Output nodata").
+
+    A declared nodata is kept. An integer file without one declares none either (its valid 0
+    values stay valid; invalid pixels are written 0 in every band, the L1C rule the reader
+    applies, see :func:`optical_as_float`). A float file without one gets NaN, which no valid
+    value can take.
+    """
     if optical.nodata is not None:
         return optical.nodata
-    return 0 if np.issubdtype(np.dtype(optical.dtypes[0]), np.integer) else float("nan")
+    return None if np.issubdtype(np.dtype(optical.dtypes[0]), np.integer) else float("nan")
+
+
+def valid_range(dtype, nodata) -> Tuple[float, float]:
+    """(low, high) that valid network DN are clipped into for ``dtype``: never negative (no
+    reflectance is), and at least 1 where 0 is nodata or (``nodata`` None) the all-zero rule."""
+    dtype = np.dtype(dtype)
+    info = np.iinfo(dtype) if np.issubdtype(dtype, np.integer) else np.finfo(dtype)
+    low, high = max(float(info.min), 0.0), float(info.max)
+    if nodata is None or nodata == low:
+        low = low + 1 if np.issubdtype(dtype, np.integer) else float(np.nextafter(
+            dtype.type(low), dtype.type(np.inf)))
+    elif nodata == high:
+        high -= 1
+    return low, high
+
+
+def _off_nodata(out: np.ndarray, nodata) -> None:
+    """Move valid values that equal an in-range ``nodata`` one step up (or down at the top)."""
+    if nodata is None or np.isnan(nodata):
+        return
+    dtype = out.dtype
+    top = np.iinfo(dtype).max if np.issubdtype(dtype, np.integer) else np.finfo(dtype).max
+    if nodata == top:
+        return
+    step = (dtype.type(nodata + 1) if np.issubdtype(dtype, np.integer)
+            else np.nextafter(dtype.type(nodata), dtype.type(np.inf)))
+    out[out == nodata] = step
 
 
 def to_output_dtype(values: np.ndarray, dtype, nodata, out: Optional[np.ndarray] = None):
-    """(C, n, W) float DN (NaN = invalid) -> ``dtype``: rounded, clipped, valid never == nodata.
+    """(C, n, W) float DN (NaN = invalid) -> ``dtype``: rounded (integers), clipped into
+    :func:`valid_range`, no valid value equal to ``nodata``; invalid pixels get ``nodata``
+    (0 where it is None).
 
     ``values`` is used as scratch space (modified in place) to keep memory low; the result goes
     to ``out`` (C, n, W) of ``dtype`` when given.
     """
     dtype = np.dtype(dtype)
     invalid = ~np.isfinite(values).all(axis=0)  # (n, W)
+    low, high = valid_range(dtype, nodata)
+    np.nan_to_num(values, copy=False, nan=low, posinf=high, neginf=low)
     if np.issubdtype(dtype, np.integer):
-        info = np.iinfo(dtype)
-        low, high = float(info.min), float(info.max)
-        if nodata is not None and nodata == low:
-            low += 1  # a restored pixel must not read as nodata
-        np.nan_to_num(values, copy=False)
         np.rint(values, out=values)
-        np.clip(values, low, high, out=values)
+    np.clip(values, low, high, out=values)
     if out is None:
         out = values.astype(dtype)
     else:
         np.copyto(out, values, casting="unsafe")
-    out[:, invalid] = nodata
+    _off_nodata(out, nodata)
+    out[:, invalid] = 0 if nodata is None else nodata
     return out
 
 

@@ -58,7 +58,7 @@ from mmcanet_core.engine.pipeline import run_pipeline
 from mmcanet_core.engine.tiling import StripBlender, Tile
 from mmcanet_core.preprocess import normalize_optical, normalize_sar
 from mmcanet_core.safety.checks import sar_fill
-from mmcanet_core.safety.guards import FULL_BYTES
+from mmcanet_core.safety.guards import FULL_BYTES, check_written
 from mmcanet_core.safety.optical_scale import OpticalScale
 from mmcanet_core.safety.partfiles import partial_outputs
 
@@ -224,7 +224,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
               row_step: Optional[RowStep] = None, row_layers: Optional[Sequence[str]] = None,
               gdal: Optional[Dict[str, str]] = None, depth: int = 2,
               finish: Optional[Callable[[Counts], None]] = None,
-              uncertainty: bool = False) -> int:
+              overwrite: bool = False, uncertainty: bool = False) -> int:
     """Run the tiles of ``plan`` through ``backend`` and write ``outputs`` (module docstring);
     return how many tiles went through the network.
 
@@ -233,9 +233,11 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
     ``gdal``: GDAL configuration options each stage thread sets for itself (rasterio keeps
     options thread-local outside the main thread, e.g. in a QGIS task). ``finish(counts)`` runs
     once every output is written, before they are renamed into place (raise to refuse them).
-    ``uncertainty``: also blend the network's scale (module docstring). Outputs are written as
-    part files (:func:`mmcanet_core.safety.partfiles.partial_outputs`): on any error,
-    interruption or termination signal no output is left behind.
+    ``uncertainty``: also blend the network's scale (module docstring).
+    Outputs are written as part files (:func:`mmcanet_core.safety.partfiles.partial_outputs`): on
+    any error, interruption or termination signal no output is left behind; each is checked
+    whole on the disk (:func:`mmcanet_core.safety.guards.check_written`) before it takes its
+    name, and an existing file of that name is replaced only with ``overwrite``.
     """
     done = ran = 0
     counts = Counts()
@@ -262,7 +264,11 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
         with rasterio.Env(**gdal):
             _write_results(results, scene, plan, outputs, temporary, row_step, uncertainty)
 
-    with partial_outputs([o.path for o in outputs], _largest_write(outputs)) as temporary:
+    def verify(part, index: int) -> None:
+        check_written(part, outputs[index].profile)
+
+    with partial_outputs([o.path for o in outputs], _largest_write(outputs),
+                         overwrite=overwrite, verify=verify) as temporary:
         run_pipeline(read, compute, write, depth=depth,
                      before=(lambda _: before()) if before else None, after=after)
         if finish is not None:

@@ -13,6 +13,11 @@ there is nothing to say) where the evidence is statistical rather than certain.
 - :func:`sar_order_warning` — VV is brighter than VH in dB over land and water (median VV - VH
   was +2.1 to +8.1 dB on all 21 real Sentinel-1 patches in ``../shared/data``), so a clearly
   negative difference means the bands are swapped;
+- :func:`check_sar_values` — SAR values must be plausible backscatter in dB or linear power:
+  digital numbers and amplitude are refused, not converted;
+- :func:`band_order` — which optical bands feed the network and how that is known (band
+  descriptions / band metadata, or assumed); :func:`check_l1c_order` refuses an undescribed
+  13-band file whose cirrus band is as bright as its green band (not in Sentinel-2 order);
 - :func:`check_scene_size` — at least :data:`MIN_SCENE` pixels per side;
 - :func:`sar_fill` — SAR pixels that are 0 in both bands (Sentinel-1 GRD's no-data fill);
 - :func:`check_valid_output` — after a run, refuse an output with no valid pixel, naming the
@@ -21,7 +26,7 @@ there is nothing to say) where the evidence is statistical rather than certain.
 """
 
 import re
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -38,6 +43,22 @@ MIN_SCENE = 16
 SAR_SWAP_DB = -1.0
 #: Minimum valid pixels in a sample for the VV/VH statistic to mean anything.
 MIN_SAR_SAMPLE = 1000
+#: Plausible Sentinel-1 sigma0: on the 75 real dual-pol patches in ``../shared/data``
+#: (SEN12MS-CR, SEN12MS-CR-TS, Sen1Floods11, BigEarthNet-S1) the band medians were VV -26.0 to
+#: -6.5 dB and VH -31.5 to -13.6 dB, and 0.1-99.9 % of all values -43.9 to +8.0 dB. A median
+#: outside SAR_MEDIAN_DB, or 1-99 % of the values outside SAR_VALUES_DB, is not backscatter.
+SAR_MEDIAN_DB = (-40.0, 5.0)
+SAR_VALUES_DB = (-70.0, 40.0)
+#: Amplitude (the square root of power) read as power has half the dB: VH's median comes out
+#: around -7 to -9 dB over land. A VH median above this, read as power, is amplitude (real VH
+#: power stayed below -13.6 dB on all 75 patches). Not complete: amplitude of a dark scene (VH
+#: power below -24 dB: water, smooth surfaces) passes; 62 of the 75 patches as amplitude are
+#: caught.
+AMPLITUDE_VH_DB = -12.0
+#: In Sentinel-2 L1C order band 11 is B10 (cirrus, a water-absorption band): its median was at
+#: most 0.41 of B3's (band 3) on all 184 real 13-band scenes in ``../shared/data`` (median
+#: 0.014). A ratio above this means the bands are in another order.
+CIRRUS_GREEN_RATIO = 0.8
 #: Common names of Sentinel-2 bands besides "B4" etc.
 COLOUR_NAMES = {"red": "B4", "green": "B3", "blue": "B2", "nir": "B8", "coastal": "B1"}
 
@@ -191,6 +212,80 @@ def sar_order_warning(vv_db: np.ndarray, vh_db: np.ndarray) -> Optional[str]:
         "brighter than VH, so the bands look swapped. The model expects VV, VH in that order "
         "(e.g. gdal_translate -b 2 -b 1 IN OUT)."
     )
+
+
+def check_sar_values(db: np.ndarray, scale: str, name: str = "the SAR raster") -> None:
+    """Refuse SAR values that are not calibrated backscatter (:data:`SAR_MEDIAN_DB`).
+
+    ``db``: (2, n) samples of VV, VH converted to dB from ``scale`` ("db" or "linear"; NaN =
+    invalid). Undecided on fewer than :data:`MIN_SAR_SAMPLE` valid pixels.
+    """
+    valid = db[:, np.isfinite(db).all(axis=0)]
+    if valid.shape[1] < MIN_SAR_SAMPLE:
+        return
+    vv, vh = (float(v) for v in np.median(valid, axis=1))
+    low, high = (float(v) for v in np.percentile(valid, [1, 99]))
+    fix = ("calibrate it to sigma0 (e.g. SNAP Calibrate, or the GRD's calibration LUT) and pass "
+           "dB or linear power")
+    if scale == "linear" and (vv > SAR_MEDIAN_DB[1] or high > SAR_VALUES_DB[1]):
+        raise InferenceError(
+            f"{name} holds no negative value and medians of {10 ** (vv / 10):.4g} (VV) and "
+            f"{10 ** (vh / 10):.4g} (VH): neither backscatter in dB nor linear power (real "
+            "Sentinel-1 power has medians of 0.003-0.2); it looks like digital numbers or "
+            f"amplitude. It is refused, not converted: {fix}."
+        )
+    if scale == "linear" and vh > AMPLITUDE_VH_DB:
+        raise InferenceError(
+            f"{name}'s VH median is {10 ** (vh / 10):.3g} ({vh:.1f} dB read as power), brighter "
+            "than real Sentinel-1 VH power (below -13.6 dB): it looks like amplitude, the square "
+            "root of power. It is refused, not converted: square it to power (or pass "
+            f"20 * log10 of it as dB), or {fix}."
+        )
+    lo, hi = SAR_MEDIAN_DB
+    if scale == "db" and (not lo <= vv <= hi or not lo <= vh <= hi or low < SAR_VALUES_DB[0]
+                          or high > SAR_VALUES_DB[1]):
+        raise InferenceError(
+            f"{name} looks like dB (it has negative values) but its medians are {vv:.1f} (VV) "
+            f"and {vh:.1f} (VH) and 1-99 % of its values lie in {low:.1f}..{high:.1f}: real "
+            "Sentinel-1 backscatter has medians of -26 to -6 dB (VV), -32 to -13 dB (VH). It is "
+            f"refused, not converted: pass sigma0 in dB (unscaled) or linear power, or {fix}."
+        )
+
+
+def band_order(descriptions: Sequence[Optional[str]], bands: Sequence[int],
+               expected: Sequence[str], count: int) -> Tuple[str, bool]:
+    """(a sentence saying which optical bands feed the network and how that is known, whether
+    the order is only assumed). ``descriptions``: per band, the description or a band name from
+    the band's metadata; ``bands``: the 1-based bands chosen; ``expected``: the model's band
+    names in input order; ``count``: bands in the file."""
+    found = [band_name(descriptions[b - 1]) if b - 1 < len(descriptions) else None
+             for b in bands]
+    listed = f"optical bands {_csv(bands)} used as {', '.join(expected)}"
+    if all(found):
+        return f"{listed} (from the band descriptions)", False
+    basis = (f"the Sentinel-2 L1C order B1..B12 of a {count}-band file" if count == len(S2_BANDS)
+             else f"a {count}-band file holding exactly {', '.join(expected)} in that order")
+    return (f"{listed}: ASSUMED from {basis}, as the file does not describe its bands; if it "
+            "holds another order, pass --bands (or describe the bands, e.g. gdal_edit "
+            "-colorinterp / band descriptions)", True)
+
+
+def check_l1c_order(cirrus: np.ndarray, green: np.ndarray, name: str = "the optical raster"
+                    ) -> None:
+    """Refuse an undescribed 13-band file whose band 11 (B10, cirrus, in L1C order) is nearly as
+    bright as its band 3 (B3, green): it is not in Sentinel-2 order (e.g. reversed).
+    ``cirrus``/``green``: samples of bands 11 and 3 (NaN = invalid)."""
+    valid = np.isfinite(cirrus) & np.isfinite(green)
+    if valid.sum() < MIN_SAR_SAMPLE:
+        return
+    ratio = float(np.median(cirrus[valid])) / max(float(np.median(green[valid])), 1e-6)
+    if ratio > CIRRUS_GREEN_RATIO:
+        raise InferenceError(
+            f"{name} has 13 bands without band descriptions, but its band 11 (B10, cirrus, in "
+            f"Sentinel-2 L1C order) is {ratio:.2f} x as bright as band 3 (B3, green); in real "
+            "L1C scenes it is under 0.41 x. The bands are not in the order B1, B2, ..., B12 "
+            "(reversed?): reorder them, describe them (B1..B12), or pass --bands."
+        )
 
 
 def check_scene_size(width: int, height: int, name: str = "the optical raster") -> None:

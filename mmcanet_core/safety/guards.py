@@ -12,7 +12,11 @@ before reading a single tile:
 - :func:`output_driver` — the GDAL driver an output name selects (GeoTIFF only);
 - :func:`output_bytes` / :func:`check_free_space` — the output's uncompressed size against the
   free space of its folder;
-- :func:`disk_full_error` — turns a failed write on a full disk into "no space left on <folder>".
+- :func:`disk_full_error` — turns a failed write on a full disk into "no space left on <folder>";
+- :func:`check_written` — a written GeoTIFF is whole (every block on the disk) before it is put
+  into place;
+- :func:`files_read` — every file GDAL reads for some rasters: VRTs of VRTs to any depth,
+  ``/vsizip/``-style paths resolved to the file on the disk, side files.
 
 Every refusal is an :class:`OutputError` (an ``InferenceError``) naming the problem and the fix.
 """
@@ -21,7 +25,7 @@ import errno
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
 
@@ -45,7 +49,15 @@ OVERHEAD_BYTES = 1 << 20
 #: After a failed write, a folder with less free space than this counts as full (the engine
 #: may pass its largest single write instead).
 FULL_BYTES = 16 << 20
+#: Upper bound of a ``--preview`` PNG (three panels of at most 1024 px, RGBA, a little more).
+PREVIEW_BYTES = 16 << 20
+#: Nested rasters (a VRT of a VRT of ...) are followed this deep at most (GDAL's own limit of
+#: nested VRTs is far lower; this only stops a cycle).
+MAX_NESTING = 32
 
+
+class IncompleteWriteError(OSError):
+    """A written file is not whole (a write, flush or close failed without saying so)."""
 
 
 def output_driver(path) -> str:
@@ -70,8 +82,8 @@ def check_output(output, reads: Iterable = (), *, overwrite: bool = False) -> Pa
     """
     output = Path(output)
     _check_not_read(output, reads, "output", "an output name of its own, e.g. restored.tif")
+    _check_folder(output, "output")  # a folder is "a folder", whatever its name looks like
     output_driver(output)
-    _check_folder(output, "output")
     _check_existing(output, overwrite, "output", "--overwrite")
     return output
 
@@ -89,6 +101,7 @@ def check_preview(preview, output, reads: Iterable = (), *, overwrite: bool = Fa
         )
     _check_folder(preview, "preview")
     _check_existing(preview, overwrite, "preview", "--overwrite")
+    check_free_space(preview.parent, PREVIEW_BYTES, "the preview")
     return preview
 
 
@@ -114,26 +127,37 @@ def check_free_space(folder, needed: int, what: str = "the output") -> None:
         )
 
 
-def disk_full_error(exc: BaseException, folder, full_below: int = FULL_BYTES
-                    ) -> Optional[OutputError]:
+def disk_full_error(exc: BaseException, folder, full_below: int = FULL_BYTES,
+                    names: str = "") -> Optional[OutputError]:
     """An :class:`OutputError` "no space left on <folder>" when ``exc`` is a disk-full failure.
 
     GDAL reports a full disk as a bare "Write failed" (errno lost), so besides ``ENOSPC`` and
     ``EDQUOT`` anywhere in the exception chain, a failed write counts as disk full when the
     folder has less than ``full_below`` bytes free. Call it BEFORE removing the partial file
-    (removing it frees the space). ``None`` when the failure is something else.
+    (removing it frees the space). ``names``: the file(s) that were being written, for the
+    message. ``None`` when the failure is something else.
     """
     from rasterio.errors import RasterioError
 
     folder = Path(folder) if str(folder) else Path(".")
     codes = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
     chain, seen = exc, set()
-    full = False
+    full = too_large = False
     while chain is not None and id(chain) not in seen:
         seen.add(id(chain))
-        if getattr(chain, "errno", None) in codes or "no space left" in str(chain).lower():
+        text = str(chain).lower()
+        if getattr(chain, "errno", None) in codes or "no space left" in text:
             full = True
+        if getattr(chain, "errno", None) == errno.EFBIG or "file too large" in text:
+            too_large = True
         chain = chain.__cause__ or chain.__context__
+    what = f"{names} was not written" if names else "nothing was written"
+    if too_large and not full:
+        return OutputError(
+            f"{folder} refused a larger file (file too large: a file-size limit or the file "
+            f"system's largest file); {what} (its partial file was removed). Write to another "
+            "file system, or lift the limit."
+        )
     io_failure = isinstance(exc, (OSError, RasterioError)) or type(exc).__name__.startswith(
         "CPLE_")
     if not full and io_failure:
@@ -144,12 +168,125 @@ def disk_full_error(exc: BaseException, folder, full_below: int = FULL_BYTES
     if not full:
         return None
     return OutputError(
-        f"no space left on {folder}; the partial output was removed. Free some space or write "
-        "to another folder."
+        f"no space left on {folder}; {what} (its partial file was removed). Free some space or "
+        "write to another folder."
     )
 
 
+def write_error(exc: BaseException, names: str) -> Optional[OutputError]:
+    """An :class:`OutputError` when ``exc`` is a failed write of any cause other than a full
+    disk (GDAL's "Write failed" / libtiff's "Write error", a file-size limit, an
+    :class:`IncompleteWriteError` of :func:`check_written`); ``None`` otherwise."""
+    chain, seen = exc, set()
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        text = str(chain).lower()
+        if isinstance(chain, IncompleteWriteError) or any(
+                words in text for words in ("write failed", "write error", "file too large")):
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            if chain is not exc and not isinstance(exc, IncompleteWriteError):
+                first += f": {str(chain).strip()}"
+            return OutputError(
+                f"{names} could not be written completely ({first}); nothing was kept (the "
+                "partial file was removed). Check the disk (full? a file-size limit? read-only?) "
+                "and write again."
+            )
+        chain = chain.__cause__ or chain.__context__
+    return None
+
+
+def check_written(path, profile: dict) -> None:
+    """Refuse (:class:`IncompleteWriteError`) a GeoTIFF that is not whole: it must open with the
+    ``profile``'s size, band count and dtype, every block of every band must lie inside the file
+    (a write lost to a full disk leaves blocks at offset 0 or past the end), and the last block
+    must decode. Cheap: block offsets are read from the TIFF directory, one block is decoded.
+    """
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise IncompleteWriteError(errno.EIO, "the written file is empty")
+    expected = (profile["width"], profile["height"], profile["count"], np.dtype(
+        profile["dtype"]).name)
+    try:
+        with rasterio.open(path) as ds:
+            found = (ds.width, ds.height, ds.count, ds.dtypes[0])
+            if found != expected:
+                raise IncompleteWriteError(errno.EIO,
+                                           f"the written file is {found}, not {expected}")
+            _check_blocks(ds, size)
+            last = list(ds.block_windows(1))[-1][1]
+            ds.read(window=last)
+    except RasterioError as exc:
+        raise IncompleteWriteError(
+            errno.EIO, f"the written file cannot be read back ({exc})") from exc
+
+
+def _check_blocks(ds, size: int) -> None:
+    """Every block's offset and byte count (TIFF directory) inside a file of ``size`` bytes."""
+    rows, cols = (-(-n // b) for n, b in zip((ds.height, ds.width), ds.block_shapes[0]))
+    bands = [1] if ds.interleaving is not None and ds.interleaving.name == "PIXEL" else range(
+        1, ds.count + 1)
+    for band in bands:
+        for row in range(rows):
+            for col in range(cols):
+                offset = ds.get_tag_item(f"BLOCK_OFFSET_{col}_{row}", "TIFF", bidx=band)
+                count = ds.get_tag_item(f"BLOCK_SIZE_{col}_{row}", "TIFF", bidx=band)
+                if not offset or not count or int(offset) + int(count) > size:
+                    raise IncompleteWriteError(
+                        errno.EIO, f"block ({row}, {col}) of band {band} is missing from the "
+                        "written file (a write failed)")
+
+
+def files_read(paths: Iterable) -> List[str]:
+    """``paths`` and every file GDAL reads for them, to any depth: a VRT's sources, theirs, and
+    so on (each source opened in turn), side files (``.aux.xml``, ``.ovr``), and for a GDAL
+    virtual path (``/vsizip/a.zip/b.tif``, ``/vsigzip/...``) the file on the disk behind it.
+    A path that does not open is listed as given (the caller's own open says why, later).
+    """
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    found: List[str] = []
+    seen: set = set()
+    todo = [(str(p), 0) for p in _flatten(paths)]
+    while todo:
+        path, depth = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        found += [path] + ([real] if (real := _real_file(path)) not in (None, path) else [])
+        if depth >= MAX_NESTING:
+            continue
+        try:
+            with rasterio.open(path) as ds:
+                files = list(ds.files)
+        except (RasterioError, ValueError, OSError):
+            continue
+        todo += [(f, depth + 1) for f in files if f not in seen]
+    return found
+
+
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _real_file(path: str) -> Optional[str]:
+    """The file on the disk behind a GDAL virtual path (``/vsizip//x/a.zip/b.tif`` ->
+    ``/x/a.zip``): its longest existing prefix; ``path`` itself when it is no such path."""
+    if not path.startswith("/vsi"):
+        return path
+    rest = path
+    while rest.startswith("/vsi"):  # /vsizip//x/a.zip/b.tif, /vsizip/{/x/a.zip}/b.tif, nested
+        rest = rest[rest.index("/", 1) + 1:] if "/" in rest[1:] else ""
+    rest = rest.replace("{", "").replace("}", "")
+    parts = Path("/" + rest.lstrip("/")).parts
+    for end in range(len(parts), 0, -1):
+        candidate = Path(*parts[:end])
+        if candidate.is_file():
+            return str(candidate)
+    return None
 
 
 def _check_folder(path: Path, role: str) -> None:

@@ -8,6 +8,13 @@ configuration, 256-512 px, batch 1-2) the traced peak came out 2-25 % low (kerne
 so :data:`SAFETY` scales it. :func:`check_memory` compares the estimate with what the device has
 free (CPU: available RAM, within a cgroup limit if any; CUDA: free GPU memory) and refuses with
 a tile size and batch size that fit.
+
+Besides the network, the engine holds full-width strips of the scene (:mod:`mmcanet_core.engine.
+scene`): its memory grows with the scene's WIDTH times the tile, never with the height, so a
+262144 x 256 scene needs far more than an 8192 x 8192 one of the same pixel count.
+:func:`engine_bytes` adds up those buffers and :func:`check_engine_memory` refuses a scene
+whose strips do not fit in RAM, naming the width and the fix (split the scene into narrower
+parts, or a smaller tile).
 """
 
 import copy
@@ -30,6 +37,11 @@ USABLE_FRACTION = 0.8
 #: Smaller tiles are not suggested: the network would see too little context (the shipped
 #: weights were trained on 64-px crops).
 MIN_SUGGESTED_TILE = 64
+#: Bytes per strip pixel of the mask step's layers (class uint8, weight float32) and of the
+#: engine's valid flag.
+MASK_LAYER_BYTES = 5
+#: Rows per GeoTIFF block written (the writer holds one block row per output).
+WRITE_BLOCK = 256
 
 
 
@@ -66,6 +78,45 @@ def forward_bytes(model, tile: int, batch: int = 1, in_channels: Optional[int] =
 def estimate_bytes(model, tile: int, batch: int) -> int:
     """:func:`forward_bytes` times :data:`SAFETY`: what to plan for."""
     return int(forward_bytes(model, tile, batch) * SAFETY)
+
+
+def engine_bytes(width: int, tile: int, step: int, pad: int, context: int, channels: int,
+                 source_bytes: int, output_bytes: int, queued: int) -> int:
+    """Bytes of the engine's full-width buffers for a ``width`` px wide scene (besides the
+    network's, :func:`estimate_bytes`): the strip buffer (``tile + 2 * context`` rows of SAR,
+    optical, validity, the ``source_bytes`` per pixel read as stored and the mask's layers,
+    ``pad + context`` reflected columns each side), the finished rows of ``queued`` rows of
+    tiles (``step`` rows each) waiting for the writer, the blender's accumulators and the
+    writers' block rows (``output_bytes`` per pixel of all outputs). Measured peak RSS growth on
+    the demo scene repeated side by side (tile 256, a user mask, CPU, 4096 -> 65536 px wide):
+    15.9 KiB per column; this sum gives 17.8 KiB (temporaries of a few rows are left out).
+    """
+    cols = width + 2 * (pad + context)
+    strip = (tile + 2 * context) * cols * (4 * (2 + channels) + 1 + source_bytes
+                                           + MASK_LAYER_BYTES)
+    finished = queued * step * width * (source_bytes + MASK_LAYER_BYTES)
+    blend = (channels + 1) * 4 * tile * width
+    write = output_bytes * WRITE_BLOCK * width
+    return int(strip + finished + blend + write)
+
+
+def check_engine_memory(needed: int, width: int, tile: int, network: int = 0,
+                        available: Optional[int] = None) -> None:
+    """Refuse (:class:`MemoryTooSmall`) when the engine's ``needed`` bytes plus the
+    ``network``'s (on the CPU) exceed the RAM this run plans for."""
+    if available is None:
+        available = available_ram()
+    budget = int(available * USABLE_FRACTION)
+    if needed + network <= budget:
+        return
+    narrower = max(1, int(width * max(budget - network, 0) / max(needed, 1)))
+    raise MemoryTooSmall(
+        f"the scene is {width} px wide: the engine holds full-width strips of {tile}-px tiles, "
+        f"about {_gib(needed)} of RAM (+ {_gib(network)} for the network), but only "
+        f"{_gib(available)} is free (this run plans for {USABLE_FRACTION:.0%} of it). Split "
+        f"the scene into parts at most {narrower // 16 * 16 or 16} px wide (e.g. gdal_translate "
+        "-srcwin), or use a smaller --tile."
+    )
 
 
 def available_bytes(device) -> Tuple[int, str]:

@@ -4,15 +4,22 @@ Defaults are the paper's (Section IV-A): Adam, lr 1e-4 multiplied by 0.1 every 2
 50 epochs, batch 32, loss L1 + (1 - SSIM) (eqs. 13-16) on every stage of multi-stage models
 (:class:`mmcanet_core.training.losses.RestorationLoss`), RGB at 128 x 128 (Section IV-B).
 
-Configuration: built-in defaults < ``--config FILE`` (JSON or YAML) < command-line options; the
-resolved configuration is saved as ``config.json`` in the run folder. The run folder receives:
+Configuration: built-in defaults < ``--config FILE`` (JSON, TOML or YAML) < command-line options;
+the resolved configuration is saved as ``config.json`` in the run folder. The shipped
+demonstrator is one such file (``configs/demo.json``, ``make train-demo``): data ``mixture``
+(several real sources drawn with given probabilities, :mod:`mmcanet_core.data.mixture`), a
+step-based run (``epochs`` x ``max_steps`` steps) with ``warmup_steps`` and ``schedule``
+"cosine", ``init`` "identity", the uncertainty head trained with the Laplace NLL
+(``nll_weight``). The run folder receives:
 
 - ``best.safetensors`` — the best model by validation PSNR (``mmcanet_core.weights.checkpoint``
-format);
+  format), ``last.safetensors`` — the weights after the last epoch (``ship`` copies them);
 - ``resume.safetensors`` — model, optimizer (flattened to tensors + JSON), scheduler, history,
   written atomically after every epoch; ``--resume`` continues from it at the next epoch;
 - ``log.csv`` (one row per epoch: loss, val loss/PSNR/SSIM/MAE/SAM, lr, seconds; row 0 is the
-  untrained model), ``curves.png`` at the end, TensorBoard events if tensorboard is installed.
+  untrained model), ``curves.png`` at the end, TensorBoard events if tensorboard is installed;
+- with several processes, ``ranks.json``: per epoch, each rank's sample indices and a checksum
+  of its weights (the data is split between ranks; the weights stay identical).
 
 Devices: CUDA when present (``--device``), ``--amp`` for mixed precision (bfloat16 autocast; float16
 with a GradScaler on GPUs without bfloat16, see ``amp_settings``), several GPUs
@@ -27,6 +34,7 @@ run that fails or is interrupted before its first epoch is saved removes what it
 """
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -34,6 +42,7 @@ import random
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -48,8 +57,11 @@ from mmcanet_core.errors import ConfigError, WeightsError
 DEFAULTS: Dict[str, Any] = {
     "model": "mmcanet",
     "model_options": {},
-    "data": "sen12mscr",  # or "synthetic" (SYNTHETIC clouds) or "folders" (triplet folders)
+    "data": "sen12mscr",  # or "synthetic", "folders", "mixture" (see DATA_KINDS)
     "root": None,
+    "sources": None,  # data "mixture": the weighted sources (mmcanet_core.data.mixture)
+    "held_out": [],  # data "mixture": image names never loaded (held-out evaluation set)
+    "validation": None,  # data "mixture": a "triplets" source of whole validation images
     "protocol": "paper",
     "train_split": "train",
     "val_split": "val",
@@ -63,6 +75,10 @@ DEFAULTS: Dict[str, Any] = {
     "lr": 1e-4,
     "lr_step": 25,
     "lr_gamma": 0.1,
+    "schedule": "step",  # "step" (lr x lr_gamma every lr_step epochs) or "cosine" (per step)
+    "warmup_steps": 0,
+    "init": "default",  # or "identity": zero terminal convolutions (output = cloudy input)
+    "nll_weight": 1.0,  # Laplace NLL weight for models with the uncertainty head
     "ssim_weight": 1.0,
     "seed": 0,
     "workers": 2,
@@ -70,14 +86,15 @@ DEFAULTS: Dict[str, Any] = {
     "device": "auto",
     "out": "runs/train",
     "resume": False,
-    "max_steps": None,  # per epoch
+    "max_steps": None,  # per epoch; data "mixture" draws exactly this many batches per epoch
     "max_patches": None,
     "val_max_patches": None,
+    "ship": None,  # also write the last weights here at the end (the shipped checkpoint)
 }
 #: Files and folders a run writes into its folder (cleaned up if it fails before epoch 1 is saved).
 RUN_FILES = ("config.json", "log.csv", "tensorboard", "curves.png", "best.safetensors",
-             "resume.safetensors")
-DATA_KINDS = ["sen12mscr", "synthetic", "folders"]
+             "last.safetensors", "resume.safetensors", "ranks.json")
+DATA_KINDS = ["sen12mscr", "synthetic", "folders", "mixture"]
 CSV_FIELDS = ["epoch", "train_loss", "val_loss", "val_psnr", "val_ssim", "val_mae", "val_sam",
               "lr", "seconds"]  # fmt: skip
 
@@ -93,6 +110,13 @@ def load_config_file(path) -> Dict[str, Any]:
             import yaml
 
             data = yaml.safe_load(text) or {}
+        elif path.suffix.lower() == ".toml":
+            try:
+                import tomllib  # Python >= 3.11
+            except ImportError:
+                raise ConfigError(f"config file {path}: TOML needs Python 3.11 or later; use "
+                                  "the JSON form of the same options.") from None
+            data = tomllib.loads(text)
         else:
             data = json.loads(text)
     except Exception as exc:  # noqa: BLE001 - JSON, YAML and decoding errors alike
@@ -138,6 +162,11 @@ def check_config(config: Dict[str, Any]) -> None:
     for key in ("data", "val_data"):
         if config.get(key) not in (None, *DATA_KINDS):
             raise ConfigError(f"{key} {config[key]!r} is not one of {', '.join(DATA_KINDS)}.")
+    for key, allowed in (("schedule", ("step", "cosine")), ("init", ("default", "identity"))):
+        if config[key] not in allowed:
+            raise ConfigError(f"{key} {config[key]!r} is not one of {', '.join(allowed)}.")
+    if config["data"] == "mixture":
+        _check_mixture(config)
     _check_numbers(config)
     _check_model_config(config)
     _check_device(str(config["device"]))
@@ -145,7 +174,7 @@ def check_config(config: Dict[str, Any]) -> None:
 
 
 def _check_numbers(config: Dict[str, Any]) -> None:
-    rules = [("epochs", 1), ("batch_size", 1), ("lr_step", 1), ("workers", 0),
+    rules = [("epochs", 1), ("batch_size", 1), ("lr_step", 1), ("workers", 0), ("warmup_steps", 0),
              ("max_steps", 1), ("max_patches", 1), ("val_max_patches", 1)]
     for key, low in rules:
         value = config[key]
@@ -153,12 +182,14 @@ def _check_numbers(config: Dict[str, Any]) -> None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ConfigError(f"{key} {value!r} must be a whole number of at least {low}.")
-    for key, low, high in (("lr", 0.0, 1.0), ("lr_gamma", 0.0, 1.0), ("ssim_weight", 0.0, 100.0)):
+    zero_ok = ("ssim_weight", "nll_weight")
+    for key, low, high in (("lr", 0.0, 1.0), ("lr_gamma", 0.0, 1.0), ("ssim_weight", 0.0, 100.0),
+                           ("nll_weight", 0.0, 100.0)):
         value = config[key]
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not number or not low <= value <= high or (value == 0 and key != "ssim_weight"):
+        if not number or not low <= value <= high or (value == 0 and key not in zero_ok):
             raise ConfigError(f"{key} {value!r} must be a number from {low:g} to {high:g}"
-                              f"{'' if key == 'ssim_weight' else ' (not 0)'}.")
+                              f"{'' if key in zero_ok else ' (not 0)'}.")
     size = config["size"]
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 16
                              or size % 16):
@@ -215,6 +246,37 @@ def _check_run_folder(out: Path, resume: bool) -> None:
         raise ConfigError(f"cannot create run folder {out}: {existing} is not writable.")
 
 
+def _check_mixture(config: Dict[str, Any]) -> None:
+    """Data ``mixture``: every source is a mapping of a known kind and layout over an existing
+    folder with a positive weight; a validation source and ``max_steps`` are given."""
+    from mmcanet_core.data.mixture import KINDS
+
+    sources, root = config["sources"], Path(str(config["root"]))
+    if not isinstance(sources, list) or not sources:
+        raise ConfigError("data mixture needs `sources`: a list of {kind, layout, root, weight} "
+                          "(see mmcanet_core.data.mixture and configs/demo.json).")
+    if not isinstance(config["validation"], dict):
+        raise ConfigError("data mixture needs `validation`: a triplets source, e.g. {\"kind\": "
+                          "\"triplets\", \"layout\": \"folders\", \"root\": ..., \"ids\": [...]}.")
+    if config["max_steps"] is None:
+        raise ConfigError("data mixture needs max_steps: the optimizer steps per epoch.")
+    for i, spec in enumerate([*sources, dict(config["validation"], weight=1)]):
+        where = "validation" if i == len(sources) else f"sources[{i}]"
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where} must be a mapping, not {spec!r}.")
+        kind, layout = spec.get("kind"), spec.get("layout")
+        if kind not in KINDS or layout not in KINDS[kind]:
+            choices = ", ".join(f"{k} ({'/'.join(v)})" for k, v in KINDS.items())
+            raise ConfigError(f"{where}: kind {kind!r} / layout {layout!r} is not one of "
+                              f"{choices}.")
+        weight = spec.get("weight")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+            raise ConfigError(f"{where}: weight {weight!r} must be a positive number.")
+        if not (root / str(spec.get("root"))).is_dir():
+            raise ConfigError(f"{where}: folder {root / str(spec.get('root'))} does not exist; "
+                              "source roots are relative to --root.")
+
+
 # ----------------------------------------------------------------------------------------- data
 def _limit(items: List, n: Optional[int], seed: int) -> List:
     if n is None or n >= len(items):
@@ -223,8 +285,37 @@ def _limit(items: List, n: Optional[int], seed: int) -> List:
     return [items[i] for i in picked]
 
 
-def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool):
+def build_mixture(config: Dict[str, Any], train: bool, world: int = 1):
+    """Data ``mixture``: the weighted sources (training) or the whole validation images."""
+    from mmcanet_core.data.mixture import SourceMixture, WholeImages, load_source
+    from mmcanet_core.data.sen12mscr import band_indices
+
+    base, held = Path(str(config["root"])), list(config["held_out"] or [])
+    bands = band_indices(config["bands"])
+    if not train:
+        spec = dict(config["validation"])
+        images = load_source(spec, base, held)
+        if spec.get("ids") is not None:
+            wanted = {f"{Path(spec['root']).name}/{i}" for i in spec["ids"]}
+            images = [im for im in images if im.name in wanted]
+        return WholeImages(images, bands)
+    sources = [dict(spec, images=load_source(spec, base, held)) for spec in config["sources"]]
+    size = int(config["size"] or 96)
+    small = [im.name for s in sources for im in s["images"] if min(im.clear.shape[1:]) < size]
+    if small:
+        raise ConfigError(f"size {size} is larger than {len(small)} source image(s) (e.g. "
+                          f"{small[0]}); choose a size of at most their side.")
+    length = int(config["max_steps"]) * int(config["batch_size"]) * world
+    mixture = SourceMixture(sources, bands, size, length, seed=int(config["seed"]))
+    if not mixture.sources:
+        return WholeImages([], bands)
+    return mixture
+
+
+def build_dataset(config: Dict[str, Any], kind: str, split: str, train: bool, world: int = 1):
     """The dataset of ``kind`` (see ``DATA_KINDS``) restricted to the ROIs (ids) of ``split``."""
+    if kind == "mixture":
+        return build_mixture(config, train, world)
     from mmcanet_core.data.folders import TripletFolder, find_folder_triplets, select_ids
     from mmcanet_core.data.sen12mscr import SEN12MSCR, find_triplets
     from mmcanet_core.data.splits import select
@@ -420,7 +511,9 @@ def train(config: Dict[str, Any]) -> Dict[str, Any]:
         config["val_data"] = config["data"]
     check_config(config)
     _seed_everything(int(config["seed"]))
-    train_set = build_dataset(config, config["data"], config["train_split"], train=True)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    train_set = build_dataset(config, config["data"], config["train_split"], train=True,
+                              world=world)  # fmt: skip
     val_set = build_dataset(config, config["val_data"], config["val_split"], train=False)
     if len(train_set) == 0 or len(val_set) == 0:
         raise ConfigError(
@@ -478,151 +571,265 @@ class RunFolder:
         return False
 
 
+@dataclass
+class Run:
+    """What one training run carries from step to step (built by :func:`_prepare`)."""
+
+    config: Dict[str, Any]
+    out: Path
+    device: torch.device
+    rank: int
+    world: int
+    model: torch.nn.Module
+    net: torch.nn.Module  # the model as called in training (DDP-wrapped when world > 1)
+    optimizer: Any
+    scheduler: Any
+    scaler: Any
+    amp_dtype: Any
+    loss_fn: Any
+    steps_per_epoch: int
+    meta: Dict[str, Any]
+    writer: Any = None
+    best: float = -math.inf
+    history: List[Dict[str, Any]] = field(default_factory=list)
+
+
 def _fit(config, train_set, val_set, device, rank, world, folder: RunFolder) -> Dict[str, Any]:
-    """The training loop proper (see :func:`train`)."""
-    from mmcanet_core.models import build_model
-    from mmcanet_core.training.losses import RestorationLoss
-    from mmcanet_core.weights.checkpoint import default_optical_bands, save_weights
-
-    out = folder.out
-    if rank == 0:
-        (out / "config.json").write_text(json.dumps(config, indent=2, default=str))
-        print(
-            f"data: {len(train_set)} training patches ({config['data']}, split "
-            f"{config['train_split']}), {len(val_set)} validation ({config['val_data']}, "
-            f"split {config['val_split']}), protocol {config['protocol']}"
-        )
-    in_channels = len(train_set.bands)
-    options = dict(config["model_options"])
-    options["in_channels"] = in_channels
-    model = build_model(config["model"], **options).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=float(config["lr"]))
-    scheduler = torch.optim.lr_scheduler.StepLR(
-        optimizer, int(config["lr_step"]), gamma=float(config["lr_gamma"])
-    )
-    use_amp = bool(config["amp"])
-    amp_dtype, scaler = amp_settings(device, use_amp)
-    loss_fn = RestorationLoss(ssim_weight=float(config["ssim_weight"]))
-
-    start_epoch, best, history = 1, -math.inf, []
-    resume_path = out / "resume.safetensors"
-    if config["resume"] and resume_path.is_file():
-        model_state, optim_state, meta = load_resume(resume_path)
-        model.load_state_dict(model_state)
-        optimizer.load_state_dict(optim_state)
-        scheduler.load_state_dict(meta["scheduler"])
-        scaler.load_state_dict(meta["scaler"])
-        start_epoch, best, history = meta["epoch"] + 1, meta["best_psnr"], meta["history"]
-        if rank == 0:
-            print(f"resumed from {resume_path} at epoch {start_epoch}")
-    elif config["resume"] and rank == 0:
-        print(f"--resume: no {resume_path} yet; starting from scratch")
-
-    net = StageOutputs(model)
-    if world > 1:
-        net = torch.nn.parallel.DistributedDataParallel(net)
-    sampler = DistributedSampler(train_set, seed=int(config["seed"])) if world > 1 else None
-    workers = int(config["workers"])
-    val_loader = DataLoader(val_set, batch_size=int(config["batch_size"]), num_workers=workers)
-    writer = None
-    if rank == 0:
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-
-            writer = SummaryWriter(str(out / "tensorboard"))
-        except ImportError:
-            pass
-    meta_common = dict(
-        name=config["model"],
-        options=options,
-        optical_bands=default_optical_bands(in_channels),
-        trained_on=_trained_on(config),
-        patch_size=int(config["size"] or 256),
-    )
-
-    if rank == 0 and not history:  # epoch 0: the untrained model, for reference
-        v = validate(model, val_loader, loss_fn, device)
-        history.append(_row(0, None, v, optimizer, 0.0))
-        write_csv(out / "log.csv", history)
-
+    """The training loop proper (see :func:`train`): epochs of ``steps_per_epoch`` steps, rank 0
+    validating and saving after each."""
+    run = _prepare(config, train_set, device, rank, world, folder.out)
+    start_epoch = _restore(run)
+    val_loader = DataLoader(val_set, batch_size=int(config["batch_size"]),
+                            num_workers=int(config["workers"]))  # fmt: skip
+    if rank == 0 and not run.history:  # epoch 0: the untrained model, for reference
+        v = validate(run.model, val_loader, run.loss_fn, device)
+        run.history.append(_row(0, None, v, run.optimizer, 0.0))
+        write_csv(run.out / "log.csv", run.history)
+    started_all = time.perf_counter()
     for epoch in range(start_epoch, int(config["epochs"]) + 1):
         started = time.perf_counter()
-        if hasattr(train_set, "set_epoch"):
-            train_set.set_epoch(epoch)
-        if sampler is not None:
-            sampler.set_epoch(epoch)
-        generator = torch.Generator().manual_seed(int(config["seed"]) * 1000 + epoch)
-        loader = DataLoader(
-            train_set,
-            batch_size=int(config["batch_size"]),
-            shuffle=sampler is None,
-            sampler=sampler,
-            num_workers=workers,
-            generator=generator,
-            drop_last=len(train_set) > int(config["batch_size"]) * world,
-        )
-        steps = (
-            len(loader)
-            if config["max_steps"] is None
-            else min(len(loader), int(config["max_steps"]))
-        )
-        total, seen = 0.0, 0
-        bar = tqdm(loader, total=steps, desc=f"epoch {epoch}/{config['epochs']}", disable=rank != 0)
-        for step, batch in enumerate(bar):
-            if step >= steps:
-                break
-            sar, cloudy, target = (batch[k].to(device, non_blocking=True)
-                                   for k in ("sar", "cloudy", "target"))  # fmt: skip
-            loss = train_step(net, loss_fn, optimizer, scaler, (sar, cloudy, target), amp_dtype,
-                              use_amp)
-            total += loss.item() * len(target)
-            seen += len(target)
-            bar.set_postfix(loss=f"{loss.item():.4f}")
-        lr = optimizer.param_groups[0]["lr"]
-        scheduler.step()
+        loss, lr, indices = _train_epoch(run, train_set, epoch)
+        _record_ranks(run, epoch, indices)
         if rank == 0:
-            v = validate(model, val_loader, loss_fn, device)
-            row = _row(epoch, total / max(seen, 1), v, None, time.perf_counter() - started, lr)
-            history.append(row)
-            write_csv(out / "log.csv", history)
-            if writer is not None:
-                for k, val in row.items():
-                    if k != "epoch" and val is not None:
-                        writer.add_scalar(k, val, epoch)
-            if v["psnr"] > best:
-                best = v["psnr"]
-                save_weights(
-                    out / "best.safetensors", model, epoch=epoch, val_psnr=best, **meta_common
-                )
-            save_resume(
-                resume_path, model, optimizer, scheduler, scaler, epoch, best, history, config
-            )
+            v = validate(run.model, val_loader, run.loss_fn, device)
+            _end_epoch(run, epoch, loss, lr, v, time.perf_counter() - started)
             folder.keep()
-            print(
-                f"epoch {epoch}: loss {row['train_loss']:.4f}, val PSNR {v['psnr']:.2f} dB, "
-                f"SSIM {v['ssim']:.4f}, MAE {v['mae']:.4f}, SAM {v['sam']:.2f} deg"
-            )
         if world > 1:
             dist.barrier()
     if rank == 0:
-        plot_curves(out / "curves.png", history)
-        if writer is not None:
-            writer.close()
+        _finish(run, time.perf_counter() - started_all)
     if world > 1:
         dist.destroy_process_group()
-    return {"out": str(out), "best_psnr": best, "history": history}
+    return {"out": str(run.out), "best_psnr": run.best, "history": run.history}
 
 
-def train_step(net, loss_fn, optimizer, scaler, batch, amp_dtype, use_amp: bool):
-    """One optimisation step on ``batch`` = (sar, cloudy, target); returns the loss tensor."""
+def _prepare(config, train_set, device, rank, world, out: Path) -> Run:
+    """Model (identity-initialised on request), optimizer, per-step schedule, loss, DDP."""
+    from mmcanet_core.models import build_model
+    from mmcanet_core.weights.checkpoint import default_optical_bands
+
+    if rank == 0:
+        (out / "config.json").write_text(json.dumps(config, indent=2, default=str))
+        print(f"data: {_describe_data(config, train_set)}")
+    options = dict(config["model_options"], in_channels=len(train_set.bands))
+    model = build_model(config["model"], **options)
+    if config["init"] == "identity":
+        identity_init(model)
+    meta = dict(name=config["model"], options=options, trained_on=_trained_on(config, train_set),
+                optical_bands=default_optical_bands(options["in_channels"]),
+                patch_size=int(config["size"] or 256))  # fmt: skip
+    return new_run(config, model, device, rank=rank, world=world, out=out, meta=meta,
+                   steps_per_epoch=_steps_per_epoch(config, train_set, world))  # fmt: skip
+
+
+def new_run(config, model, device, *, rank=0, world=1, out=None, meta=None,
+            steps_per_epoch=1) -> Run:
+    """A :class:`Run` around ``model``: Adam, the per-step lr schedule, AMP settings, the loss,
+    DDP when ``world`` > 1 (also what ``scripts/bench.py --train`` times)."""
+    from mmcanet_core.training.losses import RestorationLoss
+
+    model = model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=float(config["lr"]))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(config, steps_per_epoch))
+    amp_dtype, scaler = amp_settings(device, bool(config["amp"]))
+    net = StageOutputs(model)
+    if world > 1:
+        net = torch.nn.parallel.DistributedDataParallel(net)
+    return Run(config, out, device, rank, world, model, net, optimizer, scheduler, scaler,
+               amp_dtype, RestorationLoss(ssim_weight=float(config["ssim_weight"])),
+               steps_per_epoch, meta or {},
+               writer=_tensorboard(out) if rank == 0 and out is not None else None)  # fmt: skip
+
+
+def identity_init(model: torch.nn.Module) -> None:
+    """Zero every terminal convolution (``tail``): the models add their output to the cloudy
+    input, so the untrained network returns its input unchanged (``init: identity``)."""
+    for name, module in model.named_modules():
+        if name.split(".")[-1] == "tail" and isinstance(module, torch.nn.Conv2d):
+            torch.nn.init.zeros_(module.weight)
+            torch.nn.init.zeros_(module.bias)
+
+
+def lr_factor(config: Dict[str, Any], steps_per_epoch: int):
+    """The learning-rate factor of optimizer step ``s`` (0-based), for ``LambdaLR``: a linear
+    warm-up over ``warmup_steps``, then ``schedule`` "step" (the paper: x ``lr_gamma`` every
+    ``lr_step`` epochs) or "cosine" (decay to 1 % at the last step)."""
+    warmup, total = int(config["warmup_steps"]), steps_per_epoch * int(config["epochs"])
+    gamma, every, cosine = float(config["lr_gamma"]), int(config["lr_step"]), config["schedule"]
+
+    def factor(step: int) -> float:
+        ramp = min(1.0, (step + 1) / warmup) if warmup else 1.0
+        if cosine == "cosine":
+            return ramp * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * step / total)))
+        return ramp * gamma ** ((step // steps_per_epoch) // every)
+
+    return factor
+
+
+def _steps_per_epoch(config, train_set, world: int) -> int:
+    batch = int(config["batch_size"])
+    per_rank = math.ceil(len(train_set) / world)
+    drop = len(train_set) > batch * world
+    steps = per_rank // batch if drop else math.ceil(per_rank / batch)
+    return max(1, steps if config["max_steps"] is None else min(steps, int(config["max_steps"])))
+
+
+def _tensorboard(out: Path):
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        return None
+    return SummaryWriter(str(out / "tensorboard"))
+
+
+def _restore(run: Run) -> int:
+    """The first epoch to train: 1, or the one after the epoch ``resume.safetensors`` holds."""
+    path = run.out / "resume.safetensors"
+    if run.config["resume"] and path.is_file():
+        model_state, optim_state, meta = load_resume(path)
+        run.model.load_state_dict(model_state)
+        run.optimizer.load_state_dict(optim_state)
+        run.scheduler.load_state_dict(meta["scheduler"])
+        run.scaler.load_state_dict(meta["scaler"])
+        run.best, run.history = meta["best_psnr"], meta["history"]
+        if run.rank == 0:
+            print(f"resumed from {path} at epoch {meta['epoch'] + 1}")
+        return meta["epoch"] + 1
+    if run.config["resume"] and run.rank == 0:
+        print(f"--resume: no {path} yet; starting from scratch")
+    return 1
+
+
+def _train_epoch(run: Run, train_set, epoch: int):
+    """One epoch of ``steps_per_epoch`` steps: (mean loss, last lr, sample indices seen)."""
+    config = run.config
+    if hasattr(train_set, "set_epoch"):
+        train_set.set_epoch(epoch)
+    sampler = None
+    if run.world > 1:
+        sampler = DistributedSampler(train_set, seed=int(config["seed"]))
+        sampler.set_epoch(epoch)
+    batch_size = int(config["batch_size"])
+    loader = DataLoader(train_set, batch_size=batch_size, shuffle=sampler is None,
+                        sampler=sampler, num_workers=int(config["workers"]),
+                        generator=torch.Generator().manual_seed(int(config["seed"]) * 1000 + epoch),
+                        drop_last=len(train_set) > batch_size * run.world)  # fmt: skip
+    total, seen, indices, lr = 0.0, 0, [], run.optimizer.param_groups[0]["lr"]
+    bar = tqdm(loader, total=run.steps_per_epoch, desc=f"epoch {epoch}/{config['epochs']}",
+               disable=run.rank != 0)  # fmt: skip
+    for step, batch in enumerate(bar):
+        if step >= run.steps_per_epoch:
+            break
+        lr = run.optimizer.param_groups[0]["lr"]
+        tensors = tuple(batch[k].to(run.device, non_blocking=True)
+                        for k in ("sar", "cloudy", "target"))  # fmt: skip
+        loss = train_step(run, tensors)
+        run.scheduler.step()
+        total += loss.item() * len(tensors[2])
+        seen += len(tensors[2])
+        indices += [int(i) for i in batch.get("index", ())]
+        bar.set_postfix(loss=f"{loss.item():.4f}")
+    return total / max(seen, 1), lr, indices
+
+
+def _record_ranks(run: Run, epoch: int, indices: List[int]) -> None:
+    """With several processes: each rank's sample indices and a checksum of its weights, in
+    ``ranks.json`` (rank 0 writes it): the data is split, the weights stay identical."""
+    if run.world == 1:
+        return
+    digest = hashlib.sha256()
+    for value in run.model.state_dict().values():
+        digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+    gathered = [None] * run.world
+    dist.all_gather_object(gathered, {"indices": indices, "weights_sha256": digest.hexdigest()})
+    if run.rank == 0:
+        path = run.out / "ranks.json"
+        record = json.loads(path.read_text()) if path.is_file() else {}
+        record[str(epoch)] = gathered
+        path.write_text(json.dumps(record))
+
+
+def _end_epoch(run: Run, epoch: int, loss: float, lr: float, v, seconds: float) -> None:
+    """Rank 0 after an epoch: log row, best / last weights, resume file."""
+    from mmcanet_core.weights.checkpoint import save_weights
+
+    row = _row(epoch, loss, v, None, seconds, lr)
+    run.history.append(row)
+    write_csv(run.out / "log.csv", run.history)
+    if run.writer is not None:
+        for k, val in row.items():
+            if k != "epoch" and val is not None:
+                run.writer.add_scalar(k, val, epoch)
+    steps = epoch * run.steps_per_epoch
+    if v["psnr"] > run.best:
+        run.best = v["psnr"]
+        save_weights(run.out / "best.safetensors", run.model, epoch=epoch, steps=steps,
+                     val_psnr=run.best, **run.meta)  # fmt: skip
+    save_weights(run.out / "last.safetensors", run.model, epoch=epoch, steps=steps,
+                 val_psnr=v["psnr"], **run.meta)  # fmt: skip
+    save_resume(run.out / "resume.safetensors", run.model, run.optimizer, run.scheduler,
+                run.scaler, epoch, run.best, run.history, run.config)  # fmt: skip
+    print(f"epoch {epoch}: loss {row['train_loss']:.4f}, val PSNR {v['psnr']:.2f} dB, "
+          f"SSIM {v['ssim']:.4f}, MAE {v['mae']:.4f}, SAM {v['sam']:.2f} deg, "
+          f"{seconds:.0f} s", flush=True)  # fmt: skip
+
+
+def _finish(run: Run, seconds: float) -> None:
+    """Rank 0 at the end: curves, and the last weights copied to ``ship`` when asked."""
+    plot_curves(run.out / "curves.png", run.history)
+    if run.writer is not None:
+        run.writer.close()
+    ship = run.config.get("ship")
+    if ship:
+        from mmcanet_core.weights.checkpoint import load_weights, save_weights
+
+        model, meta = load_weights(run.out / "last.safetensors")
+        extra = {k: meta[k] for k in ("epoch", "steps") if k in meta}
+        save_weights(ship, model, train_seconds=round(seconds, 1), **extra, **run.meta)
+        print(f"shipped the last weights to {ship}")
+
+
+def train_step(run: Run, batch):
+    """One optimisation step on ``batch`` = (sar, cloudy, target); returns the loss tensor.
+
+    A model with the uncertainty head adds ``nll_weight`` x the Laplace NLL of its output, with
+    the output detached: the scale learns the error of the image that L1 + SSIM trains, and the
+    image is trained exactly as without the head (the baseline's objective)."""
+    from mmcanet_core.training.losses import laplace_nll
+
     sar, cloudy, target = batch
-    with torch.autocast(sar.device.type, dtype=amp_dtype, enabled=use_amp):
-        stages = net(sar, cloudy)
-    loss = loss_fn([s.float() for s in stages], target)
-    optimizer.zero_grad(set_to_none=True)
-    scaler.scale(loss).backward()
-    scaler.step(optimizer)
-    scaler.update()
+    use_amp = bool(run.config["amp"])
+    with torch.autocast(sar.device.type, dtype=run.amp_dtype, enabled=use_amp):
+        stages, scale = run.net(sar, cloudy)
+    stages = [s.float() for s in stages]
+    loss = run.loss_fn(stages, target)
+    if scale is not None:
+        nll = laplace_nll(stages[-1].detach(), scale.float(), target)
+        loss = loss + float(run.config["nll_weight"]) * nll
+    run.optimizer.zero_grad(set_to_none=True)
+    run.scaler.scale(loss).backward()
+    run.scaler.step(run.optimizer)
+    run.scaler.update()
     return loss
 
 
@@ -639,14 +846,15 @@ def amp_settings(device: torch.device, enabled: bool):
 
 
 class StageOutputs(torch.nn.Module):
-    """Calling it gives every stage's output, so DDP (which calls ``forward``) syncs them all."""
+    """Calling it gives every stage's output and the uncertainty scale (None without the head),
+    so DDP (which calls ``forward``) syncs them all."""
 
     def __init__(self, model):
         super().__init__()
         self.model = model
 
     def forward(self, sar, cloudy):
-        return self.model.forward_stages(sar, cloudy)
+        return self.model.forward_stages_and_scale(sar, cloudy)
 
 
 def _row(epoch, train_loss, v, optimizer, seconds, lr=None) -> Dict[str, Any]:
@@ -665,7 +873,16 @@ def _row(epoch, train_loss, v, optimizer, seconds, lr=None) -> Dict[str, Any]:
     }
 
 
-def _trained_on(config: Dict[str, Any]) -> str:
+def _trained_on(config: Dict[str, Any], train_set) -> str:
+    if config["data"] == "mixture":
+        held = ", ".join(config["held_out"] or []) or "nothing"
+        return (f"real images, bands {config['bands']}, from {config['root']}: "
+                f"{train_set.describe()}. clear = SYNTHETIC clouds on real clear pairs, no_sar = "
+                f"REAL clouds with SAR input zero; L2A haze offset "
+                f"{', '.join(f'{v:.3f}' for v in train_set.offset)}. Held out: {held}. "
+                f"{config['epochs']} x {config['max_steps']} steps of batch "
+                f"{config['batch_size']}, {config['size']} px crops, {config['schedule']} lr "
+                f"{config['lr']}, init {config['init']}.")
     if config["data"] == "synthetic":
         extra = " + 6 BigEarthNet pairs" if config["bigearthnet"] else ""
         what = f"SYNTHETIC clouds on real SEN12MS-CR clear s1+s2 pairs{extra}"
@@ -675,3 +892,12 @@ def _trained_on(config: Dict[str, Any]) -> str:
         what = "real SEN12MS-CR triplets"
     where = f"protocol {config['protocol']}, split {config['train_split']}"
     return f"{what} ({where}, root {config['root']})"
+
+
+def _describe_data(config: Dict[str, Any], train_set) -> str:
+    if config["data"] == "mixture":
+        return (f"mixture of {train_set.describe()}; {len(train_set)} samples per epoch; "
+                f"held out: {', '.join(config['held_out'] or []) or 'nothing'}")
+    return (f"{len(train_set)} training patches ({config['data']}, split {config['train_split']})"
+            f", validation {config['val_data']} split {config['val_split']}, protocol "
+            f"{config['protocol']}")

@@ -22,7 +22,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Dict
@@ -66,50 +65,54 @@ def tile_multiple(model) -> int:
     return max(16, int(round(2 ** (STAGES - 1) / smallest)))
 
 
-def export_onnx(weights, output=None, *, verify: bool = True) -> Path:
+def export_onnx(weights, output=None, *, verify: bool = True, overwrite: bool = False) -> Path:
     """Export ``weights`` (.safetensors) to ``output`` (.onnx, default: same stem); return it.
 
-    Refuses to write over the weights; writes a temporary file beside ``output`` and renames it
-    only after ``onnx.checker`` and (``verify``) the comparison with PyTorch passed.
+    Refuses to write over the weights, and over an existing ``output`` unless ``overwrite``;
+    writes a part file beside ``output`` (:mod:`mmcanet_core.safety.partfiles`: removed on any
+    failure, Ctrl-C, SIGTERM or SIGHUP; ``clean`` finds one a killed export left) and puts it
+    into place only after ``onnx.checker`` and (``verify``) the comparison with PyTorch passed,
+    without replacing a file that appeared meanwhile unless ``overwrite``.
     """
+    from mmcanet_core.safety.partfiles import partial_output
+
     weights = Path(weights)
     output = Path(output) if output else weights.with_suffix(".onnx")
-    _check_paths(weights, output)
-    model, meta = load_weights(weights, device="cpu")
-    multiple = tile_multiple(model)
-    meta = dict(meta, onnx={
-        "source": weights.name, "source_sha256": sha256_file(weights),
-        "tile_multiple": multiple, "opset": OPSET, "exported_with": _torch_version(),
-    })
-    proto = _to_onnx(model, multiple, output_names(meta))
-    _finish(proto, meta)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-    os.close(fd)
-    try:
+    _check_paths(weights, output, overwrite)
+    with partial_output(output, overwrite=overwrite) as part:
+        model, meta = load_weights(weights, device="cpu")
+        multiple = tile_multiple(model)
+        meta = dict(meta, onnx={
+            "source": weights.name, "source_sha256": sha256_file(weights),
+            "tile_multiple": multiple, "opset": OPSET, "exported_with": _torch_version(),
+        })
+        proto = _to_onnx(model, multiple, output_names(meta))
+        _finish(proto, meta)
         import onnx
 
-        onnx.save_model(proto, tmp, save_as_external_data=False)
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the model from other users
+        onnx.save_model(proto, part, save_as_external_data=False)
+        os.chmod(part, 0o644)
         if verify:
-            _verify(tmp, model, multiple, output_names(meta))
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+            _verify(part, model, multiple, output_names(meta))
     return output
 
 
-def _check_paths(weights: Path, output: Path) -> None:
+def _check_paths(weights: Path, output: Path, overwrite: bool = False) -> None:
     if is_onnx_path(weights):
         raise WeightsError(f"{weights} is already an ONNX model; pass the .safetensors weights "
                            "it was exported from.")
     if not is_onnx_path(output):
         raise WeightsError(f"output {output} must end in .onnx (it would not be read as an ONNX "
                            "model, and must never replace the weights).")
+    if output.is_dir():
+        raise WeightsError(f"output {output} is a folder; give a file name inside it.")
     if not output.parent.is_dir():
         raise WeightsError(f"output folder {output.parent} does not exist; create it first.")
     if output.exists() and weights.exists() and output.samefile(weights):
         raise WeightsError(f"output {output} is the weights file itself; choose another name.")
+    if output.exists() and not overwrite:
+        raise WeightsError(f"output {output} already exists; pass --overwrite to replace it, or "
+                           "choose another name.")
 
 
 def _torch_version() -> str:
