@@ -120,13 +120,27 @@ def test_rgb_weights_on_13_bands_give_every_band_back(crop, tmp_path, capsys):
         assert (data[b] != source[b]).mean() > 0.9
     assert names[3] == "B4 (cloud-free, MMCANet)" and names[0] == "B1 (input, not restored)"
     assert names[12] == "B12 (input, not restored)"
+    # A SAR hole: where the network has no valid input, the pixel is nodata in every band
+    # (the input declares no nodata: 0 in every band, the all-zero rule), elsewhere unchanged.
+    with rasterio.open(sar, "r+") as ds:
+        s1 = ds.read()
+        s1[:, 10:30, 20:50] = np.nan
+        ds.write(s1)
+    holes = tmp_path / "holes.tif"
+    assert predict(sar, optical, holes, "--weights", str(weights), "--raw") == 0
+    h, _, nodata, _, _ = read(holes)
+    hole = np.zeros((128, 128), bool)
+    hole[10:30, 20:50] = True
+    assert nodata is None and (h[:, hole] == 0).all()
+    assert (h[kept][:, ~hole] == source[kept][:, ~hole]).all()
+    assert (h[[3, 2, 1]][:, ~hole] > 0).all()
     # The same run through the library: the result names the bands and their roles.
     from mmcanet_core.inference import predict_raster
 
     result = predict_raster(sar, optical, tmp_path / "lib.tif", weights=weights, raw=True,
                             tile=64, overlap=16, device="cpu")
     assert result.bands == [4, 3, 2] and result.kept_bands == [b + 1 for b in kept]
-    assert (read(tmp_path / "lib.tif")[0] == data).all()
+    assert (read(tmp_path / "lib.tif")[0] == h).all()
 
 
 def test_band_plan_merges_in_the_input_order():
@@ -134,8 +148,14 @@ def test_band_plan_merges_in_the_input_order():
     assert plan.merged and plan.kept == (2, 4) and plan.source == (3, 1, 2, 4)
     restored = np.array([[[30.4]], [[10.6]]], np.float32)  # network order: band 3, band 1
     source = np.array([[[3]], [[1]], [[2]], [[4]]], np.uint16)  # as carried: 3, 1, 2, 4
-    out = plan.merge(restored, source, "uint16", 0)
+    out = plan.merge(restored.copy(), source, "uint16", 0)
     assert out.dtype == np.uint16 and out[:, 0, 0].tolist() == [11, 2, 30, 4]
+    # Final values (a composite) are placed as they are, even a float input's negative ones;
+    # a pixel lost in the restored bands is nodata in every band.
+    final = np.array([[[-0.5, 7.0]], [[2.5, 8.0]]], np.float32)
+    src = np.array([[[0.0, 0.0]], [[0.0, 0.0]], [[-0.25, 9.0]], [[4.0, 9.0]]], np.float32)
+    out = plan.merge(final, src, "float32", np.nan, np.array([[False, True]]), converted=True)
+    assert out[:, 0, 0].tolist() == [2.5, -0.25, -0.5, 4.0] and np.isnan(out[:, 0, 1]).all()
     assert not BandPlan(3, (1, 2, 3)).merged and BandPlan(3, (3, 2, 1)).merged
     assert BandPlan(2, (1,)).descriptions(["", "NIR"]) == ["band 1 (cloud-free, MMCANet)",
                                                           "NIR (input, not restored)"]

@@ -6,6 +6,8 @@
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+import numpy as np
+
 from mmcanet_core.clouds.masking import Masking
 from mmcanet_core.clouds.uncertainty import uncertainty_rows
 from mmcanet_core.engine.bands import BandPlan
@@ -41,13 +43,24 @@ class RowSteps:
         return tuple(dict.fromkeys(names)) or ("valid",)
 
     def __call__(self, top: int, values: Layers, rows: Layers) -> Layers:
+        merged = self.bands is not None and self.bands.merged
+        lost = self._lost(values, rows) if merged else None
         out = (self.masking.row_step(top, values, rows) if self.masking is not None
                else {"restored": values["restored"]})
-        if self.bands is not None and self.bands.merged:
+        if merged:
+            composited = self.masking is not None and self.masking.compositing
             out["restored"] = self.bands.merge(out["restored"], rows["source"], self.dtype,
-                                               self.nodata)
+                                               self.nodata, lost, converted=composited)
         if self.uncertainty:
             weight = rows.get("weight") if self.masking is not None else None
             out["uncertainty"] = uncertainty_rows(values["uncertainty"], self.optical_clip,
                                                   weight, rows.get("classes"))
         return out
+
+    def _lost(self, values: Layers, rows: Layers):
+        """(n, W) pixels written as nodata in the restored bands: the network had no valid
+        input there and the pixel is not kept from the input (the composite's weight > 0)."""
+        lost = ~np.isfinite(values["restored"]).all(axis=0)
+        if self.masking is not None and self.masking.compositing:
+            lost &= rows["weight"] > 0
+        return lost

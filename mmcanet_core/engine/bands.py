@@ -8,7 +8,9 @@ input, at the input's position:
 * a band the network restores holds the restored value (the composite, or the raw network
   output with ``raw``);
 * any other band holds the input's own values, bit for bit (it is carried through the engine as
-  stored, in the ``"source"`` layer of :mod:`mmcanet_core.engine.scene`).
+  stored, in the ``"source"`` layer of :mod:`mmcanet_core.engine.scene`), except where the
+  restored bands are nodata (the network had no valid input, e.g. outside the SAR, where it
+  would write): that pixel is nodata in every band.
 
 The band descriptions say which is which (``"B4 (cloud-free, MMCANet)"``,
 ``"B8 (input, not restored)"``). When the network restores every band in the file's order the
@@ -16,7 +18,7 @@ output is the network's own rows and nothing is merged.
 """
 
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -55,16 +57,25 @@ class BandPlan:
         extra = tuple(b for b in self.kept if b not in carried) if self.merged else ()
         return BandPlan(self.count, self.restored, carried + extra)
 
-    def merge(self, restored: np.ndarray, source: np.ndarray, dtype, nodata) -> np.ndarray:
-        """(C, n, W) restored rows (float DN, NaN = invalid, or already ``dtype``) and (S, n, W)
-        source rows as stored -> (count, n, W) of ``dtype`` in the input's band order."""
-        if restored.dtype != np.dtype(dtype) or np.issubdtype(restored.dtype, np.floating):
+    def merge(self, restored: np.ndarray, source: np.ndarray, dtype, nodata,
+              lost: Optional[np.ndarray] = None, converted: bool = False) -> np.ndarray:
+        """(C, n, W) restored rows and (S, n, W) source rows as stored -> (count, n, W) of
+        ``dtype`` in the input's band order. ``converted``: the restored rows are final values
+        of ``dtype`` (a composite); else float DN (NaN = invalid), converted here as the writer
+        converts them (:func:`~mmcanet_core.engine.raster.to_output_dtype`).
+
+        ``lost`` ((n, W) bool): pixels whose restored bands are nodata (no valid network input
+        where the network writes); every band is nodata there (0 where the output declares none:
+        the all-zero rule), so that no pixel is part restored, part nodata."""
+        if not converted:
             restored = to_output_dtype(restored, dtype, nodata)
         out = np.empty((self.count,) + restored.shape[1:], dtype=dtype)
         for i, band in enumerate(self.restored):
             out[band - 1] = restored[i]
         for band in self.kept:
             out[band - 1] = source[self.source.index(band)]
+        if lost is not None and lost.any():
+            out[:, lost] = 0 if nodata is None else nodata
         return out
 
     def descriptions(self, names: Sequence[str]) -> List[str]:
