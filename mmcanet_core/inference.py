@@ -51,6 +51,7 @@ from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.events import Event, Reporter
 from mmcanet_core.options import DEFAULT_TILE, MASK_METHODS, TILE_MULTIPLE
+from mmcanet_core.preprocess import S2_BANDS
 from mmcanet_core.safety import checks, guards
 from mmcanet_core.safety.guards import check_free_space, check_output, output_bytes
 from mmcanet_core.safety.memory import check_engine_memory, engine_bytes
