@@ -390,22 +390,21 @@ def test_onnx_export_has_the_uncertainty_output_and_agrees(crop, tmp_path):
 # --- the evaluation script --------------------------------------------------------------------
 
 
-def test_uncertainty_eval_ranking_and_held_out_set():
-    """scripts/uncertainty_eval.py: hand-computed ranking numbers, and the held-out triplets
-    are the recipe's six, all present."""
+def test_uncertainty_eval_product_mask_is_the_engines(crop, tmp_path):
+    """scripts/uncertainty_eval.py --mask product counts as filled exactly the automatic mask's
+    cloud and shadow, as the engine writes them (its mask output on a real crop)."""
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     import uncertainty_eval
 
-    b = np.array([0.1, 0.2, 0.3, 0.4])
-    error = np.array([1.0, 2.0, 4.0, 8.0])  # same order: Spearman 1
-    r = uncertainty_eval.ranking(b, error)
-    assert r["spearman"] == pytest.approx(1.0) and r["n"] == 4
-    assert (r["confident"], r["unsure"], r["ratio"]) == pytest.approx((1.5, 6.0, 4.0))
-    assert uncertainty_eval.ranking(b[::-1].copy(), error)["spearman"] == pytest.approx(-1.0)
-    held = uncertainty_eval.held_out()
-    assert [h[0] for h in held] == ["nogeo_2729", "nogeo_5254", "nogeo_4065", "nogeo_7264",
-                                    "nogeo_6780", "ROIs2017_winter_112_p797"]
-    assert all(Path(p).is_file() for h in held for p in h[1:])
+    sar, optical = crop
+    mask = tmp_path / "mask.tif"
+    weights = tiny_weights(tmp_path / "u.safetensors", (4, 3, 2))
+    assert predict(sar, optical, tmp_path / "o.tif", "--weights", str(weights),
+                   "--mask-output", str(mask)) == 0
+    classes = read(mask)[0][0]
+    dn = read(optical)[0].astype(np.float32)
+    filled = uncertainty_eval.product_mask(dn / 10000.0)
+    assert np.array_equal(filled, np.isin(classes, (1, 2))) and 0.1 < filled.mean() < 0.9
