@@ -340,7 +340,8 @@ def _holes(output, optical):
     with rasterio.open(optical) as src, rasterio.open(output) as out:
         valid = np.isfinite(raster.read_optical(src, Window(0, 0, src.width, src.height),
                                                 (4, 3, 2))).all(axis=0)
-        data, nodata = out.read(), out.nodata
+        data, nodata = out.read((4, 3, 2)), out.nodata  # the network's bands (every input
+        # band comes out at its position; the others are the input's own, engine/bands.py)
     hole = (data == 0).all(axis=0) if nodata is None else (data == nodata).any(axis=0)
     return int(np.count_nonzero(hole & valid)), nodata, data[:, valid]
 
