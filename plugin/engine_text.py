@@ -12,7 +12,7 @@ i18n-compile``).
 import re
 from typing import Any, Dict, Optional, Tuple
 
-from .i18n import tr
+from .i18n import localised, tr
 
 Table = list
 
@@ -24,7 +24,12 @@ def _event_templates() -> Dict[str, Any]:
     return {
         "device": None,  # the plugin says the device itself, once, before the model loads
         "warning": tr("Warning: {message}"),
-        "optical_scale": tr("Optical values: {scale} ({reason})."),
+        # worded per scale (the engine's reason is English text, not shown translated)
+        "optical_scale": ("scale", {
+            "dn": tr("Optical values: digital numbers (reflectance x 10000)."),
+            "offset": tr("Optical values: digital numbers with the processing-baseline offset, "
+                         "which is subtracted."),
+            "reflectance": tr("Optical values: reflectance 0..1, scaled by 10000.")}),
         "stale_removed": tr("Removed {path}, left by a run that was killed."),
         "sar_coverage": tr("The SAR raster covers {percent:.0f} % of the optical scene; the "
                            "rest will be nodata."),
@@ -87,8 +92,8 @@ def event_text(event) -> Optional[str]:
             return event.text()
     if template is None:
         return None
-    fields = {key: ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
-              for key, value in event.fields.items()}
+    fields = {key: ", ".join(str(v) for v in value) if isinstance(value, (list, tuple))
+              else localised(value) for key, value in event.fields.items()}
     try:
         return template.format(**fields)
     except (KeyError, IndexError, ValueError):  # a translation with a broken field

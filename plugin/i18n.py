@@ -5,6 +5,7 @@ extract them from the sources with a plain parser (no pylupdate needed).
 """
 
 import os
+import re
 
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
@@ -16,6 +17,22 @@ I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 def tr(text: str, disambiguation: str = None) -> str:
     """Translate ``text`` in the plugin's context (``text`` itself when untranslated)."""
     return QCoreApplication.translate(CONTEXT, text, disambiguation)
+
+
+class Number(float):
+    """A number that ``str.format`` writes the way the user's locale does (``12,5`` in German):
+    ``"{0:.1f}".format(Number(12.5))``. Other format specs are Python's."""
+
+    def __format__(self, spec: str) -> str:
+        match = re.fullmatch(r",?\.(\d+)f", spec)
+        if match is None:
+            return format(float(self), spec)
+        return QLocale().toString(float(self), "f", int(match.group(1)))
+
+
+def localised(value):
+    """``value`` as a :class:`Number` when it is a float (bools and ints stay as they are)."""
+    return Number(value) if isinstance(value, float) else value
 
 
 def qgis_locale() -> str:

@@ -10,7 +10,7 @@ from . import deps
 from .algorithm import ICON
 from .compat import QAction
 from .i18n import Translation, tr
-from .provider import MMCANetProvider
+from .provider import MMCANetProvider, show_example_models
 
 
 class MMCANetPlugin:
@@ -60,6 +60,7 @@ class MMCANetPlugin:
         install.triggered.connect(self.install_dependencies)
         self.actions = [toggle, install]
 
+        show_example_models()  # the example model, under the toolbox's Models
         self.toolbar = self.iface.addToolBar(tr("MMCANet cloud removal"))
         self.toolbar.setObjectName("mmcanetToolBar")
         self.toolbar.addAction(toggle)
@@ -69,7 +70,7 @@ class MMCANetPlugin:
         if missing:  # one line; the dock and the MMCANet log tab say the rest
             self.iface.messageBar().pushMessage(tr("MMCANet"), tr(
                 "Missing Python packages: {0}. Open the MMCANet panel to install them.").format(
-                    ", ".join(missing)), level=Qgis.MessageLevel.Warning, duration=10)
+                    ", ".join(missing)), level=Qgis.MessageLevel.Warning, duration=0)
 
     def install_dependencies(self):
         if self.installer is not None and self.installer.offer() and self.dock is not None:
@@ -98,6 +99,7 @@ class MMCANetPlugin:
             self.dock.deleteLater()
             self.dock = None
         self.installer = None
+        show_example_models(False)
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -7,8 +7,13 @@
 - :func:`style_like`: the restored layer rendered like its input: the same bands (the output
   has every input band at its input position) and the same min/max, so that colours compare one
   to one.
+- :func:`style_mask`: the saved cloud mask as a paletted layer: clouds white, shadows purple,
+  clear and nodata transparent, a legend with only the classes the file holds;
+  :func:`write_mask_style`: the same style as a ``.qml`` beside the mask, so that QGIS shows it
+  so whenever the file is opened later.
 - :func:`add_next_to`: the result goes into the layer tree right above its input, so before and
-  after are one checkbox apart.
+  after are one checkbox apart; :func:`result_name` names it after its input (and its file's
+  number when a second run chose a free name).
 """
 
 import os
@@ -17,13 +22,16 @@ from typing import Callable, List, Optional, Sequence
 from qgis.core import (
     QgsContrastEnhancement,
     QgsMultiBandColorRenderer,
+    QgsPalettedRasterRenderer,
     QgsProject,
     QgsRasterLayer,
     QgsRectangle,
     QgsSingleBandGrayRenderer,
 )
+from qgis.PyQt.QtGui import QColor
 
 from .compat import MINMAX_USER_DEFINED
+from .i18n import tr
 from .inputs import RESULT_PROPERTY
 
 SUFFIX = "_cloudfree"
@@ -32,6 +40,9 @@ MASK_SUFFIX = "_mask"
 #: from this many sampled pixels (QgsRasterLayer.SAMPLE_SIZE).
 CUT = (0.02, 0.98)
 SAMPLE_SIZE = 250000
+#: Marks a ``.qml`` this plugin wrote (a custom property saved in it): only such a file is
+#: ever replaced.
+MASK_STYLE_PROPERTY = "mmcanet/mask_style"
 
 
 # -- where ------------------------------------------------------------------------------------
@@ -147,7 +158,125 @@ def style_like(result: QgsRasterLayer, source: QgsRasterLayer, bands: Sequence[i
     return None
 
 
+def _number(output: str) -> str:
+    """``2`` for ``S2_cloudfree_2.tif`` (a free name after an earlier result), else ``""``."""
+    stem = os.path.splitext(os.path.basename(output or ""))[0]
+    number = stem.rsplit("_", 1)[-1] if SUFFIX + "_" in stem else ""
+    return number if number.isdigit() else ""
+
+
+def _free(template_plain: str, template_numbered: str, optical_name: str, output: str,
+          taken) -> str:
+    number = int(_number(output) or 0)
+    while True:
+        name = (template_numbered.format(optical_name, number) if number
+                else template_plain.format(optical_name))
+        if name not in taken:
+            return name
+        number = max(number, 1) + 1
+
+
+def result_name(optical_name: str, output: str, taken=()) -> str:
+    """``S2 (cloud-free)``; ``S2 (cloud-free 2)`` for ``S2_cloudfree_2.tif`` (a second run's
+    free name) or when ``taken`` (the project's layer names) has the name already, so that two
+    results never share a layer name."""
+    return _free(tr("{0} (cloud-free)"), tr("{0} (cloud-free {1})"), optical_name, output,
+                 taken)
+
+
+def mask_name(optical_name: str, output: str = "", taken=()) -> str:
+    """``S2 (cloud mask)``, ``S2 (cloud mask 2)`` beside ``S2 (cloud-free 2)``."""
+    return _free(tr("{0} (cloud mask)"), tr("{0} (cloud mask {1})"), optical_name, output,
+                 taken)
+
+
+def layer_names(project: QgsProject, but=None) -> set:
+    """The names of the project's layers (but the layer ``but``)."""
+    return {layer.name() for layer in project.mapLayers().values()
+            if but is None or layer.id() != but.id()}
+
+
+def layer_of_file(project: QgsProject, path: str):
+    """The first layer of the layer tree read from file ``path``, or None."""
+    for node in project.layerTreeRoot().findLayers():
+        if node.layer() is not None and _same_file(node.layer(), path):
+            return node.layer()
+    return None
+
+
+def is_renumbered(output: str) -> bool:
+    """Whether ``output`` is a free name chosen because an earlier result had the plain one."""
+    return bool(_number(output))
+
+
+# -- the cloud mask ---------------------------------------------------------------------------
+def _mask_classes():
+    """(value, colour, label) of the mask's classes, colours from the engine's table."""
+    from mmcanet_core.clouds.cloudmask import CLEAR, CLOUD, SHADOW
+    from mmcanet_core.clouds.masking import MASK_COLOURS
+
+    labels = {CLEAR: tr("Clear"), CLOUD: tr("Cloud"), SHADOW: tr("Cloud shadow")}
+    return [(value, QColor(*MASK_COLOURS[value]), label) for value, label in labels.items()]
+
+
+def mask_values_present(path: str) -> List[int]:
+    """The values a mask file holds (an exact histogram of its one uint8 band)."""
+    from osgeo import gdal
+
+    dataset = gdal.Open(path)
+    counts = dataset.GetRasterBand(1).GetHistogram(-0.5, 255.5, 256, False, False)
+    return [value for value, count in enumerate(counts) if count]
+
+
+def style_mask(layer: QgsRasterLayer) -> None:
+    """Paletted: clouds white, shadows purple, clear (and nodata) transparent; the legend lists
+    only the classes present in the file."""
+    present = set(mask_values_present(layer.source().split("|")[0]))
+    classes = [QgsPalettedRasterRenderer.Class(value, colour, label)
+               for value, colour, label in _mask_classes() if value in present]
+    renderer = QgsPalettedRasterRenderer(layer.dataProvider(), 1, classes)
+    layer.setRenderer(renderer)
+    layer.setCustomProperty(MASK_STYLE_PROPERTY, True)
+    layer.triggerRepaint()
+
+
+def write_mask_style(path: str) -> Optional[str]:
+    """``<mask>.qml`` beside the mask file, so that QGIS styles it whenever it is opened; never
+    replaces a ``.qml`` it did not write. Returns the style's path, or None when it was left."""
+    style = f"{os.path.splitext(path)[0]}.qml"
+    if os.path.exists(style):
+        with open(style, encoding="utf-8", errors="replace") as existing:
+            if MASK_STYLE_PROPERTY not in existing.read():
+                return None
+    layer = QgsRasterLayer(path, "mask", "gdal")
+    if not layer.isValid():
+        return None
+    style_mask(layer)
+    _, ok = layer.saveNamedStyle(style)
+    return style if ok else None
+
+
 # -- where it sits ----------------------------------------------------------------------------
+def _same_file(layer, path: str) -> bool:
+    source = layer.source().split("|")[0]
+    return os.path.normcase(os.path.abspath(source)) == os.path.normcase(os.path.abspath(path))
+
+
+def move_above(project: QgsProject, layer, path: str) -> bool:
+    """Move ``layer``'s node right above the first project layer read from file ``path``;
+    False when no such layer is in the layer tree."""
+    root = project.layerTreeRoot()
+    node = root.findLayer(layer.id())
+    targets = [n for n in root.findLayers() if n.layer() is not None
+               and n.layer().id() != layer.id() and _same_file(n.layer(), path)]
+    if node is None or not targets:
+        return False
+    parent = targets[0].parent()
+    parent.insertChildNode(parent.children().index(targets[0]), node.clone())
+    node.parent().removeChildNode(node)
+    return True
+
+
 def add_next_to(project: QgsProject, layer: QgsRasterLayer,
                 source: Optional[QgsRasterLayer]) -> None:
     """Add ``layer`` to ``project`` right above ``source`` in the layer tree (on top when

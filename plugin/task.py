@@ -16,8 +16,16 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from .i18n import tr
-from .result import add_next_to, style_like
+from .i18n import Number, tr
+from .result import (
+    add_next_to,
+    is_renumbered,
+    layer_names,
+    mask_name,
+    result_name,
+    style_like,
+    style_mask,
+)
 from .uncertainty import style_uncertainty
 
 ALGORITHM_ID = "mmcanet:removeclouds"
@@ -29,6 +37,7 @@ class DecloudFeedback(QgsProcessingFeedback):
     signals (emitted on the worker thread, received on the GUI thread)."""
 
     device_reported = pyqtSignal(str)
+    busy_reported = pyqtSignal()  # all tiles in one batch: no steps until it is done
     stage_reported = pyqtSignal(str)
     info_reported = pyqtSignal(str, bool)  # (line, is a warning)
 
@@ -65,11 +74,12 @@ class DecloudRun(QObject):
 
     finished = pyqtSignal(bool, str, str)
 
-    def __init__(self, parameters: dict, layer_name: str = None, project: QgsProject = None,
+    def __init__(self, parameters: dict, optical_name: str = None, project: QgsProject = None,
                  source_layer_id: str = None, parent=None):
         super().__init__(parent)
         self.parameters = dict(parameters)
-        self.layer_name = layer_name or tr("Cloud-free")
+        self.optical_name = optical_name or tr("Optical")
+        self.layer_name = ""  # the result layer's, once the output file is known
         self.project = project or QgsProject.instance()
         self.source_layer_id = source_layer_id
         self.context = QgsProcessingContext()
@@ -122,6 +132,8 @@ class DecloudRun(QObject):
     def _add_result(self, output: str, results: dict) -> None:
         """The result layer, styled like its input and right above it, the cloud mask (when
         saved) above the result, and the message with the cloud cover."""
+        named = "" if self.temporary else output
+        self.layer_name = result_name(self.optical_name, named, layer_names(self.project))
         layer = QgsRasterLayer(output, self.layer_name, "gdal")
         if not layer.isValid():
             self.message = tr("The output {0} could not be opened.").format(output)
@@ -133,7 +145,7 @@ class DecloudRun(QObject):
             restyled = style_like(layer, source, [int(b) for b in bands.split(",")])
         add_next_to(self.project, layer, source)
         self.layer, self.ok = layer, True
-        self._add_mask(results.get("MASK_OUTPUT") or "")
+        self._add_mask(results.get("MASK_OUTPUT") or "", named)
         self._add_uncertainty(results.get("UNCERTAINTY_OUTPUT") or "")
         if self.temporary:
             self.message = tr("Done: added layer '{0}' from a temporary file, which QGIS deletes "
@@ -142,20 +154,25 @@ class DecloudRun(QObject):
         else:
             self.message = tr("Done: saved to {0} and added as layer '{1}' above its "
                               "input.").format(output, self.layer_name)
+            if is_renumbered(output):
+                self.message += " " + tr("An earlier result keeps its file; this one got a new "
+                                         "name.")
         if restyled:
             self.message += " " + tr("The input layer now shows bands {0} as the result "
                                      "does.").format(", ".join(map(str, restyled)))
         if results.get("CLOUD_COVER") is not None:
             self.message += " " + tr("Cloud cover {0:.1f} %, shadow {1:.1f} %.").format(
-                results["CLOUD_COVER"], results.get("SHADOW_COVER") or 0.0)
+                Number(results["CLOUD_COVER"]), Number(results.get("SHADOW_COVER") or 0.0))
 
-    def _add_mask(self, path: str) -> None:
+    def _add_mask(self, path: str, output: str) -> None:
         """The saved cloud mask (paletted: clouds white, shadows purple, clear transparent)
         right above the result."""
         if not path or not os.path.isfile(path):
             return
-        mask = QgsRasterLayer(path, tr("{0} (cloud mask)").format(self.layer_name), "gdal")
+        mask = QgsRasterLayer(path, mask_name(self.optical_name, output,
+                                              layer_names(self.project)), "gdal")
         if mask.isValid():
+            style_mask(mask)
             add_next_to(self.project, mask, self.layer)
             self.mask_layer = mask
 

@@ -218,10 +218,12 @@ def main(argv=None) -> int:
                + f" --threads {args.threads}` (CPU)")
     print(text + "\n\nCommand: " + command + "\n\n" + per_image)
     if args.update_docs:
-        from composite_eval import update_docs
+        from docblock import update_block
 
-        update_docs({"summary": text + "\n\nCommand: " + command, "per_image": per_image},
-                    tag="clear_eval")
+        summary_block = text + "\n\nCommand: " + command
+        for path in (ROOT / "README.md", ROOT / "docs" / "cloud_mask.md"):
+            update_block(path, "clear_eval", "summary", summary_block)
+        update_block(ROOT / "docs" / "cloud_mask.md", "clear_eval", "per_image", per_image)
     return 0
 
 

@@ -284,8 +284,7 @@ def cost_table(weights: Path, size: int = 1024) -> str:
 
 
 def update_docs(blocks: Dict[str, str], tag: str = "composite_eval") -> None:
-    """Replace ``<!-- TAG:NAME -->`` ... ``<!-- /TAG:NAME -->`` blocks (TAG ``composite_eval``
-    here, ``clear_eval`` for ``scripts/clear_eval.py``)."""
+    """Replace ``<!-- TAG:NAME -->`` ... ``<!-- /TAG:NAME -->`` blocks."""
     for path in (ROOT / "README.md", ROOT / "docs" / "cloud_mask.md"):
         text = path.read_text()
         for name, block in blocks.items():

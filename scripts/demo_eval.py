@@ -27,7 +27,6 @@ degrees, on [0, 1] reflectance; outputs clamped to [0, 1]; PSNR capped at 100). 
 
 import argparse
 import csv
-import re
 import sys
 from pathlib import Path
 
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_demo as recipe  # noqa: E402
+from docblock import update_block  # noqa: E402
 
 IDENTITY = "identity (cloudy input)"
 BASELINE = "DSen2-CR baseline"
@@ -282,15 +282,6 @@ def goals(rgb_rows, other_rows, unc) -> str:
     ]) + "\n"
 
 
-def update_block(path: Path, name: str, text: str) -> None:
-    """Replace the text between ``<!-- demo_eval:name -->`` and ``<!-- /demo_eval -->``."""
-    source = path.read_text()
-    pattern = re.compile(rf"(<!-- demo_eval:{name} -->\n).*?(<!-- /demo_eval -->)", re.S)
-    if not pattern.search(source):
-        raise ValueError(f"{path} has no <!-- demo_eval:{name} --> block")
-    path.write_text(pattern.sub(lambda g: g.group(1) + text.rstrip() + "\n" + g.group(2), source))
-
-
 def summary(rgb_rows, other_rows, unc) -> str:
     mean = {k: {m: mean_of(rgb_rows, k, m) for m in METRICS}
             for k in (IDENTITY, BASELINE, MMCANET)}  # fmt: skip
@@ -358,9 +349,9 @@ def main(argv=None) -> int:
     order = sorted(range(len(cases)), key=lambda i: cases[i]["cover"])
     picture(cases, outputs, others, models, Path(args.img), [order[len(order) // 2], *order[-2:]])
     if args.docs:
-        update_block(ROOT / "docs" / "model_card.md", "results", text)
+        update_block(ROOT / "docs" / "model_card.md", "demo_eval", "results", text)
         for path in (ROOT / "README.md", ROOT / "mmcanet_core" / "checkpoints" / "README.md"):
-            update_block(path, "summary", summary(rgb, other, unc))
+            update_block(path, "demo_eval", "summary", summary(rgb, other, unc))
     print(f"wrote {out / 'results.md'}, {out / 'per_case.csv'}, {args.img}")
     return 0
 

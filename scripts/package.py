@@ -6,12 +6,15 @@
 
 The zip holds one folder, ``mmcanet/`` (the name QGIS knows the plugin by): the plugin entry
 point and ``plugin/``, the ``mmcanet_core`` package (with any shipped checkpoints), the icons,
-the compiled translations and the example model. No tests, caches, build or venv folders.
+the compiled translations, the example model and the documentation (``docs/*.md`` and the
+images they show: the help links point at these files). No tests, caches, build or venv
+folders.
 """
 
 import argparse
 import configparser
 import os
+import re
 import shutil
 import sys
 import zipfile
@@ -30,7 +33,7 @@ CONTENT = [
     ("resources", {".svg", ".png"}),
     ("i18n", {".qm"}),
     ("examples", {".model3"}),
-    ("docs/plugin.md", None),
+    ("docs", {".md"}),
 ]
 SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache", "tests", "build", "dist", ".venv",
               ".git", "runs"}
@@ -42,9 +45,19 @@ def version(root: Path = ROOT) -> str:
     return parser["general"]["version"]
 
 
+def doc_images(root: Path = ROOT):
+    """The images the shipped documentation shows (``![...](img/x.png)``)."""
+    found = set()
+    for page in (root / "docs").glob("*.md"):
+        for name in re.findall(r"\]\((img/[^)\s]+)\)", page.read_text(encoding="utf-8")):
+            if (root / "docs" / name).is_file():
+                found.add(Path("docs") / name)
+    return found
+
+
 def plugin_files(root: Path = ROOT):
     """Repository-relative paths of every file that goes into the zip, sorted."""
-    files = []
+    files = list(doc_images(root))
     for entry, suffixes in CONTENT:
         path = root / entry
         if path.is_file():

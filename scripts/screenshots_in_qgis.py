@@ -1,9 +1,12 @@
 """Runs inside QGIS (``qgis --code``), started by ``scripts/screenshots.py``: a first-time
 user's run of the dock, photographed, then QGIS quits.
 
-Steps, each after the GUI has settled: load the SAR and the optical raster, open the panel
+Steps, each after the GUI has settled: load the cloudy SAR and optical pair, open the panel
 with the plugin's toolbar button, wait until it names the device, photograph (before), press
-Decloud, photograph the panel while it removes clouds, wait for the result, photograph (after).
+Decloud with "Save the cloud mask", photograph the panel while it removes clouds, wait for the
+result, photograph (after, the mask over the result, the input alone); open the toolbox dialog
+and photograph it; load a second pair and run a two-row batch with "Load layers on
+completion", photograph its log and the layers.
 """
 
 import os
@@ -79,9 +82,9 @@ def dock():
 def load_layers():
     window = iface.mainWindow()
     window.setGeometry(0, 0, 1680, 1050)
-    sar, optical = sorted(DATA.glob("*_s1_*.tif"))[0], sorted(DATA.glob("*_s2_*.tif"))[0]
-    iface.addRasterLayer(str(sar), "S1 VV VH")
-    layer = iface.addRasterLayer(str(optical), "S2 cloudy")
+    sar, optical = (sorted(DATA.glob(f"*summer_{kind}_*.tif"))[0] for kind in ("s1", "s2"))
+    iface.addRasterLayer(str(sar), "S1 summer")
+    layer = iface.addRasterLayer(str(optical), "S2 summer")
     iface.setActiveLayer(layer)
     QTimer.singleShot(2000, guarded(open_panel))
 
@@ -115,6 +118,7 @@ def before():
         run.feedback.device_reported.connect(say("device"))
 
     panel.run_created.connect(timeline)
+    panel.save_mask_check.setChecked(True)
     panel.decloud_button.click()
     seen = {"running": False}
 
@@ -130,17 +134,39 @@ def after():
     panel = dock()
     if not panel.run.ok:
         print(f"screenshots: the run failed: {panel.status_label.text()}", flush=True)
+    mask = panel.run.mask_layer
+    if mask is not None:  # the result first, the mask over it afterwards
+        visible(mask, False)
     canvas = iface.mapCanvas()
     canvas.refreshAllLayers()
     wait_until(lambda: not canvas.isDrawing(), lambda: finish(panel))
 
 
+def visible(layer, shown):
+    QgsProject.instance().layerTreeRoot().findLayer(layer.id()).setItemVisibilityChecked(shown)
+
+
 def finish(panel):
     shoot(iface.mainWindow(), "dock_after.png")
     shoot(panel, "dock.png")
+    mask = panel.run.mask_layer
+    if mask is not None:  # the mask over the result: clouds white, shadows purple, clear seen
+        visible(mask, True)
+        iface.setActiveLayer(mask)
+        canvas = iface.mapCanvas()
+        canvas.refreshAllLayers()
+        wait_until(lambda: not canvas.isDrawing(), lambda: masked(panel))
+    else:
+        masked(panel)
+
+
+def masked(panel):
+    shoot(iface.mainWindow(), "mask_layer.png")
     # before/after is one checkbox: hide the result, the input shows in the same colours
     root = QgsProject.instance().layerTreeRoot()
-    root.findLayer(panel.run.layer.id()).setItemVisibilityChecked(False)
+    for layer in (panel.run.layer, panel.run.mask_layer):
+        if layer is not None:
+            root.findLayer(layer.id()).setItemVisibilityChecked(False)
     canvas = iface.mapCanvas()
     canvas.refreshAllLayers()
     wait_until(lambda: not canvas.isDrawing(), lambda: compared(panel))
@@ -153,7 +179,63 @@ def compared(panel):
     result = [layer for layer in QgsProject.instance().mapLayers().values()
               if isinstance(layer, QgsRasterLayer) and layer.customProperty("mmcanet/result")]
     print(f"screenshots: result file: {[r.source() for r in result]}", flush=True)
-    quit_qgis(0 if panel.run.ok else 1)
+    if not panel.run.ok:
+        quit_qgis(1)
+        return
+    import processing
+
+    dialog = processing.createAlgorithmDialog("mmcanet:removeclouds")
+    dialog.resize(900, 760)
+    dialog.show()
+    QTimer.singleShot(2500, guarded(lambda: toolbox(dialog)))
+
+
+def toolbox(dialog):
+    shoot(dialog, "toolbox_dialog.png")
+    dialog.close()
+    sar, optical = (sorted(DATA.glob(f"*winter_{kind}_*.tif"))[0] for kind in ("s1", "s2"))
+    iface.addRasterLayer(str(sar), "S1 winter")
+    iface.addRasterLayer(str(optical), "S2 winter")
+    QTimer.singleShot(2000, guarded(batch))
+
+
+def batch():
+    """Two rows (the summer and the winter pair), Load layers on completion, the mask column
+    left empty: as the analyst ran it."""
+    from processing.gui.BatchAlgorithmDialog import BatchAlgorithmDialog
+    from processing.tools import dataobjects
+
+    project = QgsProject.instance()
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("mmcanet:removeclouds")
+    dialog = BatchAlgorithmDialog(algorithm, iface.mainWindow())
+    dialog.resize(1300, 700)
+    dialog.show()
+    table = dialog.mainWidget()
+    while table.batchRowCount() < 2:
+        table.addRow()
+    context = dataobjects.createContext()
+    for row, season in enumerate(("summer", "winter")):
+        for name, layer in (("SAR", f"S1 {season}"), ("OPTICAL", f"S2 {season}")):
+            column = table.parameter_to_column[name]
+            table.wrappers[row][column].setParameterValue(
+                project.mapLayersByName(layer)[0].id(), context)
+        column = table.parameter_to_column["OUTPUT"]
+        table.tblParameters.cellWidget(row + 1, column).setValue(
+            str(DATA / f"batch_{season}.tif"))
+    table.checkLoadLayersOnCompletion.setChecked(True)
+    dialog.runAlgorithm()  # runs the rows one after the other, then loads their layers
+    QTimer.singleShot(2000, guarded(lambda: batched(dialog)))
+
+
+def batched(dialog):
+    shoot(dialog, "batch.png")
+    dialog.close()
+    canvas = iface.mapCanvas()
+    canvas.refreshAllLayers()
+    names = [n.name() for n in QgsProject.instance().layerTreeRoot().findLayers()]
+    print(f"screenshots: layers after the batch, top to bottom: {names}", flush=True)
+    wait_until(lambda: not canvas.isDrawing(), lambda: (
+        shoot(iface.mainWindow(), "batch_layers.png"), quit_qgis(0)))
 
 
 QTimer.singleShot(3000, guarded(load_layers))

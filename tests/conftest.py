@@ -89,11 +89,11 @@ def pair(root: Path, roi=WINTER):
     return s1, s2
 
 
-def copies(root: Path, folder: Path):
-    """Temporary copies of the real SAR/optical pair: QGIS writes .aux.xml beside the rasters it
+def copies(root: Path, folder: Path, roi=WINTER):
+    """Temporary copies of a real SAR/optical pair: QGIS writes .aux.xml beside the rasters it
     styles, and the dock writes its result beside the optical raster."""
     folder.mkdir(exist_ok=True)
-    return [Path(shutil.copy(path, folder)) for path in pair(root)]
+    return [Path(shutil.copy(path, folder)) for path in pair(root, roi)]
 
 
 def wait_for(predicate, limit_s=180.0):

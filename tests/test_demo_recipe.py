@@ -40,7 +40,9 @@ def test_every_source_is_real_and_as_large_as_stated(sources):
                      ("clear", "sen1floods11"): 4, ("no_sar", "sen12mscr"): 45}  # fmt: skip
     for s in sources:
         for im in s["images"]:
-            assert im.clear.shape[0] == 13 and 0.01 < im.clear[[1, 2, 3]].mean() < 0.5, im.name
+            # real images, not blanks
+            assert im.clear.shape[0] == 13, im.name
+            assert (im.clear.std(axis=(1, 2)) > 0).sum() >= 12, im.name  # B10 may be flat
             assert (im.sar is None) == (s["kind"] == "no_sar"), im.name
             assert (im.cloudy is None) == (s["kind"] == "clear"), im.name
             if im.sar is not None:

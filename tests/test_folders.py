@@ -105,5 +105,8 @@ def test_train_and_evaluate_read_triplet_folders(nogeo, tmp_path):
     assert weights.is_file()
     result = evaluate.evaluate(nogeo, [str(weights)], protocol="ids", split="test", size=32)
     assert len(result["patches"]) == 1 and result["patches"][0]["season"] == "unknown"
+    metrics = result["patches"][0]["metrics"]
+    ours, identity = metrics[result["methods"][1]], metrics[evaluate.IDENTITY]
+    assert all(np.isfinite(list(ours.values()))) and ours != identity
     text = evaluate.write_outputs(result, tmp_path / "eval", "nogeo test id")
     assert "unknown (n=1)" in text

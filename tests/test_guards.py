@@ -7,7 +7,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -129,10 +128,24 @@ def test_output_folder_problems(tmp_path, make, message):
         check_output(make(tmp_path), [])
 
 
+def _without_dac_override():
+    """In the child before it runs python (root only): drop the capabilities that let root
+    write into any folder (CAP_DAC_OVERRIDE 1, CAP_DAC_READ_SEARCH 2) from the bounding set, so
+    that root, still root and still able to reach its own 0700 folders (the checkout, the
+    venv), meets a 0555 folder as any user would."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) needs CAP_SETPCAP")
+
+
 def test_read_only_folder(tmp_path):
-    """As root (CI) every folder is writable, so the check runs as user nobody in a child."""
-    base = Path(tempfile.mkdtemp()) if os.geteuid() == 0 else tmp_path
-    folder = base / "ro"
+    """A folder the user may not write into. As root (CI, a container) every folder is
+    writable, so the check runs in a child process that is root without the capabilities
+    that override file permissions (it can still reach the checkout under a 0700 home)."""
+    folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o555)
     try:
@@ -140,20 +153,17 @@ def test_read_only_folder(tmp_path):
             with pytest.raises(OutputError, match="not writable"):
                 check_output(folder / "r.tif", [])
             return
-        base.chmod(0o755)
+        root = Path(guards.__file__).resolve().parents[2]
         code = ("from mmcanet_core.safety.guards import check_output\n"
                 f"check_output({str(folder / 'r.tif')!r}, [])")
-        child = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True,
-            cwd=Path(guards.__file__).parents[1],
-            preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),
-        )
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [str(root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               cwd=root, env=env, preexec_fn=_without_dac_override)
         assert child.returncode != 0
-        assert "is not writable; choose another output" in child.stderr
+        assert "is not writable; choose another output" in child.stderr, child.stderr
     finally:
         folder.chmod(0o755)
-        if base != tmp_path:
-            shutil.rmtree(base)
 
 
 def test_preview_checks(tmp_path, scene):

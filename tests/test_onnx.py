@@ -62,14 +62,16 @@ def tiny_pair(tmp_path_factory):
     return weights, folder / "tiny.onnx"
 
 
-def real_batch(sen12mscr):
-    """Every real patch with SAR: (N, 2, 256, 256) SAR and (N, 3, 256, 256) RGB in [0, 1]."""
+def real_batch(sen12mscr, bands=None):
+    """Every real patch with SAR: (N, 2, 256, 256) SAR and (N, 3, 256, 256) RGB in [0, 1] (or
+    the 1-based ``bands``)."""
     triplets, _ = find_triplets(sen12mscr, require=("s1",), warn=False)
     pairs = [(t.paths["s1"], t.paths.get("s2_cloudy") or t.paths.get("s2")) for t in triplets]
     pairs = [(s1, s2) for s1, s2 in pairs if s2 is not None]
     assert len(pairs) >= 5, pairs
     sar = np.stack([read_sar(s1) for s1, _ in pairs])
-    optical = np.stack([to_unit(read_dn(s2)[RGB]) for _, s2 in pairs])
+    pick = RGB if bands is None else [b - 1 for b in bands]
+    optical = np.stack([to_unit(read_dn(s2)[pick]) for _, s2 in pairs])
     return sar, optical
 
 
@@ -371,7 +373,7 @@ def test_shipped_onnx_is_in_sync_with_the_shipped_weights_and_agrees_on_real_pat
     for stray in CHECKPOINTS.glob("*.onnx"):
         assert stray.with_suffix(".safetensors").is_file(), (
             f"{stray.name} has no .safetensors beside it: delete it or run `make onnx`")
-    sar, optical = real_batch(sen12mscr)
+    sar, optical = real_batch(sen12mscr, read_metadata(SHIPPED[0])["optical_bands"]["indices"])
     torch_backend = open_backend(SHIPPED[0], backend="torch", device="cpu")
     onnx_backend = open_backend(SHIPPED[0], backend="onnxruntime", device="cpu")
     assert onnx_backend.path == SHIPPED[0].with_suffix(".onnx")

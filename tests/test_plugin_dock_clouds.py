@@ -79,7 +79,7 @@ def test_dock_run_with_a_mask_adds_it_and_says_the_cover(started, layers, mask_l
     assert tree.index(run.mask_layer) + 1 == tree.index(run.layer)  # right above the result
 
 
-def test_backend_choice_decides_which_packages_are_needed(started, monkeypatch):
+def test_backend_choice_decides_which_packages_are_needed(started, layers, monkeypatch):
     import mmcanet.plugin.deps as deps
 
     dock = started.dock

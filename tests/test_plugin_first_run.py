@@ -2,6 +2,7 @@
 it; progress and the device from the start; a calm state without PyTorch; layer guesses in the
 dock and the toolbox dialog; the engine's lines in German, the device said once; the toolbar."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -158,15 +159,30 @@ def test_progress_moves_from_the_start_and_device_comes_first(started, layers, t
                       if kind == "stage" and text.startswith("Removing clouds"))
     device = next(i for i, (kind, _) in enumerate(events) if kind == "device")
     assert device < first_tile
-    assert stages[:3] == ["Starting the cloud removal...", "Loading the model weights...",
-                          "Reading the rasters..."]
-    total = int(stages[-1].split("/")[1].split()[0])
-    assert stages[3] == f"Removing clouds: 0/{total} tiles"  # planned, before the first batch
+    total = int([s for s in stages if s.startswith("Removing")][-1].split("/")[1].split()[0])
+    assert stages[:5] == ["Starting the cloud removal...", "Loading the model weights...",
+                          "Reading the rasters...",
+                          f"Preparing the network for {total} tile(s)...",
+                          f"Removing clouds: 0/{total} tiles"]  # the stages, from the events
+    assert stages[-1] == f"Removing clouds: {total}/{total} tiles"
     assert values == sorted(values) and values[-1] == 100
-    assert 0 < values[0] <= 5  # the bar moves before any tile is done
-    tile_steps = [v for v in values if 5 < v < 100]
+    assert values[:5] == [1, 3, 5, 8, 12]  # the bar moves with each stage before any tile
+    tile_steps = [v for v in values if 12 < v < 100]
     assert len(tile_steps) >= 3  # one step per batch of tiles (tiny weights: 64-px tiles)
-    assert stages[-1].startswith("Removing clouds: ") and stages[-1].endswith(" tiles")
+
+
+def test_one_batch_shows_a_busy_bar(started, layers, tiny_weights):
+    """All tiles in one batch: no steps between its start and its end, so the dock's bar is
+    busy (not stuck at a number) until the batch is done."""
+    dock = started.dock
+    ranges = []
+    dock.run_created.connect(lambda run: run.feedback.busy_reported.connect(  # after the dock's
+        lambda: ranges.append(("busy", dock.progress_bar.maximum()))))
+    sar, optical = layers
+    dock.advanced_values = lambda: {"DEVICE": 1, "BACKEND": 0, "TILE": 256}  # one tile
+    run, _ = run_dock(dock, sar, optical, tiny_weights)
+    assert ranges == [("busy", 0)]  # a busy bar (range 0..0) while the one batch runs
+    assert dock.progress_bar.maximum() == 100 and dock.progress_bar.value() == 100
 
 
 def test_dock_names_the_device_before_a_run(started):
@@ -261,8 +277,10 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
                                                 tmp_path):
     import processing
     import qgis.utils
+    from qgis.PyQt.QtCore import QLocale
 
     user_locale("de_DE")
+    QLocale.setDefault(QLocale("de_DE"))  # as QGIS does at start for a German profile
     assert qgis.utils.loadPlugin("mmcanet") and qgis.utils.startPlugin("mmcanet")
     try:
         sar, optical = copies(sen12mscr, tmp_path)
@@ -271,6 +289,7 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
                              "WEIGHTS": str(tiny_weights), "DEVICE": 1, "TILE": 128,
                              "OUTPUT": str(tmp_path / "de.tif")}, feedback=feedback)
     finally:
+        QLocale.setDefault(QLocale.c())
         assert qgis.utils.unloadPlugin("mmcanet")
     lines = [line for line in feedback.lines if not line.startswith("Results:")]  # processing's
     text = "\n".join(lines)
@@ -280,6 +299,12 @@ def test_engine_lines_in_german_and_device_once(plugin_path, qgis_iface, qgis_pr
     assert any("Kachel" in line and "Pixel" in line for line in lines), text
     assert any(line.startswith("Geschrieben in ") for line in lines), text
     assert not any(line.startswith(("device:", "SAR values", "wrote ")) for line in lines), text
+    assert "Optische Werte: Digitalwerte (Reflexion x 10000)." in lines, text
+    assert any(line.startswith("Speicher: ") for line in lines), text
+    written = next(line for line in lines if line.startswith("Geschrieben in "))
+    assert re.match(r"Geschrieben in \d+,\d s: ", written), written  # a decimal comma
+    english = ("digital numbers", "memory", "values below", "cloud-free", "no offset")
+    assert not any(word in line for line in lines for word in english), text
 
 
 def test_engine_events_are_translated_by_kind_not_by_text(plugin_path):

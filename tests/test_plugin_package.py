@@ -23,10 +23,11 @@ def test_package_zip_content_and_deploy(tmp_path):
     assert all(name.startswith("mmcanet/") for name in names)
     for required in ("__init__.py", "metadata.txt", "plugin/main.py", "plugin/algorithm.py",
                      "plugin/provider.py", "plugin/dock.py", "mmcanet_core/__init__.py",
-                     "mmcanet_core/inference.py", "mmcanet_core/weights.py",
+                     "mmcanet_core/inference.py", "mmcanet_core/weights/checkpoint.py",
                      "mmcanet_core/models/__init__.py", "resources/icon.svg",
                      "i18n/mmcanet_de.qm", "i18n/mmcanet_zh_CN.qm",
-                     "examples/clip_and_decloud.model3"):
+                     "examples/clip_and_decloud.model3", "docs/plugin.md", "docs/training.md",
+                     "docs/model_card.md", "docs/img/dock_after.png"):
         assert f"mmcanet/{required}" in names, required
     checkpoints = sorted((ROOT / "mmcanet_core" / "checkpoints").glob("*.safetensors"))
     for checkpoint in checkpoints:
@@ -34,6 +35,9 @@ def test_package_zip_content_and_deploy(tmp_path):
     forbidden = ("__pycache__", ".pyc", "tests/", ".venv", "build/", ".git/", ".ts",
                  "egg-info", "conftest")
     assert [n for n in names if any(f in n for f in forbidden)] == []
+
+    metadata = (ROOT / "metadata.txt").read_text()
+    assert "example.org" not in metadata and "github.com/mmcanet" not in metadata
 
     installed = profiles / "testprofile" / "python" / "plugins" / "mmcanet"
     assert (installed / "metadata.txt").is_file()

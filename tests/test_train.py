@@ -4,8 +4,11 @@ import argparse
 import csv
 import json
 
+import numpy as np
 import pytest
+import rasterio
 import torch
+from PIL import Image
 
 from mmcanet_core.training import train as train_mod
 from mmcanet_core.weights.checkpoint import load_weights, read_metadata
@@ -35,25 +38,43 @@ def test_short_run_lowers_loss_and_checkpoint_loads_in_predict_and_evaluate(sen1
     # Validation clouds are fixed, so this is the same loss on the same batches before/after.
     assert float(rows[-1]["val_loss"]) < float(rows[0]["val_loss"])
     assert json.loads((out / "config.json").read_text())["model_options"] == TINY_MMCANET
-    assert (out / "curves.png").stat().st_size > 0
+    with Image.open(out / "curves.png") as curves:
+        assert curves.size[0] > 500 and np.asarray(curves.convert("L")).std() > 5
     meta = read_metadata(out / "best.safetensors")
     assert meta["model"]["name"] == "mmcanet" and "SYNTHETIC" in meta["trained_on"]
     model, _ = load_weights(out / "best.safetensors")
     assert model.in_channels == 3
 
-    from mmcanet_core.data.sen12mscr import find_triplets
+    from mmcanet_core.data.sen12mscr import find_triplets, read_dn, read_sar, to_unit
     from mmcanet_core.inference import predict_raster
 
     t = find_triplets(sen12mscr, warn=False)[0][0]
-    result = predict_raster(t.paths["s1"], t.paths["s2_cloudy"], tmp_path / "pred.tif",
-                            weights=out / "best.safetensors", device="cpu")  # fmt: skip
-    assert (tmp_path / "pred.tif").is_file() and result is not None
+    predict_raster(t.paths["s1"], t.paths["s2_cloudy"], tmp_path / "pred.tif",
+                   weights=out / "best.safetensors", device="cpu", raw=True, tile=256, overlap=0,
+                   optical_scale="dn")  # fmt: skip
+    # The written raster is the model's forward pass on the same patch (one 256 px tile), in DN.
+    with rasterio.open(tmp_path / "pred.tif") as src:
+        written = src.read().astype(np.float64)
+    cloudy = to_unit(read_dn(t.paths["s2_cloudy"]))
+    with torch.no_grad():
+        expected = model.eval()(torch.from_numpy(read_sar(t.paths["s1"]))[None],
+                                torch.from_numpy(cloudy[[3, 2, 1]])[None])[0]  # fmt: skip
+    expected = expected.clamp(0, 1).double().numpy() * 10000
+    rgb = written[[3, 2, 1]] if written.shape[0] == 13 else written
+    assert np.abs(rgb - expected).max() <= 1.0  # rounding to whole DN
+    assert np.abs(rgb - cloudy[[3, 2, 1]] * 10000).max() > 10  # and not the input again
 
     from mmcanet_core.training import evaluate
 
     ev = evaluate.evaluate(sen12mscr, [str(out / "best.safetensors")], protocol="all", split="all")
     assert ev["methods"][0] == evaluate.IDENTITY and len(ev["methods"]) == 2
-    assert evaluate.picture_grid(ev, tmp_path / "grid.png").stat().st_size > 0
+    for row in ev["patches"]:
+        ours, identity = row["metrics"][ev["methods"][1]], row["metrics"][evaluate.IDENTITY]
+        assert all(np.isfinite(list(ours.values())))
+        assert abs(ours["PSNR"] - identity["PSNR"]) > 0.01 and ours["MAE"] != identity["MAE"]
+    grid = evaluate.picture_grid(ev, tmp_path / "grid.png")
+    with Image.open(grid) as image:  # a real picture, not an empty canvas
+        assert np.asarray(image.convert("L")).std() > 10
 
 
 def test_resume_continues_at_the_right_epoch_with_the_same_optimizer_state(sen12mscr, tmp_path):
@@ -82,8 +103,10 @@ def test_resume_continues_at_the_right_epoch_with_the_same_optimizer_state(sen12
 def test_config_file_then_command_line(tmp_path):
     config_file = tmp_path / "c.yaml"
     config_file.write_text("epochs: 7\nbatch_size: 4\nroot: /data\nmodel: dsen2cr\n")
+    from mmcanet_core.cli.train import add_arguments
+
     parser = argparse.ArgumentParser()
-    train_mod.add_arguments(parser)
+    add_arguments(parser)
     config = train_mod.resolve_config(parser.parse_args(["--config", str(config_file),
                                                          "--batch-size", "8"]))  # fmt: skip
     assert (config["epochs"], config["batch_size"], config["model"]) == (7, 8, "dsen2cr")

@@ -52,8 +52,9 @@ BACKENDS = options.BACKENDS
 #: The device each onnxruntime provider runs on, as the log and the result name it.
 #: The refusal of an uncertainty output from weights without the head.
 NO_UNCERTAINTY = ("these weights have no uncertainty head, so they predict no per-pixel "
-                  "uncertainty; drop --uncertainty-output, or use weights trained with the "
-                  "model option uncertainty=true (train --uncertainty).")
+                  "uncertainty (or, for an .onnx file, it was exported without the uncertainty "
+                  "output: export it again); drop --uncertainty-output, or use weights trained "
+                  "with the model option uncertainty=true (train --uncertainty).")
 
 
 class Backend:

@@ -34,6 +34,11 @@ class OnnxBackend(Backend):
         self.reason = f"onnxruntime {self.provider}"
         self._version = ort.__version__
 
+    @property
+    def has_uncertainty(self) -> bool:
+        """The graph has the ``uncertainty`` output (weights with the head, exported since)."""
+        return UNCERTAINTY in [o.name for o in self.session.get_outputs()]
+
     def describe(self) -> str:
         threads = f", {self.threads} threads" if self.threads else ""
         return (f"onnxruntime {self._version} on {self.device}, float32 "

@@ -90,7 +90,6 @@ def evaluate(
 ) -> Dict[str, list]:
     """Per-patch metrics: {"patches": [{key, season, cover, bin, method: {metric: value}}]}."""
     from mmcanet_core.inference import resolve_device
-    from mmcanet_core.training.metrics import all_metrics
 
     if not Path(root).is_dir():
         raise EvaluateError(
@@ -102,6 +101,21 @@ def evaluate(
         raise EvaluateError(f"--size {size} must be a multiple of 16, e.g. 128 (the paper).")
     dev, _ = resolve_device(device)
     models = load_models(weights, dev)
+    dataset = _dataset(root, models, protocol=protocol, split=split, bands=bands, size=size,
+                       size_mode=size_mode, max_patches=max_patches)  # fmt: skip
+    rows = []
+    for batch in DataLoader(dataset, batch_size=batch_size):
+        rows += _patch_rows(batch, models, dev)
+    return {
+        "patches": rows,
+        "methods": [IDENTITY] + [label for label, _, _ in models],
+        "models": models,
+        "dataset": dataset,
+    }
+
+
+def _dataset(root, models, *, protocol, split, bands, size, size_mode, max_patches):
+    """The test patches of ``split`` (with SAR when models run), as the models' bands."""
     require = ("s1", "s2", "s2_cloudy") if models else ("s2", "s2_cloudy")
     if is_triplet_folder(root):
         triplets = select_ids(find_folder_triplets(root, require=require)[0], split, protocol)
@@ -115,31 +129,28 @@ def evaluate(
             f"{' with SAR' if models else ''}; check --data, --protocol and --split."
         )
     try:
-        dataset = kind(triplets=triplets, bands=_bands_of(models, bands), size=size,
-                       size_mode=size_mode, require_sar=bool(models))  # fmt: skip
+        return kind(triplets=triplets, bands=_bands_of(models, bands), size=size,
+                    size_mode=size_mode, require_sar=bool(models))  # fmt: skip
     except ValueError as exc:
         raise EvaluateError(f"{exc}.") from None
-    rows = []
-    for batch in DataLoader(dataset, batch_size=batch_size):
-        sar, cloudy, target = (batch[k].to(dev) for k in ("sar", "cloudy", "target"))
-        outputs = {IDENTITY: cloudy}
-        for label, model, _ in models:
-            outputs[label] = model(sar, cloudy).float().clamp(0, 1)
-        values = {m: all_metrics(o, target, reduction="none") for m, o in outputs.items()}
-        for i in range(len(target)):
-            rows.append({
-                "key": batch["key"][i], "season": batch["season"][i],
-                "cover": float(batch["cloud_cover"][i]),
-                "bin": cover_bin(float(batch["cloud_cover"][i])),
-                "metrics": {m: {k: min(float(v[i]), PSNR_CAP) if k == "PSNR" else float(v[i])
-                                for k, v in vals.items()} for m, vals in values.items()},
-            })  # fmt: skip
-    return {
-        "patches": rows,
-        "methods": [IDENTITY] + [label for label, _, _ in models],
-        "models": models,
-        "dataset": dataset,
-    }
+
+
+def _patch_rows(batch, models, dev) -> List[dict]:
+    """One row per patch of ``batch``: every method's metrics (outputs clamped to [0, 1])."""
+    from mmcanet_core.training.metrics import all_metrics
+
+    sar, cloudy, target = (batch[k].to(dev) for k in ("sar", "cloudy", "target"))
+    outputs = {IDENTITY: cloudy}
+    for label, model, _ in models:
+        outputs[label] = model(sar, cloudy).float().clamp(0, 1)
+    values = {m: all_metrics(o, target, reduction="none") for m, o in outputs.items()}
+    return [{
+        "key": batch["key"][i], "season": batch["season"][i],
+        "cover": float(batch["cloud_cover"][i]),
+        "bin": cover_bin(float(batch["cloud_cover"][i])),
+        "metrics": {m: {k: min(float(v[i]), PSNR_CAP) if k == "PSNR" else float(v[i])
+                        for k, v in vals.items()} for m, vals in values.items()},
+    } for i in range(len(target))]  # fmt: skip
 
 
 def summarise(result) -> List[dict]:

@@ -90,6 +90,7 @@ DEFAULTS: Dict[str, Any] = {
     "max_patches": None,
     "val_max_patches": None,
     "ship": None,  # also write the last weights here at the end (the shipped checkpoint)
+    "inference_tile": None,  # the tile the weights name for inference (recorded in them)
 }
 #: Files and folders a run writes into its folder (cleaned up if it fails before epoch 1 is saved).
 RUN_FILES = ("config.json", "log.csv", "tensorboard", "curves.png", "best.safetensors",
@@ -638,6 +639,8 @@ def _prepare(config, train_set, device, rank, world, out: Path) -> Run:
     meta = dict(name=config["model"], options=options, trained_on=_trained_on(config, train_set),
                 optical_bands=default_optical_bands(options["in_channels"]),
                 patch_size=int(config["size"] or 256))  # fmt: skip
+    if config.get("inference_tile"):
+        meta["inference_tile"] = int(config["inference_tile"])
     return new_run(config, model, device, rank=rank, world=world, out=out, meta=meta,
                    steps_per_epoch=_steps_per_epoch(config, train_set, world))  # fmt: skip
 
