@@ -39,6 +39,9 @@ TEMPLATES: Dict[str, str] = {
     "sar_resampled": "SAR is on another grid: resampled bilinearly onto the optical grid",
     "optical_scale": "optical values: {scale} ({reason})",
     "warning": "warning: {message}",
+    "bands_kept": "output: all {count} input bands in the input's order; the network restores "
+                  "bands {restored}, bands {kept} keep the input's values (these weights do not "
+                  "restore them)",
     # the plan
     "planned": "{width} x {height} px, bands {bands}, {tiles} tiles of {tile} px (overlap "
                "{overlap}), batch {batch}",

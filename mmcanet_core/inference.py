@@ -13,6 +13,11 @@ network where it says cloud or shadow, feathered across the edge
 (:mod:`mmcanet_core.clouds.masking`);
 ``raw=True`` writes the network output everywhere. ``mask_output`` also writes the mask.
 
+The output has every band of the optical input, in its order: the network's bands restored, the
+others as they were (:mod:`mmcanet_core.engine.bands`). ``uncertainty_output`` also writes the
+network's per-pixel uncertainty (weights with the uncertainty head;
+:mod:`mmcanet_core.clouds.uncertainty`).
+
 This module checks the inputs and settles the options; :mod:`mmcanet_core.engine.scene` does the
 work
 (reading ahead of the network and writing behind it, in threads), and
@@ -32,13 +37,16 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 import rasterio
 
-from mmcanet_core.backends.base import Backend
+from mmcanet_core.backends.base import NO_UNCERTAINTY, Backend
 from mmcanet_core.backends.select import check_backend, open_backend
 from mmcanet_core.clouds import composite
 from mmcanet_core.clouds.masking import SHADOWS, Masking, MaskOptions, model_rgb, plan_masking
+from mmcanet_core.clouds.outputs import RowSteps
 from mmcanet_core.clouds.refill import Refill, plan_references
+from mmcanet_core.clouds.uncertainty import uncertainty_output as uncertainty_raster
 from mmcanet_core.clouds.usermask import parse_mask_values
 from mmcanet_core.engine import raster
+from mmcanet_core.engine.bands import BandPlan
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
 from mmcanet_core.engine.tiling import plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
@@ -65,8 +73,8 @@ class PredictResult:
     output_path: Path
     width: int
     height: int
-    bands: List[int]  # 1-based optical bands restored, in output order
-    band_names: List[str]
+    bands: List[int]  # 1-based optical bands the network restored, in the network's order
+    band_names: List[str]  # the output's band descriptions: every input band, in input order
     tiles: int
     device: str
     batch_size: int  # the batch size finally used (smaller after a CUDA out-of-memory)
@@ -83,6 +91,8 @@ class PredictResult:
     shadow_cover: Optional[float] = None  # fraction of valid pixels masked as shadow
     network_tiles: int = 0  # tiles that went through the network (clear ones are skipped)
     sources: Optional[dict] = None  # with references: share of valid pixels per source
+    kept_bands: List[int] = field(default_factory=list)  # input bands copied, not restored
+    uncertainty_path: Optional[Path] = None  # the uncertainty output, if written
 
 
 def predict_raster(
@@ -92,6 +102,7 @@ def predict_raster(
     dilate=composite.DILATE, feather=composite.FEATHER, shadows=SHADOWS,
     mask_method=MASK_METHODS[0], backend="auto",
     optical_scale="auto", overwrite=False, references=(), source_output=None,
+    uncertainty_output=None,
     progress: Optional[Callable[[int, int], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
     log: Optional[Callable[[str], None]] = None,
@@ -131,6 +142,12 @@ def predict_raster(
     when the dates are known) fills it, matched to the target, and the network only where none
     is clear. ``source_output``: also write each pixel's source (uint8: 0 input, i reference i,
     254 network, 255 nodata).
+
+    The output has every band of the input in the input's order; bands the network does not
+    restore keep the input's values (:mod:`mmcanet_core.engine.bands`). ``uncertainty_output``:
+    also write the per-pixel uncertainty (float32: expected absolute error in reflectance, 0
+    where the input is kept, NaN nodata; :mod:`mmcanet_core.clouds.uncertainty`); weights
+    without the uncertainty head are refused before any work.
     """
     started = time.perf_counter()
     say = Reporter(log, events)
@@ -146,22 +163,29 @@ def predict_raster(
     output_path = Path(output_path)
     reads = [weights, *files_read([sar_path, optical_path, mask, *(references or ())])]
     _check_outputs(output_path, options, reads, bool(overwrite), source_output)
-    _remove_stale_parts([output_path, options.mask_output, source_output], say)
+    uncertainty_output = _check_uncertainty_output(uncertainty_output, output_path, options,
+                                                   reads, bool(overwrite))
+    _remove_stale_parts([output_path, options.mask_output, source_output, uncertainty_output],
+                        say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
+    if uncertainty_output is not None and not net.has_uncertainty:
+        raise InferenceError(NO_UNCERTAINTY)
     native = net.metadata.get("inference_tile") or net.metadata.get("patch_size")
     tile, overlap = _check_tiling(tile, overlap, batch_size, native, net.tile_multiple)
-    scene, outputs, coverage, cache, masking = _inspect_inputs(
+    scene, outputs, coverage, cache, masking, steps = _inspect_inputs(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
-        net.in_channels, options, say)
+        net.in_channels, options, uncertainty_output, say)
     refill = _plan_references(references, source_output, optical_path, masking, outputs, say,
                               model_rgb(scene.bands, net.metadata))
+    if refill is not None:  # the references' row step wraps the mask's
+        steps.masking = refill
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
     _prepare_network(net, tile, compile, say)
     _fit_references(refill, scene, cache, is_cancelled, say)
-    ran = _run(scene, plan, net, outputs, masking, cache, progress, is_cancelled,
-               bool(overwrite), refill)
+    ran = _run(scene, plan, net, outputs, _engine_steps(scene, masking, steps, refill), cache,
+               progress, is_cancelled, bool(overwrite))
     seconds = time.perf_counter() - started
     if ran < plan.total:
         say("tiles_skipped", ran=ran, total=plan.total)
@@ -177,8 +201,52 @@ def predict_raster(
         sar_coverage=coverage, seconds=seconds, log=say.lines, events=say.seen,
         compile_seconds=net.compile_seconds, network_tiles=ran,
         sources=None if refill is None else refill.shares(),
+        kept_bands=list(steps.bands.kept) if steps.bands is not None else [],
+        uncertainty_path=None if uncertainty_output is None else Path(uncertainty_output),
     )
     return _with_mask(result, masking)
+
+
+def _engine_steps(scene: Scene, masking: Optional[Masking], steps: RowSteps,
+                  refill: Optional[Refill] = None) -> dict:
+    """``run_scene``'s strip step, row step, row layers and uncertainty flag; the references'
+    strip step wraps the mask's."""
+    out = {"uncertainty": steps.uncertainty}
+    if masking is not None:
+        out["strip_step"] = masking.strip_step(scene.optical_path, scene.height, scene.width)
+    if refill is not None:
+        out["strip_step"] = refill.strip_step(out["strip_step"], scene.height, scene.width)
+    if steps.active:
+        out.update(row_step=steps, row_layers=steps.row_layers)
+    return out
+
+
+def _check_uncertainty_output(path, output: Path, options: MaskOptions, reads,
+                              overwrite: bool) -> Optional[Path]:
+    """The uncertainty output's name, checked like the output's and distinct from the others."""
+    if path is None or str(path) == "":
+        return None
+    path = check_output(path, reads, overwrite=overwrite)
+    others = [p for p in (output, options.mask_output) if p is not None]
+    if any(path.resolve() == Path(o).resolve() for o in others):
+        raise InferenceError(f"the uncertainty output {path} is also another output; give it "
+                             "its own file name, e.g. uncertainty.tif.")
+    return path
+
+
+def _band_plan(optical, bands: Sequence[int], say) -> BandPlan:
+    """Every input band comes out (:mod:`mmcanet_core.engine.bands`); the log says which are
+    restored and which are kept."""
+    plan = BandPlan(optical.count, tuple(int(b) for b in bands))
+    if plan.kept:
+        say("bands_kept", count=plan.count, restored=list(plan.restored),
+            kept=list(plan.kept))
+    return plan
+
+
+def _uncertainty_outputs(optical, path) -> List[Output]:
+    """The uncertainty output, if asked for."""
+    return [] if path is None else [uncertainty_raster(optical, path)]
 
 
 def _plan(scene: Scene, net: Backend, tile: int, overlap: int, batch_size: int, say) -> Plan:
@@ -208,8 +276,8 @@ def _queue_depth(net: Backend, plan: Plan) -> int:
 
 
 def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
-         masking: Optional[Masking], cache: int, progress, is_cancelled,
-         overwrite: bool = False, refill: Optional[Refill] = None) -> int:
+         steps: dict, cache: int, progress, is_cancelled,
+         overwrite: bool = False) -> int:
     """The engine over the whole scene; the number of tiles that went through the network.
     ``overwrite``: an output may replace a file of its name (else one that appeared meanwhile
     fails the run)."""
@@ -219,12 +287,6 @@ def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
             raise InferenceCancelled("cancelled by the user; no output was written")
 
     depth = _queue_depth(net, plan)
-    steps = {} if masking is None else dict(
-        strip_step=masking.strip_step(scene.optical_path, scene.height, scene.width),
-        row_step=masking.row_step, row_layers=masking.row_layers)
-    if refill is not None:  # the references' steps wrap the mask's
-        steps = dict(strip_step=refill.strip_step(steps["strip_step"], scene.height, scene.width),
-                     row_step=refill.row_step, row_layers=refill.row_layers)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         return run_scene(scene, plan, net, outputs, before=before, progress=progress,
                          gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
@@ -245,11 +307,11 @@ def _with_mask(result: PredictResult, masking: Optional[Masking]) -> PredictResu
 
 
 def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, optical_scale,
-                    metadata, channels: int, options: MaskOptions, say
-                    ) -> Tuple[Scene, List[Output], float, int, Optional[Masking]]:
+                    metadata, channels: int, options: MaskOptions, uncertainty_output, say
+                    ) -> Tuple[Scene, List[Output], float, int, Optional[Masking], RowSteps]:
     """Open and check both rasters and the mask (in this thread; the engine opens its own
     handles) and settle what to read and write: (scene, outputs, SAR coverage, GDAL block cache
-    bytes, the mask's steps or None)."""
+    bytes, the mask's steps or None, the writer's row steps)."""
     with raster.open_raster(optical_path, "optical") as optical, \
             raster.open_raster(sar_path, "SAR") as sar:
         bands = _check_bands(optical, sar, requested, metadata, channels, say)
@@ -270,8 +332,10 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             sar_scale, tuple(tuple(norm["sar_db_clip"][b]) for b in metadata["sar_bands"]),
             tuple(norm["optical_dn_clip"]), scale=scale,
         )
-        profile = raster.output_profile(optical, len(bands), raster.output_nodata(optical))
-        outputs = [Output("restored", str(output_path), profile, _band_names(optical, bands),
+        band_plan = _band_plan(optical, bands, say)
+        profile = raster.output_profile(optical, optical.count, raster.output_nodata(optical))
+        outputs = [Output("restored", str(output_path), profile,
+                          band_plan.descriptions(optical.descriptions),
                           {"MMCANET_MODEL": metadata["model"]["name"],
                            "MMCANET_SAR": str(sar_path)})]
         masking = plan_masking(options, optical, bands, model_rgb(bands, metadata), say)
@@ -279,9 +343,14 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             masking.scale = scale
             scene = replace(scene, source_bands=masking.source_bands, context=masking.context)
             outputs += [o for o in [masking.output(optical)] if o is not None]
+        band_plan = band_plan.with_source(scene.source_bands)
+        scene = replace(scene, source_bands=band_plan.source)
+        outputs += _uncertainty_outputs(optical, uncertainty_output)
+        steps = RowSteps(masking, band_plan, profile["dtype"], profile["nodata"],
+                         scene.optical_clip, uncertainty_output is not None)
         read = len(set(bands) | set(scene.source_bands))
         cache = raster.block_cache_bytes((optical, read), (sar, 2))
-    return scene, outputs, coverage, cache, masking
+    return scene, outputs, coverage, cache, masking, steps
 
 
 def _check_bands(optical, sar, requested, metadata, channels: int, say) -> List[int]:
@@ -493,16 +562,3 @@ def _band_list(bands) -> Optional[List[int]]:
     if bands is None or isinstance(bands, str):
         return checks.parse_bands(bands)
     return checks.parse_bands(",".join(str(b) for b in bands))
-
-
-def _band_names(optical, bands: Sequence[int]) -> List[str]:
-    """Output band descriptions: the input's, else Sentinel-2 names for 13-band files."""
-    names = []
-    for b in bands:
-        name = optical.descriptions[b - 1]
-        if not name:
-            name = S2_BANDS[b - 1] if optical.count == len(S2_BANDS) else f"band {b}"
-        names.append(f"{name} (cloud-free, MMCANet)")
-    return names
-
-

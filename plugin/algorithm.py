@@ -98,6 +98,7 @@ class Settings:
     backend: str = "auto"
     references: tuple = ()  # other dates of the same place, in the order given
     source_output: Optional[str] = None
+    uncertainty_output: Optional[str] = None
     optical_name: str = ""  # the optical layer's name: the result layers are named after it
 
     def engine_options(self) -> dict:
@@ -108,7 +109,8 @@ class Settings:
             overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
             mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
             optical_scale=self.optical_scale, backend=self.backend, overwrite=True,
-            references=list(self.references), source_output=self.source_output)
+            references=list(self.references), source_output=self.source_output,
+            uncertainty_output=self.uncertainty_output)
 
 
 class Stages:
@@ -213,6 +215,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     MASK_OUTPUT = "MASK_OUTPUT"
     REFERENCES = "REFERENCES"
     SOURCE_OUTPUT = "SOURCE_OUTPUT"
+    UNCERTAINTY_OUTPUT = "UNCERTAINTY_OUTPUT"
     DEVICE_USED = "DEVICE_USED"
     BANDS_USED = "BANDS_USED"
     CLOUD_COVER = "CLOUD_COVER"
@@ -295,6 +298,12 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "no other date shows. <b>Source output</b> saves where each pixel came from (0 "
             "input, N other date N, 254 network, 255 nodata).</p>"
         ) + tr(
+            "<p><b>Bands</b>: the output has every band of the optical raster, in its order; "
+            "bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their "
+            "input values. <b>Uncertainty output</b> (weights with an uncertainty head): the "
+            "expected absolute error of each restored pixel in reflectance (low = confident), "
+            "0 where the input is kept.</p>"
+        ) + tr(
             "<p><b>The shipped weights are a demonstrator</b>: a small network trained for less "
             "than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, "
             "BigEarthNet). They show how the tool works; their results are not fit "
@@ -373,6 +382,10 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 optional=True, createByDefault=False),
             QgsProcessingParameterRasterDestination(
                 self.SOURCE_OUTPUT, tr("Source output (0 input, N other date N, 254 network)"),
+                optional=True, createByDefault=False),
+            QgsProcessingParameterRasterDestination(
+                self.UNCERTAINTY_OUTPUT,
+                tr("Uncertainty output (expected error; 0 where the input is kept)"),
                 optional=True, createByDefault=False),
         ]
 
@@ -541,7 +554,23 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 parameters, self.OPTICAL_SCALE, context)],
             backend=backend, optical_name=optical_name, references=references,
             source_output=source_output,
+            uncertainty_output=self._uncertainty_output(
+                parameters, context, [p for p in (sar, optical, weights, mask) if p]),
         )
+
+    def _uncertainty_output(self, parameters, context, reads) -> Optional[str]:
+        """The uncertainty output or None, checked like the others (predict_raster refuses it
+        before any work when the weights have no uncertainty head)."""
+        from mmcanet_core.errors import InferenceError
+        from mmcanet_core.safety.guards import check_output
+
+        path = self.parameterAsOutputLayer(parameters, self.UNCERTAINTY_OUTPUT, context) or None
+        try:
+            if path:
+                check_output(path, reads, overwrite=True)
+        except InferenceError as error:
+            raise engine_error(error) from error
+        return path
 
     # -- run --------------------------------------------------------------------------------
     def processAlgorithm(self, parameters, context, feedback):
@@ -582,7 +611,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(tr("Cloud removal failed: {0}: {1}").format(
                 type(error).__name__, error)) from error
         if feedback.isCanceled():  # cancelled after the last tile: still leave nothing behind
-            for path in (settings.output, settings.mask_output, settings.source_output):
+            for path in (settings.output, settings.mask_output, settings.source_output,
+                         settings.uncertainty_output):
                 for leftover in (path, f"{path}.aux.xml") if path else ():
                     if os.path.exists(leftover):
                         os.remove(leftover)
@@ -612,6 +642,8 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             results[self.MASK_OUTPUT] = settings.mask_output
         if settings.source_output:
             results[self.SOURCE_OUTPUT] = settings.source_output
+        if settings.uncertainty_output:
+            results[self.UNCERTAINTY_OUTPUT] = settings.uncertainty_output
         if result.cloud_cover is not None:  # the engine's log said it already
             results[self.CLOUD_COVER] = round(100.0 * result.cloud_cover, 2)
             results[self.SHADOW_COVER] = round(100.0 * (result.shadow_cover or 0.0), 2)

@@ -45,6 +45,7 @@ from .inputs import guess_inputs
 from .references import OtherDates
 from .result import default_output, mask_output_for
 from .task import DecloudRun, log
+from .uncertainty import uncertainty_checkbox, uncertainty_output_for
 
 TEMPORARY = "TEMPORARY_OUTPUT"
 #: The status line shows at most this many lines of a message (the tooltip has all of it).
@@ -227,6 +228,8 @@ class DecloudDock(QDockWidget):
         form.addRow(tr("Other dates"), self.dates_combo)
         form.addRow(self.raw_check)  # one per row: side by side they widen the narrow panel
         form.addRow(self.save_mask_check)
+        self.uncertainty_check = uncertainty_checkbox(group)
+        form.addRow(self.uncertainty_check)
         self._show_mask_values()
         return group
 
@@ -438,7 +441,7 @@ class DecloudDock(QDockWidget):
         for widget in (self.sar_combo, self.optical_combo, self.weights_widget,
                        self.device_combo, self.backend_combo, self.output_widget,
                        self.temporary_check, self.mask_combo, self.raw_check,
-                       self.save_mask_check, self.dates_combo):
+                       self.save_mask_check, self.dates_combo, self.uncertainty_check):
             widget.setEnabled(not running)
         self.output_widget.setEnabled(not running and not self.temporary_check.isChecked())
         self.mask_values_combo.setEnabled(not running and self.mask_combo.currentLayer()
@@ -480,6 +483,9 @@ class DecloudDock(QDockWidget):
         if self.save_mask_check.isChecked():
             values["MASK_OUTPUT"] = (TEMPORARY if output == TEMPORARY
                                      else mask_output_for(output))
+        if self.uncertainty_check.isChecked():
+            values["UNCERTAINTY_OUTPUT"] = (TEMPORARY if output == TEMPORARY
+                                            else uncertainty_output_for(output))
         return values
 
     def parameters(self):

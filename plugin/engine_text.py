@@ -48,6 +48,9 @@ def _event_templates() -> Dict[str, Any]:
                             "about {needed_mib:.0f} MiB of RAM besides the network."),
         "memory_unknown": tr("Memory not estimated: the network does not trace on the meta "
                              "device ({reason})."),
+        "bands_kept": tr("The output has all {count} bands of the input: the network restores "
+                         "bands {restored}; bands {kept} keep their input values (these weights "
+                         "do not restore them)."),
         "planned": tr("{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} "
                       "pixels (overlap {overlap}), {batch} per batch."),
         "network": tr("Network: {description}."),

@@ -4,8 +4,9 @@
   (``S2_cloudfree.tif``), never overwriting a file (``S2_cloudfree_2.tif``, ...); the project's
   folder, then the home folder, when the optical raster's folder is read-only;
   :func:`mask_output_for`: the cloud mask, when saved, next to it (``S2_cloudfree_mask.tif``).
-- :func:`style_like`: the restored layer rendered like its input: the same bands (mapped to the
-  output's band numbers) and the same min/max, so that colours compare one to one.
+- :func:`style_like`: the restored layer rendered like its input: the same bands (the output
+  has every input band at its input position) and the same min/max, so that colours compare one
+  to one.
 - :func:`style_mask`: the saved cloud mask as a paletted layer: clouds white, shadows purple,
   clear and nodata transparent, a legend with only the classes the file holds;
   :func:`write_mask_style`: the same style as a ``.qml`` beside the mask, so that QGIS shows it
@@ -136,20 +137,19 @@ def _is_qgis_default(layer: QgsRasterLayer) -> bool:
 
 def style_like(result: QgsRasterLayer, source: QgsRasterLayer, bands: Sequence[int]
                ) -> Optional[List[int]]:
-    """Render ``result`` (its band ``i`` restores ``source`` band ``bands[i-1]``) like
-    ``source``: the same bands and min/max. When ``source`` shows bands that were not restored,
-    both get the restored bands with ``source``'s stretch; ``source`` only while QGIS's default
-    look (bands 1, 2, 3) is all it had. Returns the source bands now shown by ``source`` when it
-    was restyled, else None."""
+    """Render ``result`` (every band of ``source`` at the same position; ``bands`` are those the
+    network restored) like ``source``: the same bands and min/max. When ``source`` shows bands
+    that were not restored, both get the restored bands with ``source``'s stretch; ``source``
+    only while QGIS's default look (bands 1, 2, 3) is all it had. Returns the source bands now
+    shown by ``source`` when it was restyled, else None."""
     bands = list(bands)
     shown = shown_bands(source)
     if shown and all(band in bands for band in shown):
-        source_to_result = {band: bands.index(band) + 1 for band in shown}
-        result.setRenderer(_remapped(source.renderer(), source_to_result))
+        result.setRenderer(_remapped(source.renderer(), {band: band for band in shown}))
         result.triggerRepaint()
         return None
     look = _restored_look(source, bands)
-    result.setRenderer(_remapped(look, {band: bands.index(band) + 1 for band in bands}))
+    result.setRenderer(_remapped(look, {band: band for band in bands}))
     result.triggerRepaint()
     if _is_qgis_default(source):
         source.setRenderer(look)

@@ -26,6 +26,7 @@ from .result import (
     style_like,
     style_mask,
 )
+from .uncertainty import style_uncertainty
 
 ALGORITHM_ID = "mmcanet:removeclouds"
 LOG_TAG = "MMCANet"
@@ -88,6 +89,7 @@ class DecloudRun(QObject):
         self.task = None
         self.layer = None
         self.mask_layer = None
+        self.uncertainty_layer = None
         self.done = False
         self.ok = False
         self.message = ""
@@ -144,6 +146,7 @@ class DecloudRun(QObject):
         add_next_to(self.project, layer, source)
         self.layer, self.ok = layer, True
         self._add_mask(results.get("MASK_OUTPUT") or "", named)
+        self._add_uncertainty(results.get("UNCERTAINTY_OUTPUT") or "")
         if self.temporary:
             self.message = tr("Done: added layer '{0}' from a temporary file, which QGIS deletes "
                               "when it closes (Export > Save As... keeps it).").format(
@@ -172,6 +175,17 @@ class DecloudRun(QObject):
             style_mask(mask)
             add_next_to(self.project, mask, self.layer)
             self.mask_layer = mask
+
+    def _add_uncertainty(self, path: str) -> None:
+        """The saved uncertainty (pseudocolor, clear pixels transparent) right above the
+        result (or the mask)."""
+        if not path or not os.path.isfile(path):
+            return
+        layer = QgsRasterLayer(path, tr("{0} (uncertainty)").format(self.layer_name), "gdal")
+        if layer.isValid():
+            style_uncertainty(layer)
+            add_next_to(self.project, layer, self.layer)
+            self.uncertainty_layer = layer
 
     def _executed(self, ok, results):
         if self.done:

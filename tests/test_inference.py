@@ -151,8 +151,10 @@ def test_real_mmcanet_output_on_optical_grid(sen12mscr, tmp_path):
                             overlap=32, batch_size=4, progress=lambda d, t: seen.append((d, t)))
     with rasterio.open(optical) as src, rasterio.open(result.output_path) as out:
         assert (out.crs, out.transform, out.shape) == (src.crs, src.transform, src.shape)
-        assert out.count == 3 and out.dtypes[0] == "uint16" and out.nodata is None  # as the input
-        assert out.descriptions[0].startswith("B4") and out.descriptions[2].startswith("B2")
+        # Every input band comes out, in the input's order (engine/bands.py).
+        assert out.count == 13 and out.dtypes[0] == "uint16" and out.nodata is None  # as the input
+        assert out.descriptions[3] == "B4 (cloud-free, MMCANet)"
+        assert out.descriptions[0] == "B1 (input, not restored)"
         assert out.profile["compress"] == "deflate"
         data = out.read()
     assert data.min() >= 1 and data.max() <= 10000  # restored DN, none reads as nodata
@@ -300,6 +302,10 @@ def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
                            tmp_path / "h.tif", model=model, tile=128, overlap=32, raw=True)
     out, profile = read(holes.output_path)
     assert profile["nodata"] == 0
+    # The network's bands (B4, B3, B2); every other band is the input's (engine/bands.py).
+    rgb, kept = [3, 2, 1], [b for b in range(13) if b not in (3, 2, 1)]
+    assert np.array_equal(out[kept], s2[kept])
+    out, clean = out[rgb], clean[rgb]
     hole = np.zeros((256, 256), bool)
     hole[40:60, 50:90] = hole[150:200, 120:140] = True
     assert (out[:, hole] == 0).all() and (out[:, ~hole] > 0).all()
@@ -438,7 +444,7 @@ def test_choices_for_callers_and_overwrite_replaces_only_with_permission(sen12ms
         predict_raster(sar, optical, out, model=LocalNet(), tile=128)
     assert out.read_text() == "an older result"
     predict_raster(sar, optical, out, model=LocalNet(), tile=128, overwrite=True)
-    assert read(out)[0].shape == (3, 256, 256)
+    assert read(out)[0].shape == (13, 256, 256)
 
 
 def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
@@ -451,8 +457,9 @@ def test_optical_band_count_needs_a_band_list(sen12mscr, tmp_path):
     result = predict_raster(sar, rgb, tmp_path / "rgb_out.tif", model=LocalNet())
     assert result.bands == [1, 2, 3]
     full = predict_raster(sar, optical, tmp_path / "full_out.tif", model=LocalNet())
-    assert np.array_equal(read(result.output_path)[0], read(full.output_path)[0])
-    assert full.band_names[0].startswith(S2_BANDS[3])
+    # The 3-band file's output is the 13-band file's B4, B3, B2 (at their input positions).
+    assert np.array_equal(read(result.output_path)[0], read(full.output_path)[0][[3, 2, 1]])
+    assert full.band_names[3].startswith(S2_BANDS[3]) and len(full.band_names) == 13
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -471,7 +478,7 @@ def test_cli_predict_with_weights_and_preview(sen12mscr, tmp_path, capsys, artif
     assert code == 0
     assert capsys.readouterr().out.strip().endswith("out.tif")
     with rasterio.open(tmp_path / "out.tif") as out:
-        assert out.count == 3 and out.crs == rasterio.open(optical).crs
+        assert out.count == 13 and out.crs == rasterio.open(optical).crs
     import matplotlib.image
 
     picture = matplotlib.image.imread(preview)
@@ -552,8 +559,8 @@ def test_cli_untrained_model_warns_loudly(sen12mscr, tmp_path, capsys, monkeypat
     err = capsys.readouterr().err
     assert "UNTRAINED 'dsen2cr'" in err and "MEANINGLESS" in err
     with rasterio.open(out) as restored, rasterio.open(optical) as cloudy:
-        assert restored.count == 3 and restored.shape == cloudy.shape
-        values = restored.read().astype(np.float64)
+        assert restored.count == 13 and restored.shape == cloudy.shape  # every band comes out
+        values = restored.read((4, 3, 2)).astype(np.float64)
         inputs = cloudy.read((4, 3, 2)).astype(np.float64)
     assert np.isfinite(values).all() and values.std() > 0
     assert np.abs(values - inputs).mean() > 100  # not the input: a random network's guess
@@ -665,6 +672,9 @@ def test_pipelined_engine_is_bit_identical_to_the_serial_engine(holey_scene, tmp
                             overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db",
                             raw=True)  # the raw network output: as before compositing existed
     got = read(result.output_path)[0]
+    kept = [b for b in range(13) if b not in (3, 2, 1)]  # copied from the input (bands.py)
+    assert np.array_equal(got[kept], read(optical)[0][kept])
+    got = got[[3, 2, 1]]  # the network's bands, where the input has them
     expected = serial_reference(sar, optical, model, tile, tile // 4, batch)
     assert (expected == 0).any() and (expected > 0).mean() > 0.8  # holes and real output
     assert np.array_equal(got, expected)

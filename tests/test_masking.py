@@ -101,7 +101,10 @@ def test_clear_pixels_are_the_input_and_masked_pixels_the_network(floods, floods
     folder, runs = floods_runs
     classes = whole_scene_classes(optical)
     weight = feather_weight(np.isin(classes, (cloudmask.CLOUD, cloudmask.SHADOW)))
-    inp, raw, out = read(optical)[RGB], read(folder / "raw.tif"), read(folder / "out.tif")
+    inp, raw, out = read(optical), read(folder / "raw.tif"), read(folder / "out.tif")
+    kept = [b for b in range(13) if b not in RGB]  # not restored: the input's, everywhere
+    assert np.array_equal(out[kept], inp[kept]) and np.array_equal(raw[kept], inp[kept])
+    inp, raw, out = inp[RGB], raw[RGB], out[RGB]
     assert out.dtype == inp.dtype == np.int16
     clear, full = weight == 0, weight == 1
     # A real nearly clear chip: a few light clouds (and bright roofs the mask still takes)
@@ -184,7 +187,7 @@ def test_a_fully_cloudy_patch_is_the_raw_output_and_a_clear_one_the_input(nogeo,
     sar, optical = nogeo["1302"]  # cloud-free: 0 % in both masks
     clear = predict_raster(sar, optical, tmp_path / "clear.tif", **kwargs)
     assert clear.cloud_cover == clear.shadow_cover == 0.0 and clear.network_tiles == 0
-    assert np.array_equal(read(tmp_path / "clear.tif"), read(optical)[RGB])
+    assert np.array_equal(read(tmp_path / "clear.tif"), read(optical))  # all 13 bands
 
 
 def test_a_user_mask_on_another_grid_replaces_the_automatic_mask(nogeo, tmp_path):
@@ -207,7 +210,7 @@ def test_a_user_mask_on_another_grid_replaces_the_automatic_mask(nogeo, tmp_path
     assert np.array_equal(written, expected.astype(np.uint8))
     assert result.mask == "user" and result.cloud_cover == pytest.approx(expected.mean())
     weight = feather_weight(expected)
-    out, inp = read(tmp_path / "out.tif"), read(optical)[RGB]
+    out, inp = read(tmp_path / "out.tif")[RGB], read(optical)[RGB]
     assert np.array_equal(out[:, weight == 0], inp[:, weight == 0])
     assert (out[:, weight == 1] != inp[:, weight == 1]).mean() > 0.9
 
@@ -337,7 +340,8 @@ def _holes(output, optical):
     with rasterio.open(optical) as src, rasterio.open(output) as out:
         valid = np.isfinite(raster.read_optical(src, Window(0, 0, src.width, src.height),
                                                 (4, 3, 2))).all(axis=0)
-        data, nodata = out.read(), out.nodata
+        data, nodata = out.read((4, 3, 2)), out.nodata  # the network's bands (every input
+        # band comes out at its position; the others are the input's own, engine/bands.py)
     hole = (data == 0).all(axis=0) if nodata is None else (data == nodata).any(axis=0)
     return int(np.count_nonzero(hole & valid)), nodata, data[:, valid]
 

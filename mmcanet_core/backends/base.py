@@ -7,6 +7,8 @@ only these members and never imports a deep-learning framework::
 
     backend = open_backend("model.onnx")  # or .safetensors; backend="auto"|"torch"|"onnxruntime"
     restored = backend.predict(sar, optical)  # (N, 2, T, T), (N, C, T, T) in [0, 1] -> (N, C, T, T)
+    restored, scale = backend.predict(sar, optical, uncertainty=True)  # + (N, 1, T, T)
+    backend.has_uncertainty  # whether the weights predict the per-pixel scale
     batch = backend.host_array((n, C, T, T))  # empty float32 (page-locked on CUDA)
     backend.batch_size     # tiles per network call (halved when the device runs out of memory)
     backend.metadata       # the weights' metadata (mmcanet_core.weights.checkpoint)
@@ -14,9 +16,12 @@ only these members and never imports a deep-learning framework::
     backend.describe()     # e.g. "onnxruntime 1.32.0 on cpu, float32 (CPUExecutionProvider)"
 
 ``predict`` runs batches of at most ``batch_size`` tiles, halves ``batch_size`` and retries when
-the device runs out of memory, refuses non-finite output
-(:func:`mmcanet_core.safety.checks.check_finite`) and clamps to [0, 1]. It is called from one thread
-only.
+the device runs out of memory, refuses output of another shape than (N, C, T, T) (a graph that
+returns one band, or half the size, is an error, never broadcast) and non-finite output
+(:func:`mmcanet_core.safety.checks.check_finite`), and clamps the restored image to [0, 1].
+``uncertainty=True`` also returns the Laplace scale (N, 1, T, T) in [0, 1] units of the optical
+input (:mod:`mmcanet_core.models.uncertainty`), checked the same way; weights without the head
+refuse it. It is called from one thread only.
 
 Choice (``backend``, :data:`BACKENDS`):
 
@@ -33,17 +38,23 @@ Choice (``backend``, :data:`BACKENDS`):
 Nothing in this module imports PyTorch unless the torch backend is chosen.
 """
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
 from mmcanet_core import options
 from mmcanet_core.errors import BackendError, BackendMemoryError, InferenceError
 from mmcanet_core.safety.checks import check_finite
+from mmcanet_core.weights.onnx_file import EXPORT_HINT, has_uncertainty
 
 BACKENDS = options.BACKENDS
 #: onnxruntime providers ``device="auto"`` tries, best first (each only if this build has it).
 #: The device each onnxruntime provider runs on, as the log and the result name it.
+#: The refusal of an uncertainty output from weights without the head.
+NO_UNCERTAINTY = ("these weights have no uncertainty head, so they predict no per-pixel "
+                  "uncertainty (or, for an .onnx file, it was exported without the uncertainty "
+                  "output: export it again); drop --uncertainty-output, or use weights trained "
+                  "with the model option uncertainty=true (train --uncertainty).")
 
 
 class Backend:
@@ -70,15 +81,23 @@ class Backend:
         """An empty float32 array to stack a batch into."""
         return np.empty(shape, dtype=np.float32)
 
-    def predict(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
+    @property
+    def has_uncertainty(self) -> bool:
+        """Whether the network also predicts the per-pixel scale (the weights' head)."""
+        return has_uncertainty(self.metadata)
+
+    def predict(self, sar: np.ndarray, optical: np.ndarray, uncertainty: bool = False):
         """(N, 2, T, T) SAR + (N, C, T, T) optical, float32 in [0, 1] -> restored (N, C, T, T)
-        float32 clamped to [0, 1], in calls of at most ``batch_size`` tiles."""
+        float32 clamped to [0, 1], in calls of at most ``batch_size`` tiles; with
+        ``uncertainty``: ``(restored, scale (N, 1, T, T))``."""
         sar, optical = self._check(sar, optical)
+        if uncertainty and not self.has_uncertainty:
+            raise InferenceError(NO_UNCERTAINTY)
         out, start = [], 0
         while start < len(sar):
             stop = start + self.batch_size
             try:
-                out.append(self._run(sar[start:stop], optical[start:stop]))
+                out.append(self._run(sar[start:stop], optical[start:stop], uncertainty))
                 start = stop
             except BackendMemoryError:
                 if self.batch_size == 1:
@@ -87,9 +106,27 @@ class Backend:
                         "a smaller tile (e.g. --tile 128), --half, or --device cpu."
                     ) from None
                 self.batch_size = max(1, self.batch_size // 2)
-        restored = out[0] if len(out) == 1 else np.concatenate(out)
-        check_finite(restored, f"a batch of {len(sar)} tile(s)")
-        return np.clip(restored, 0.0, 1.0, out=restored)
+        restored = self._checked_output([r for r, _ in out], optical.shape, "restored image")
+        restored = np.clip(restored, 0.0, 1.0, out=restored)
+        if not uncertainty:
+            return restored
+        shape = (len(sar), 1) + optical.shape[2:]
+        scale = self._checked_output([u for _, u in out], shape, "uncertainty")
+        return restored, np.maximum(scale, 0.0, out=scale)
+
+    def _checked_output(self, parts: List[np.ndarray], shape, what: str) -> np.ndarray:
+        """The batch's ``what`` of exactly ``shape`` (never broadcast) and finite, float32."""
+        got = [np.shape(p) for p in parts]
+        if any(len(g) != 4 or g[1:] != tuple(shape[1:]) for g in got) or sum(
+                g[0] for g in got if len(g) == 4) != shape[0]:
+            raise InferenceError(
+                f"the {self.name} network returned its {what} with shape(s) {got} for a batch of "
+                f"{tuple(shape)}: the model is not the one its metadata describes (a wrong or "
+                f"edited ONNX graph?); nothing was written. Re-create it with `{EXPORT_HINT}`.")
+        values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        values = np.asarray(values, dtype=np.float32)
+        check_finite(values, f"a batch of {shape[0]} tile(s)")
+        return values
 
     def check_memory(self, tile: int, batch: int) -> Optional[Tuple[str, Dict[str, Any]]]:
         """Refuse (:class:`~mmcanet_core.errors.MemoryTooSmall`) a batch that would not fit in
@@ -106,9 +143,9 @@ class Backend:
         """One line for the log: library, version, device, precision."""
         raise NotImplementedError
 
-    def _run(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
-        """One network call on at most ``batch_size`` tiles; :class:`BackendMemoryError` when
-        they do not fit."""
+    def _run(self, sar: np.ndarray, optical: np.ndarray, uncertainty: bool = False):
+        """One network call on at most ``batch_size`` tiles -> ``(restored, scale or None)``;
+        :class:`BackendMemoryError` when they do not fit."""
         raise NotImplementedError
 
     def _check(self, sar, optical) -> Tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ from typing import List, Optional
 
 from mmcanet_core.backends.base import Backend
 from mmcanet_core.errors import BackendError, BackendMemoryError
-from mmcanet_core.weights.onnx_file import OUTPUT, open_session
+from mmcanet_core.weights.onnx_file import OUTPUT, UNCERTAINTY, open_session
 
 AUTO_PROVIDERS = ("CUDAExecutionProvider", "DmlExecutionProvider")
 
@@ -34,14 +34,21 @@ class OnnxBackend(Backend):
         self.reason = f"onnxruntime {self.provider}"
         self._version = ort.__version__
 
+    @property
+    def has_uncertainty(self) -> bool:
+        """The graph has the ``uncertainty`` output (weights with the head, exported since)."""
+        return UNCERTAINTY in [o.name for o in self.session.get_outputs()]
+
     def describe(self) -> str:
         threads = f", {self.threads} threads" if self.threads else ""
         return (f"onnxruntime {self._version} on {self.device}, float32 "
                 f"({self.provider}{threads})")
 
-    def _run(self, sar, optical):
+    def _run(self, sar, optical, uncertainty=False):
+        names = [OUTPUT, UNCERTAINTY] if uncertainty else [OUTPUT]
         try:
-            return self.session.run([OUTPUT], {"sar": sar, "optical": optical})[0]
+            out = self.session.run(names, {"sar": sar, "optical": optical})
+            return out[0], (out[1] if uncertainty else None)
         except Exception as exc:  # onnxruntime's own exception types
             if "alloc" in str(exc).lower() and "memory" in str(exc).lower():
                 raise BackendMemoryError(f"out of memory for {len(sar)} tile(s)") from None

@@ -93,14 +93,18 @@ class TorchBackend(Backend):
             return torch.empty(tuple(shape), dtype=torch.float32, pin_memory=True).numpy()
         return np.empty(shape, dtype=np.float32)
 
-    def _run(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
+    @property
+    def has_uncertainty(self) -> bool:
+        return bool(getattr(self.model, "has_uncertainty", False))
+
+    def _run(self, sar: np.ndarray, optical: np.ndarray, uncertainty: bool = False):
         try:
-            return self._forward(sar, optical)
+            return self._forward(sar, optical, uncertainty)
         except torch.cuda.OutOfMemoryError:
             torch.cuda.empty_cache()
             raise BackendMemoryError(f"out of GPU memory for {len(sar)} tile(s)") from None
 
-    def _forward(self, sar: np.ndarray, optical: np.ndarray) -> np.ndarray:
+    def _forward(self, sar: np.ndarray, optical: np.ndarray, uncertainty: bool = False):
         n = len(sar)
         if self.compiled and n < self.batch_size:  # one shape: no recompiles
             sar, optical = (np.concatenate([a, np.zeros((self.batch_size - n,) + a.shape[1:],
@@ -110,11 +114,20 @@ class TorchBackend(Backend):
         with torch.inference_mode(), autocast:
             s = torch.from_numpy(sar).to(self.device, non_blocking=True)
             o = torch.from_numpy(optical).to(self.device, non_blocking=True)
-            restored = self.model(s, o).float()
+            if uncertainty:
+                restored, scale = self.model.forward_uncertainty(s, o)
+            else:
+                restored, scale = self.model(s, o), None
+        return self._host(restored, n), None if scale is None else self._host(scale, n)
+
+    def _host(self, tensor: torch.Tensor, n: int) -> np.ndarray:
+        """The first ``n`` items of a device tensor as float32 numpy (through page-locked memory
+        on CUDA)."""
+        tensor = tensor.float()
         if not self.cuda:
-            return restored.cpu().numpy()[:n]
-        host = torch.empty(restored.shape, dtype=torch.float32, pin_memory=True)
-        host.copy_(restored, non_blocking=True)
+            return tensor.cpu().numpy()[:n]
+        host = torch.empty(tensor.shape, dtype=torch.float32, pin_memory=True)
+        host.copy_(tensor, non_blocking=True)
         torch.cuda.current_stream(self.device).synchronize()
         return host.numpy()[:n]
 

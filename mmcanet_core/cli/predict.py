@@ -75,6 +75,11 @@ def add_arguments(parser) -> None:
     clouds.add_argument("--source-output", help="also write each pixel's source here (uint8 "
                                                 "GeoTIFF: 0 input, N reference N, 254 network, "
                                                 "255 nodata); needs --reference")
+    parser.add_argument("--uncertainty-output",
+                        help="also write the per-pixel uncertainty here (float32 GeoTIFF: the "
+                             "expected absolute error of the restored reflectance, 0 where the "
+                             "input is kept, NaN nodata); needs weights with the uncertainty "
+                             "head")
 
 
 def _cli_model(args, bands):
@@ -139,6 +144,7 @@ def _predict(args, weights, model, bands):
             compile=args.compile, raw=args.raw, mask=args.mask,
             mask_values=args.mask_values, mask_output=args.mask_output,
             mask_method=args.mask_method,
+            uncertainty_output=args.uncertainty_output,
             backend=args.backend, optical_scale=args.optical_scale,
             overwrite=args.overwrite, references=args.reference,
             source_output=args.source_output, progress=progress,

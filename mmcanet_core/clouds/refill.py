@@ -109,6 +109,11 @@ class Refill:
     def row_layers(self) -> Tuple[str, ...]:
         return self.masking.row_layers + ("reference", "refsource")
 
+    @property
+    def compositing(self) -> bool:
+        """As the mask's (the references fill only where the composite takes the network)."""
+        return self.masking.compositing
+
     def output(self, optical) -> Optional[Output]:
         """The source output (uint8 codes on the optical grid), if asked for."""
         if self.source_output is None:

@@ -61,7 +61,9 @@ def _read(ds, bands, shape) -> np.ndarray:
 
 def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[int],
                   sar_scale: str = "db", max_side: int = MAX_SIDE) -> Path:
-    """Write the three-panel PNG to ``path``; ``bands`` are the optical bands of the output."""
+    """Write the three-panel PNG to ``path``; ``bands``: the input bands the network restored
+    (the output has every input band at the input's position,
+    :mod:`mmcanet_core.engine.bands`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -76,7 +78,7 @@ def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[i
             if grid is not sar:
                 grid.close()
         cloudy = _read(optical, [bands[p] for p in positions], shape)
-        clean = _read(restored, [p + 1 for p in positions], shape)
+        clean = _read(restored, [bands[p] for p in positions], shape)
     # One stretch for both optical panels, the restored image's 2-98 %: clear pixels look the
     # same in both, so before/after compares like with like (clouds saturate in the input).
     low, high = percentiles(clean)

@@ -38,6 +38,11 @@ Steps that run beside the network (the cloud mask and compositing use them,
   ``row_layers`` cut to the same rows and the scene's columns. It returns one array per
   :class:`Output` name (e.g. the composite as ``"restored"`` plus a ``"mask"`` written to a
   second raster), float DN or already in the output's dtype (then written as it is).
+* ``uncertainty=True`` (``run_scene``): the network also returns its per-pixel Laplace scale
+  (``backend.predict(..., uncertainty=True)``), carried through the blend as one more channel
+  and handed to the row step as ``values["uncertainty"]`` ((1, n, W) float32 in [0, 1] units of
+  the network's optical input, NaN = invalid); a row step turns it into its output
+  (:mod:`mmcanet_core.clouds.uncertainty`).
 """
 
 from contextlib import ExitStack
@@ -219,7 +224,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
               row_step: Optional[RowStep] = None, row_layers: Optional[Sequence[str]] = None,
               gdal: Optional[Dict[str, str]] = None, depth: int = 2,
               finish: Optional[Callable[[Counts], None]] = None,
-              overwrite: bool = False) -> int:
+              overwrite: bool = False, uncertainty: bool = False) -> int:
     """Run the tiles of ``plan`` through ``backend`` and write ``outputs`` (module docstring);
     return how many tiles went through the network.
 
@@ -228,6 +233,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
     ``gdal``: GDAL configuration options each stage thread sets for itself (rasterio keeps
     options thread-local outside the main thread, e.g. in a QGIS task). ``finish(counts)`` runs
     once every output is written, before they are renamed into place (raise to refuse them).
+    ``uncertainty``: also blend the network's scale (module docstring).
     Outputs are written as part files (:func:`mmcanet_core.safety.partfiles.partial_outputs`): on
     any error, interruption or termination signal no output is left behind; each is checked
     whole on the disk (:func:`mmcanet_core.safety.guards.check_written`) before it takes its
@@ -246,7 +252,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
             progress(done, plan.total)
 
     def compute(batch: Batch):
-        restored = backend.predict(batch.sar, batch.optical) if batch.run else None
+        restored = _network(backend, batch, uncertainty) if batch.run else None
         batch.sar = batch.optical = None  # the writer needs neither
         return batch, restored
 
@@ -256,7 +262,7 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
 
     def write(results) -> None:
         with rasterio.Env(**gdal):
-            _write_results(results, scene, plan, outputs, temporary, row_step)
+            _write_results(results, scene, plan, outputs, temporary, row_step, uncertainty)
 
     def verify(part, index: int) -> None:
         check_written(part, outputs[index].profile)
@@ -268,6 +274,14 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
         if finish is not None:
             finish(counts)
     return ran
+
+
+def _network(backend, batch: Batch, uncertainty: bool) -> np.ndarray:
+    """The batch through the network: (N, C, T, T), or (N, C + 1, T, T) with the scale last."""
+    if not uncertainty:
+        return backend.predict(batch.sar, batch.optical)
+    restored, scale = backend.predict(batch.sar, batch.optical, uncertainty=True)
+    return np.concatenate([restored, scale], axis=1)
 
 
 def _largest_write(outputs: Sequence[Output]) -> int:
@@ -402,8 +416,17 @@ def _pad(data: np.ndarray, tile: int) -> np.ndarray:
 # --- writer thread --------------------------------------------------------------------------
 
 
+def _row_values(scene: Scene, rows: np.ndarray, bands: int) -> Layers:
+    """Blended rows (C [+ 1], n, W) -> ``{"restored": (C, n, W) in the optical scale}`` and,
+    when the scale was blended too, ``"uncertainty"``: (1, n, W) in network units."""
+    values = {"restored": scene.from_dn(rows[:bands])}
+    if rows.shape[0] > bands:
+        values["uncertainty"] = rows[bands:]
+    return values
+
+
 def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
-                   temporary, row_step: Optional[RowStep]) -> None:
+                   temporary, row_step: Optional[RowStep], uncertainty: bool = False) -> None:
     """Blend ``(batch, restored)`` results row of tiles by row of tiles and write the outputs."""
     with ExitStack() as stack:
         writers = {}
@@ -417,13 +440,15 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
             profile = output.profile
             writers[output.name] = raster.RowWriter(dst, profile["dtype"], profile["nodata"],
                                                     profile["blockysize"])
-        channels = len(scene.bands)
+        bands = len(scene.bands)
+        channels = bands + int(uncertainty)  # the scale is blended as one more channel
         blender = StripBlender(channels, plan.rows[0][0].height, scene.width, plan.overlap)
         low, high = scene.optical_clip
         for batch, restored in results:
             if restored is not None:  # DN, in place: (N, C, T, T)
-                np.multiply(restored, high - low, out=restored)
-                restored += low
+                dn = restored[:, :bands]
+                np.multiply(dn, high - low, out=dn)
+                dn += low
             dn = {} if restored is None else dict(zip(batch.run, restored))
             for i, (r, t) in enumerate(batch.tiles):
                 row0, row1, col0, col1 = t.inside(scene.height, scene.width)
@@ -435,7 +460,7 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
                 blender.add(t, pred, batch.valid[i])
                 if t is plan.rows[r][-1]:  # the row of tiles is complete
                     top, bottom = plan.finished_rows(r, scene.height)
-                    values = {"restored": scene.from_dn(blender.finish_rows(bottom))}  # (C, n, W)
+                    values = _row_values(scene, blender.finish_rows(bottom), bands)
                     if row_step is not None:
                         values = row_step(top, values, batch.rows[r])
                     for name, writer in writers.items():

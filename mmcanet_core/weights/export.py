@@ -31,7 +31,15 @@ import numpy as np
 from mmcanet_core import __version__
 from mmcanet_core.errors import ExportError, WeightsError
 from mmcanet_core.weights.checkpoint import METADATA_KEY, load_weights
-from mmcanet_core.weights.onnx_file import INPUTS, OUTPUT, is_onnx_path, open_session, sha256_file
+from mmcanet_core.weights.onnx_file import (
+    INPUTS,
+    OUTPUT,
+    UNCERTAINTY,
+    is_onnx_path,
+    open_session,
+    output_names,
+    sha256_file,
+)
 
 #: ONNX opset: 18 is the first with anti-aliased Resize (MPIR's down-sampling) and runs on
 #: onnxruntime 1.14 and later.
@@ -78,14 +86,14 @@ def export_onnx(weights, output=None, *, verify: bool = True, overwrite: bool = 
             "source": weights.name, "source_sha256": sha256_file(weights),
             "tile_multiple": multiple, "opset": OPSET, "exported_with": _torch_version(),
         })
-        proto = _to_onnx(model, multiple)
+        proto = _to_onnx(model, multiple, output_names(meta))
         _finish(proto, meta)
         import onnx
 
         onnx.save_model(proto, part, save_as_external_data=False)
         os.chmod(part, 0o644)
         if verify:
-            _verify(part, model, multiple)
+            _verify(part, model, multiple, output_names(meta))
     return output
 
 
@@ -113,9 +121,27 @@ def _torch_version() -> str:
     return f"torch {torch.__version__}"
 
 
-def _to_onnx(model, multiple: int):
+def _forward(model, names):
+    """The module whose outputs are the graph's ``names``: ``model`` itself, or (uncertainty
+    head) a wrapper whose forward is ``model.forward_uncertainty`` -> (restored, scale)."""
+    if UNCERTAINTY not in names:
+        return model
+    import torch
+
+    class WithUncertainty(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner, self.in_channels = inner, inner.in_channels
+
+        def forward(self, sar, optical):
+            return self.inner.forward_uncertainty(sar, optical)
+
+    return WithUncertainty(model).eval()
+
+
+def _to_onnx(model, multiple: int, names=(OUTPUT,)):
     """``model`` -> ONNX ModelProto with dynamic batch, height and width (multiples of
-    ``multiple``)."""
+    ``multiple``); outputs ``names`` (:func:`~mmcanet_core.weights.onnx_file.output_names`)."""
     import torch
     from onnxscript import INT64
     from onnxscript import opset18 as op
@@ -132,10 +158,11 @@ def _to_onnx(model, multiple: int):
     dims = {name: {0: batch, 2: height, 3: width} for name in INPUTS}
     with _quiet(), torch.inference_mode(False), torch.no_grad():
         try:
-            program = torch.export.export(model, example, dynamic_shapes=dims, strict=False)
+            program = torch.export.export(_forward(model, names), example, dynamic_shapes=dims,
+                                          strict=False)
             onnx_program = torch.onnx.export(
                 program, (), dynamo=True, opset_version=OPSET, optimize=True, verbose=False,
-                output_names=[OUTPUT], custom_translation_table={builtins.round: python_round},
+                output_names=list(names), custom_translation_table={builtins.round: python_round},
             )
         except Exception as exc:
             raise ExportError(f"the ONNX export failed: {type(exc).__name__}: "
@@ -186,24 +213,30 @@ def _finish(proto, meta: Dict[str, Any]) -> None:
         raise ExportError(f"the exported graph fails onnx.checker: {exc}") from None
 
 
-def _verify(path, model, multiple: int) -> None:
-    """onnxruntime and PyTorch agree at sizes other than the traced one."""
+def _verify(path, model, multiple: int, names=(OUTPUT,)) -> None:
+    """onnxruntime and PyTorch agree at sizes other than the traced one, on every output
+    (``names``: the restored image, and the uncertainty when the model has the head)."""
     import torch
 
     session, _ = open_session(path, ["CPUExecutionProvider"])
     generator = torch.Generator().manual_seed(0)
+    forward = _forward(model, names)
     for n, h, w in ((1, 3 * multiple, 2 * multiple), (3, multiple, multiple)):
         sar = torch.rand(n, 2, h, w, generator=generator)
         optical = torch.rand(n, model.in_channels, h, w, generator=generator)
         with torch.inference_mode():
-            expected = model(sar, optical).numpy()
-        got = session.run([OUTPUT], {"sar": sar.numpy(), "optical": optical.numpy()})[0]
-        diff = float(np.abs(got - expected).max()) if got.shape == expected.shape else np.inf
-        if not diff <= TOLERANCE:
-            raise ExportError(
-                f"the ONNX model disagrees with PyTorch on a ({n}, {h}, {w}) input (largest "
-                f"difference {diff:.3g}, shapes {got.shape} vs {expected.shape}); nothing was "
-                "written. This is a bug in the exporter or the model: please report it."
-            )
+            expected = forward(sar, optical)
+        expected = [expected] if isinstance(expected, torch.Tensor) else list(expected)
+        got = session.run(list(names), {"sar": sar.numpy(), "optical": optical.numpy()})
+        for name, want, have in zip(names, expected, got):
+            want = want.numpy()
+            diff = float(np.abs(have - want).max()) if have.shape == want.shape else np.inf
+            if not diff <= TOLERANCE:
+                raise ExportError(
+                    f"the ONNX model's {name!r} output disagrees with PyTorch on a ({n}, {h}, "
+                    f"{w}) input (largest difference {diff:.3g}, shapes {have.shape} vs "
+                    f"{want.shape}); nothing was written. This is a bug in the exporter or the "
+                    "model: please report it."
+                )
 
 

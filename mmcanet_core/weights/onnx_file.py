@@ -2,8 +2,11 @@
 
 An ``.onnx`` file made by ``python -m mmcanet_core export`` is the network of a ``.safetensors``
 weights file as an ONNX graph (inputs ``sar`` (N, 2, H, W) and ``optical`` (N, C, H, W) in
-[0, 1], output ``restored`` (N, C, H, W)). Its ``metadata_props`` hold one key, ``"mmcanet"``,
-with the weights' JSON metadata (:mod:`mmcanet_core.weights.checkpoint`) plus an ``"onnx"`` entry::
+[0, 1], output ``restored`` (N, C, H, W), and a second output ``uncertainty`` (N, 1, H, W), the
+per-pixel Laplace scale, when the weights have the uncertainty head (model option
+``uncertainty``; :mod:`mmcanet_core.models.uncertainty`)). Its ``metadata_props`` hold one key,
+``"mmcanet"``, with the weights' JSON metadata (:mod:`mmcanet_core.weights.checkpoint`) plus an
+``"onnx"`` entry::
 
     "onnx": {"source": "mmcanet_demo_rgb.safetensors", "source_sha256": "<hex>",
              "tile_multiple": 16, "opset": 18, "exported_with": "torch 2.13.0"}
@@ -26,6 +29,8 @@ from mmcanet_core.weights.checkpoint import METADATA_KEY
 #: Graph input and output names, and the rank of each (N, C, H, W).
 INPUTS = ("sar", "optical")
 OUTPUT = "restored"
+#: The second output of a graph exported from weights with the uncertainty head.
+UNCERTAINTY = "uncertainty"
 #: An ONNX file is one protobuf message, which cannot exceed 2 GiB.
 MAX_BYTES = 2**31
 EXPORT_HINT = "python -m mmcanet_core export --weights W.safetensors --output W.onnx"
@@ -77,7 +82,7 @@ def open_session(path, providers: List, *, threads: Optional[int] = None,
             "the .safetensors file itself."
         ) from None
     meta = _metadata(path, session.get_modelmeta().custom_metadata_map)
-    _check_signature(path, session, len(meta["optical_bands"]["indices"]))
+    _check_signature(path, session, meta)
     return session, meta
 
 
@@ -139,20 +144,40 @@ def _check_metadata(path, meta) -> None:
         weights._check_metadata(path, meta)
 
 
-def _check_signature(path: Path, session, channels: int) -> None:
-    """Inputs ``sar`` (N, 2, H, W) and ``optical`` (N, C, H, W) float, output ``restored``."""
-    expected = {"sar": 2, "optical": channels}
+def has_uncertainty(meta: Dict[str, Any]) -> bool:
+    """Whether weights (or an ONNX file) with this metadata predict the per-pixel scale."""
+    return bool(meta["model"].get("options", {}).get("uncertainty", False))
+
+
+def output_names(meta: Dict[str, Any]) -> List[str]:
+    """The graph outputs an export of weights with this metadata has, in order."""
+    return [OUTPUT, UNCERTAINTY] if has_uncertainty(meta) else [OUTPUT]
+
+
+def _check_signature(path: Path, session, meta: Dict[str, Any]) -> None:
+    """Inputs ``sar`` (N, 2, H, W) and ``optical`` (N, C, H, W) float; output ``restored``
+    (N, C, H, W) (and ``uncertainty`` (N, 1, H, W) for weights with the head) where the graph
+    states its channels."""
+    channels = len(meta["optical_bands"]["indices"])
     found = {i.name: i for i in session.get_inputs()}
-    outputs = [o.name for o in session.get_outputs()]
+    given = {o.name: o for o in session.get_outputs()}
+    outputs, wanted = list(given), output_names(meta)
     problems = []
-    if set(found) != set(INPUTS) or outputs != [OUTPUT]:
+    # An export from before the uncertainty output existed has only "restored": it still runs,
+    # without the uncertainty (the backend says so).
+    if set(found) != set(INPUTS) or outputs not in (wanted, [OUTPUT]):
         problems.append(f"inputs {sorted(found)} and outputs {outputs}, expected inputs "
-                        f"{list(INPUTS)} and output [{OUTPUT!r}]")
+                        f"{list(INPUTS)} and outputs {wanted}")
     else:
-        for name, bands in expected.items():
-            shape, kind = found[name].shape, found[name].type
-            if kind != "tensor(float)" or len(shape) != 4 or shape[1] != bands:
-                problems.append(f"input {name!r} is {kind} {shape}, expected float "
+        expected = {"sar": (found["sar"], 2), "optical": (found["optical"], channels),
+                    OUTPUT: (given[OUTPUT], channels), UNCERTAINTY: (given.get(UNCERTAINTY), 1)}
+        for name, (value, bands) in expected.items():
+            if value is None:
+                continue
+            shape, kind = value.shape, value.type
+            if (kind != "tensor(float)" or len(shape) != 4
+                    or (isinstance(shape[1], int) or name in INPUTS) and shape[1] != bands):
+                problems.append(f"{name!r} is {kind} {shape}, expected float "
                                 f"(N, {bands}, H, W)")
     if problems:
         raise WeightsError(
