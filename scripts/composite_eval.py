@@ -31,7 +31,6 @@ and docs/cloud_mask.md, so that one command regenerates them after new weights l
 """
 
 import argparse
-import re
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ from rasterio.crs import CRS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docblock import read_raster, update_block  # noqa: E402
 from mask_eval import agreement_table, detectors, load_triplets  # noqa: E402
 from train_demo import HELD_OUT_NOGEO  # noqa: E402
 
@@ -101,9 +101,6 @@ def cases(data: Path, workdir: Path) -> List[Case]:
     return out
 
 
-def read(path: Path) -> np.ndarray:
-    with rasterio.open(path) as ds:
-        return ds.read()
 
 
 def scores(dn: np.ndarray, clear: np.ndarray):
@@ -123,7 +120,7 @@ def predict(case: Case, out: Path, weights: Path, **options):
 
     result = predict_raster(case.sar, case.cloudy, out, weights=weights, device="cpu",
                             overwrite=True, **options)
-    return read(out), result
+    return read_raster(out), result
 
 
 @dataclass
@@ -143,7 +140,7 @@ def evaluate(all_cases: List[Case], weights: Path, workdir: Path) -> Dict[str, D
     table: Dict[str, Dict[str, Row]] = {name: {} for name in ["input", "raw", *SETTINGS]}
     for case in all_cases:
         started = time.perf_counter()
-        inp, clear = read(case.cloudy)[RGB], read(case.clear)[RGB]
+        inp, clear = read_raster(case.cloudy)[RGB], read_raster(case.clear)[RGB]
         table["input"][case.key] = Row(*scores(inp, clear))
         raw, result = predict(case, workdir / "raw.tif", weights, raw=True)
         table["raw"][case.key] = Row(*scores(raw, clear), (raw != inp).any(axis=0),
@@ -284,15 +281,11 @@ def cost_table(weights: Path, size: int = 1024) -> str:
 
 
 def update_docs(blocks: Dict[str, str], tag: str = "composite_eval") -> None:
-    """Replace ``<!-- TAG:NAME -->`` ... ``<!-- /TAG:NAME -->`` blocks."""
+    """Replace the ``TAG:NAME`` blocks (:func:`docblock.update_block`) where they stand."""
     for path in (ROOT / "README.md", ROOT / "docs" / "cloud_mask.md"):
-        text = path.read_text()
         for name, block in blocks.items():
-            pattern = re.compile(rf"(<!-- {tag}:{name} -->\n).*?(<!-- /{tag}:{name} -->)",
-                                 re.S)
-            text = pattern.sub(lambda m, b=block: m.group(1) + b.strip() + "\n" + m.group(2),
-                               text)
-        path.write_text(text)
+            if f"<!-- {tag}:{name} -->" in path.read_text():
+                update_block(path, tag, name, block)
         print(f"updated {path.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -28,11 +28,9 @@ references, is ``scripts/composite_eval.py``.
 import argparse
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
-import rasterio
 
 from mmcanet_core.clouds import cloudmask
 from mmcanet_core.clouds.composite import DILATE, FEATHER, feather_weight
@@ -40,14 +38,8 @@ from mmcanet_core.data.cloud_cover import COVER_BINS, cover_bin
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docblock import read_raster  # noqa: E402
 from train_demo import HELD_OUT_NOGEO  # noqa: E402
-
-
-def read(path: Path) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-        with rasterio.open(path) as src:
-            return src.read()
 
 
 def load_triplets(folder: Path):
@@ -55,8 +47,8 @@ def load_triplets(folder: Path):
     out = []
     for mask_path in sorted((folder / "cloudmask").glob("*_cloudmask.tif")):
         key = mask_path.name.split("_")[0]
-        cloudy = read(folder / "s2_cloudy" / f"{key}_s2_cloudy.tif").astype(np.float32)
-        out.append((key, cloudy, read(mask_path)[0] == 1))
+        cloudy = read_raster(folder / "s2_cloudy" / f"{key}_s2_cloudy.tif").astype(np.float32)
+        out.append((key, cloudy, read_raster(mask_path)[0] == 1))
     return out
 
 
@@ -156,7 +148,7 @@ def timeseries_table(folder: Path) -> str:
     paths = sorted(folder.glob("*.tif"), key=lambda p: int(p.name.split("ImgNo_")[1].split("_")[0]))
     lines = ["| date | image | cloud % | shadow % | rgb cloud % |", "|---|---|---|---|---|"]
     for path in paths:
-        dn = read(path).astype(np.float32)
+        dn = read_raster(path).astype(np.float32)
         dn[:, np.all(dn == 0, axis=0)] = np.nan  # L1C: DN 0 in every band is no data
         classes = cloudmask.classify_l1c(dn)
         rgb = cloudmask.classify_rgb(dn[[3, 2, 1]])

@@ -231,13 +231,9 @@ def summary(lines: List[str], gap: int) -> List[str]:
 
 
 def update_docs(block: List[str]) -> None:
-    path = ROOT / "README.md"
-    text = path.read_text(encoding="utf-8")
-    start, end = "<!-- reference_eval:summary -->", "<!-- /reference_eval -->"
-    head, rest = text.split(start)
-    _, tail = rest.split(end)
-    path.write_text(head + start + "\n" + "\n".join(block) + "\n" + end + tail,
-                    encoding="utf-8")
+    from docblock import update_block
+
+    update_block(ROOT / "README.md", "reference_eval", "summary", "\n".join(block))
 
 
 def picture(path: Path) -> None:

@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 from demo import qgis_env, qgis_process  # noqa: E402 - scripts/ is not a package
+from docblock import read_raster  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SEN12MSCR = DATA / "sen12mscr"
@@ -135,9 +136,6 @@ def write_like(src: Path, dst: Path, data: np.ndarray, descriptions=None, tags=N
     return dst
 
 
-def read(path: Path, bands=None) -> np.ndarray:
-    with rasterio.open(path) as ds:
-        return ds.read(bands)
 
 
 def crop(w: Work, size: int) -> None:
@@ -223,14 +221,14 @@ def variant_optical(make: Callable[[np.ndarray], np.ndarray], **kwargs):
     """A prepare step replacing the optical raster by ``make(its 13 bands)``."""
 
     def prepare(w: Work):
-        write_like(w.optical, w.optical, make(read(w.optical)), **kwargs)
+        write_like(w.optical, w.optical, make(read_raster(w.optical)), **kwargs)
 
     return prepare
 
 
 def variant_sar(make: Callable[[np.ndarray], np.ndarray], **kwargs):
     def prepare(w: Work):
-        write_like(w.sar, w.sar, make(read(w.sar)), **kwargs)
+        write_like(w.sar, w.sar, make(read_raster(w.sar)), **kwargs)
 
     return prepare
 
@@ -771,7 +769,7 @@ def earlier_results(w: Work) -> None:
 
 def cloudy_pixels(w: Work) -> np.ndarray:
     """(H, W) bool: bright pixels of the demo scene (B2 above its 70th percentile)."""
-    blue = read(w.optical, 2).astype(np.float64)
+    blue = read_raster(w.optical, 2).astype(np.float64)
     return blue > np.percentile(blue, 70)
 
 
@@ -1220,7 +1218,7 @@ def main(argv=None) -> int:
             print(f"{state['done']:3d} {path:4s} {row.result[:60]:60s} {case.name} "
                   f"({row.seconds:.0f} s)", flush=True)
         if first and runs[index] == first[0] and row.status == 0:
-            state["baseline"] = read(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
+            state["baseline"] = read_raster(work / f"{i:03d}-CLI" / "r.tif").astype(np.float64)
 
     try:
         if first:  # the plain run first: the other outputs are compared with it

@@ -149,3 +149,33 @@ def user_locale():
         settings.remove("locale/userLocale")
     else:
         settings.setValue("locale/userLocale", previous)
+
+
+#: 30 real dates of one place (SEN12MS-CR-TS ROIs2017_146), for the other-date tests.
+SERIES = SHARED_DATA / "sen12mscrts_roi146" / "timeseries"
+
+
+def reference_dates(folder: Path):
+    """Copies (QGIS writes .aux.xml beside what it loads) of the cloudy date 2018-07-05 and two
+    clear dates of the same place, 2018-07-20 and 2018-06-25 (the farthest first), and a
+    constant SAR raster on their grid (SYNTHETIC: the set has no Sentinel-1):
+    ``(sar, target, [references])``."""
+    import numpy as np
+    import rasterio
+
+    require_shared_data()
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def copy(day: str, name: str) -> Path:
+        source, = SERIES.glob(f"*_{day}_patch_0.tif")
+        return Path(shutil.copy(source, folder / name))
+
+    target = copy("2018-07-05", "target_2018-07-05.tif")
+    refs = [copy("2018-07-20", "ref_2018-07-20.tif"), copy("2018-06-25", "ref_2018-06-25.tif")]
+    with rasterio.open(target) as ds:
+        profile = dict(ds.profile, count=2, dtype="float32")
+    sar = folder / "sar.tif"
+    with rasterio.open(sar, "w", **profile) as out:
+        out.write(np.stack([np.full((256, 256), -10.0), np.full((256, 256), -17.0)])
+                  .astype(np.float32))
+    return sar, target, refs

@@ -4,7 +4,6 @@ mmcanet:removeclouds via processing.run, a model built in the modeler's classes 
 ROIs2017_146 (2018-07-05) and two clear dates of the same place; the set has no Sentinel-1, so
 the SAR input is a constant raster (SYNTHETIC)."""
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,32 +21,14 @@ from qgis.core import (
 from test_plugin_first_run import Lines
 from test_plugin_processing import qgis_process
 
-from conftest import SHARED_DATA, require_shared_data
+from conftest import reference_dates
 
 ALG = "mmcanet:removeclouds"
-SERIES = SHARED_DATA / "sen12mscrts_roi146" / "timeseries"
 
 
 @pytest.fixture()
 def dates(tmp_path):
-    """Copies (QGIS writes .aux.xml beside what it loads): SAR, target, [2018-07-20, 06-25]."""
-    require_shared_data()
-    folder = tmp_path / "data"
-    folder.mkdir()
-
-    def copy(day: str, name: str) -> Path:
-        source, = SERIES.glob(f"*_{day}_patch_0.tif")
-        return Path(shutil.copy(source, folder / name))
-
-    target = copy("2018-07-05", "target_2018-07-05.tif")
-    refs = [copy("2018-07-20", "ref_2018-07-20.tif"), copy("2018-06-25", "ref_2018-06-25.tif")]
-    with rasterio.open(target) as ds:
-        profile = dict(ds.profile, count=2, dtype="float32")
-    sar = folder / "sar.tif"
-    with rasterio.open(sar, "w", **profile) as out:
-        out.write(np.stack([np.full((256, 256), -10.0), np.full((256, 256), -17.0)])
-                  .astype(np.float32))
-    return sar, target, refs
+    return reference_dates(tmp_path / "data")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +48,7 @@ def _read(path, bands=None):
 def _check_filled(target, out, source):
     """Input where the source says 0, the nearest date (06-25) fills most clouds."""
     codes = _read(source)[0]
-    inp, result = _read(target, [4, 3, 2]), _read(out)
+    inp, result = _read(target, [4, 3, 2]), _read(out, [4, 3, 2])
     assert np.array_equal(result[:, codes == 0], inp[:, codes == 0])
     assert (codes == 1).mean() > 0.05 and set(np.unique(codes)) <= {0, 1, 2, 254}
 

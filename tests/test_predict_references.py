@@ -13,10 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
-import torch
-import torch.nn as nn
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 from rasterio.windows import Window
+from test_masking import ConvNet
 
 from mmcanet_core.cli import main
 from mmcanet_core.clouds import cloudmask
@@ -26,25 +25,9 @@ from mmcanet_core.engine import raster
 from mmcanet_core.errors import InferenceCancelled, InferenceError
 from mmcanet_core.inference import predict_raster
 
-from conftest import SHARED_DATA, require_shared_data
+from conftest import SERIES, reference_dates, require_shared_data
 
-SERIES = SHARED_DATA / "sen12mscrts_roi146" / "timeseries"
 RGB = (4, 3, 2)
-
-
-class ConvNet(nn.Module):
-    """A near-free stand-in network (one 3 x 3 convolution)."""
-
-    in_channels = 3
-    sar_channels = 2
-
-    def __init__(self):
-        super().__init__()
-        torch.manual_seed(0)
-        self.conv = nn.Conv2d(5, 3, 3, padding=1)
-
-    def forward(self, sar, optical):
-        return torch.sigmoid(self.conv(torch.cat([sar, optical], 1)))
 
 
 def _copy(day: str, folder: Path, name: str) -> Path:
@@ -66,17 +49,7 @@ def _sha(path) -> str:
 def scene(tmp_path_factory):
     """Target (cloudy 2018-07-05), references 2018-07-20 and 2018-06-25 (given farthest
     first), a constant SAR raster on the target grid."""
-    folder = tmp_path_factory.mktemp("inputs")
-    target = _copy("2018-07-05", folder, "target_2018-07-05.tif")
-    refs = [_copy("2018-07-20", folder, "ref_2018-07-20.tif"),
-            _copy("2018-06-25", folder, "ref_2018-06-25.tif")]
-    with rasterio.open(target) as ds:
-        profile = dict(ds.profile, count=2, dtype="float32")
-    sar = folder / "sar.tif"
-    with rasterio.open(sar, "w", **profile) as out:
-        out.write(np.stack([np.full((256, 256), -10.0), np.full((256, 256), -17.0)])
-                  .astype(np.float32))
-    return sar, target, refs
+    return reference_dates(tmp_path_factory.mktemp("inputs"))
 
 
 def run(scene, folder, **kwargs):
@@ -113,7 +86,7 @@ def _whole_scene_fill(target: Path, ref: Path, user_mask=None):
 def test_clouds_are_filled_from_the_matched_reference(scene, filled):
     sar, target, refs = scene
     folder, result = filled
-    out, source = _read(folder / "out.tif"), _read(folder / "source.tif")[0]
+    out, source = _read(folder / "out.tif", RGB), _read(folder / "source.tif")[0]
     inp = _read(target, RGB)
     # Nearest date first: 2018-06-25 (-10 d) is reference 1 although given second.
     event, = [e for e in result.events if e.kind == "references"]
@@ -247,7 +220,7 @@ def test_a_user_mask_on_the_target_with_references(scene, tmp_path):
     _, _, matched = _whole_scene_fill(target, refs[1], square == 1)
     full = (source == 1) & (weight == 1)
     expected = np.clip(np.round(matched[:, full]), 0, 65535)
-    assert np.abs(_read(tmp_path / "out.tif")[:, full].astype(float) - expected).max() <= 1
+    assert np.abs(_read(tmp_path / "out.tif", RGB)[:, full].astype(float) - expected).max() <= 1
     assert result.mask == "user"
 
 

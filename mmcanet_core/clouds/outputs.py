@@ -60,7 +60,10 @@ class RowSteps:
     def _lost(self, values: Layers, rows: Layers):
         """(n, W) pixels written as nodata in the restored bands: the network had no valid
         input there and the pixel is not kept from the input (the composite's weight > 0)."""
-        lost = ~np.isfinite(values["restored"]).all(axis=0)
+        restored = values["restored"]
+        if "refsource" in rows:  # filled from another date (clouds.refill): not lost there
+            restored = np.where(rows["refsource"][None] > 0, rows["reference"], restored)
+        lost = ~np.isfinite(restored).all(axis=0)
         if self.masking is not None and self.masking.compositing:
             lost &= rows["weight"] > 0
         return lost
