@@ -161,12 +161,10 @@ def predict_raster(
     options = MaskOptions(bool(raw), mask, mask_values, mask_output, dilate, feather,
                           bool(shadows), mask_method).check()
     output_path = Path(output_path)
-    reads = [weights, *files_read([sar_path, optical_path, mask, *(references or ())])]
-    _check_outputs(output_path, options, reads, bool(overwrite), source_output)
-    uncertainty_output = _check_uncertainty_output(uncertainty_output, output_path, options,
-                                                   reads, bool(overwrite))
-    _remove_stale_parts([output_path, options.mask_output, source_output, uncertainty_output],
-                        say)
+    uncertainty_output = _check_all_outputs(
+        output_path, options, [weights, *files_read([sar_path, optical_path, mask,
+                                                     *(references or ())])],
+        bool(overwrite), source_output, uncertainty_output, say)
     net = _open_network(weights, model, metadata, backend, device, half, batch_size, say)
     if uncertainty_output is not None and not net.has_uncertainty:
         raise InferenceError(NO_UNCERTAINTY)
@@ -176,9 +174,7 @@ def predict_raster(
         sar_path, optical_path, output_path, requested, sar_scale, optical_scale, net.metadata,
         net.in_channels, options, uncertainty_output, say)
     refill = _plan_references(references, source_output, optical_path, masking, outputs, say,
-                              model_rgb(scene.bands, net.metadata))
-    if refill is not None:  # the references' row step wraps the mask's
-        steps.masking = refill
+                              model_rgb(scene.bands, net.metadata), steps)
     plan = _plan(scene, net, tile, overlap, batch_size, say)
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
@@ -187,13 +183,7 @@ def predict_raster(
     ran = _run(scene, plan, net, outputs, _engine_steps(scene, masking, steps, refill), cache,
                progress, is_cancelled, bool(overwrite))
     seconds = time.perf_counter() - started
-    if ran < plan.total:
-        say("tiles_skipped", ran=ran, total=plan.total)
-    if masking is not None:
-        masking.report_cover(say)
-    if refill is not None:
-        refill.report(say)
-    say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
+    _report_run(say, ran, plan, masking, refill, outputs, seconds)
     result = PredictResult(
         output_path=output_path, width=scene.width, height=scene.height,
         bands=list(scene.bands), band_names=list(outputs[0].descriptions), tiles=plan.total,
@@ -247,6 +237,30 @@ def _band_plan(optical, bands: Sequence[int], say) -> BandPlan:
 def _uncertainty_outputs(optical, path) -> List[Output]:
     """The uncertainty output, if asked for."""
     return [] if path is None else [uncertainty_raster(optical, path)]
+
+
+def _check_all_outputs(output_path: Path, options: MaskOptions, reads, overwrite: bool,
+                       source_output, uncertainty_output, say):
+    """Every output checked against what the run reads (before any work), stale part files
+    of killed runs removed; the uncertainty output as checked."""
+    _check_outputs(output_path, options, reads, overwrite, source_output)
+    uncertainty_output = _check_uncertainty_output(uncertainty_output, output_path, options,
+                                                   reads, overwrite)
+    _remove_stale_parts([output_path, options.mask_output, source_output, uncertainty_output],
+                        say)
+    return uncertainty_output
+
+
+def _report_run(say, ran: int, plan: Plan, masking: Optional[Masking],
+                refill: Optional[Refill], outputs: Sequence[Output], seconds: float) -> None:
+    """What the run did, as events: skipped tiles, the cover, the sources, the files."""
+    if ran < plan.total:
+        say("tiles_skipped", ran=ran, total=plan.total)
+    if masking is not None:
+        masking.report_cover(say)
+    if refill is not None:
+        refill.report(say)
+    say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
 
 
 def _plan(scene: Scene, net: Backend, tile: int, overlap: int, batch_size: int, say) -> Plan:
@@ -506,14 +520,15 @@ def _check_source_output(source_output, output: Path, options: MaskOptions, read
 
 
 def _plan_references(references, source_output, optical_path, masking: Optional[Masking],
-                     outputs: List[Output], say, rgb) -> Optional[Refill]:
+                     outputs: List[Output], say, rgb, steps: RowSteps) -> Optional[Refill]:
     """The references checked and ordered (:func:`mmcanet_core.clouds.refill.plan_references`);
-    the source output added to ``outputs``."""
+    the source output added to ``outputs``; their row step wraps the mask's in ``steps``."""
     if not references and source_output is None:
         return None
     with raster.open_raster(optical_path, "optical") as optical:
         refill = plan_references(references, optical, masking, source_output, say, rgb)
         outputs += [o for o in [refill.output(optical)] if o is not None]
+    steps.masking = refill
     return refill
 
 

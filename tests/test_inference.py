@@ -302,12 +302,15 @@ def test_nodata_and_nan_stay_nodata_and_do_not_spread(sen12mscr, tmp_path):
                            tmp_path / "h.tif", model=model, tile=128, overlap=32, raw=True)
     out, profile = read(holes.output_path)
     assert profile["nodata"] == 0
-    # The network's bands (B4, B3, B2); every other band is the input's (engine/bands.py).
+    # The network's bands (B4, B3, B2); every other band is the input's (engine/bands.py),
+    # except where the restored bands are nodata: there the whole pixel is (no pixel is part
+    # restored, part nodata).
     rgb, kept = [3, 2, 1], [b for b in range(13) if b not in (3, 2, 1)]
-    assert np.array_equal(out[kept], s2[kept])
-    out, clean = out[rgb], clean[rgb]
     hole = np.zeros((256, 256), bool)
     hole[40:60, 50:90] = hole[150:200, 120:140] = True
+    assert np.array_equal(out[kept][:, ~hole], s2[kept][:, ~hole])
+    assert (out[:, hole] == 0).all()
+    out, clean = out[rgb], clean[rgb]
     assert (out[:, hole] == 0).all() and (out[:, ~hole] > 0).all()
     far = ~grow(hole, LocalNet.radius + 1)  # beyond the receptive field of the holes
     assert far.mean() > 0.8
@@ -432,7 +435,7 @@ def test_bad_input_is_a_clear_error_and_leaves_nothing(sen12mscr, tmp_path, case
 
 
 def test_choices_for_callers_and_overwrite_replaces_only_with_permission(sen12mscr, tmp_path):
-    from mmcanet_core.inference import BACKENDS, MASK_PRESETS, OPTICAL_SCALES
+    from mmcanet_core.options import BACKENDS, MASK_PRESETS, OPTICAL_SCALES
 
     assert BACKENDS == ("auto", "torch", "onnxruntime")
     assert OPTICAL_SCALES == ("auto", "dn", "offset", "reflectance")
@@ -672,10 +675,12 @@ def test_pipelined_engine_is_bit_identical_to_the_serial_engine(holey_scene, tmp
                             overlap=tile // 4, batch_size=batch, device="cpu", sar_scale="db",
                             raw=True)  # the raw network output: as before compositing existed
     got = read(result.output_path)[0]
-    kept = [b for b in range(13) if b not in (3, 2, 1)]  # copied from the input (bands.py)
-    assert np.array_equal(got[kept], read(optical)[0][kept])
-    got = got[[3, 2, 1]]  # the network's bands, where the input has them
     expected = serial_reference(sar, optical, model, tile, tile // 4, batch)
+    lost = (expected == 0).all(axis=0)  # no valid input: the whole pixel is nodata
+    kept = [b for b in range(13) if b not in (3, 2, 1)]  # copied from the input (bands.py)
+    assert np.array_equal(got[kept][:, ~lost], read(optical)[0][kept][:, ~lost])
+    assert (got[:, lost] == 0).all()
+    got = got[[3, 2, 1]]  # the network's bands, where the input has them
     assert (expected == 0).any() and (expected > 0).mean() > 0.8  # holes and real output
     assert np.array_equal(got, expected)
 

@@ -5,7 +5,7 @@ import argparse
 import json
 from typing import Any, Dict
 
-from mmcanet_core.training.train import DATA_KINDS, resolve_config, train
+from mmcanet_core.training.train import DATA_KINDS
 
 
 def _json_object(text: str) -> Dict[str, Any]:
@@ -56,6 +56,11 @@ def add_arguments(parser) -> None:
         default=None,
         help="add the 6 BigEarthNet pairs (SYNTHETIC clouds) to the training data",
     )
+    _add_optimisation_arguments(a)
+
+
+def _add_optimisation_arguments(a) -> None:
+    """Bands and patches, the schedule, the run folder (``a``: ``parser.add_argument``)."""
     a("--bands", help="rgb (B4, B3, B2; the paper) or all (13 bands)")
     a("--size", type=int, help="patch size fed to the model (paper: 128)")
     a(
@@ -88,7 +93,3 @@ def add_arguments(parser) -> None:
     a("--ship", help="also write the last weights to this .safetensors file at the end")
 
 
-def run(args) -> int:
-    """``train`` command: 0 when done, 2 on bad input (one line, no traceback), 130 on Ctrl-C."""
-    train(resolve_config(args))
-    return 0
