@@ -410,10 +410,11 @@ NO_TORCH = textwrap.dedent("""
     from mmcanet_core.backends.select import open_backend, torch_importable
     from mmcanet_core.preprocess import normalize_optical, normalize_sar
     assert not torch_importable()
+    backend = open_backend(sys.argv[1])  # auto: the .onnx beside the shipped weights
+    bands = backend.metadata["optical_bands"]["indices"]  # the weights' own bands
     with rasterio.open(sys.argv[2]) as s1, rasterio.open(sys.argv[3]) as s2:
         sar = np.nan_to_num(normalize_sar(s1.read()))[None]
-        optical = np.nan_to_num(normalize_optical(s2.read((4, 3, 2))))[None]
-    backend = open_backend(sys.argv[1])  # auto: the .onnx beside the shipped weights
+        optical = np.nan_to_num(normalize_optical(s2.read(bands)))[None]
     out = backend.predict(sar, optical)
     np.save(sys.argv[4], out)
     loaded = sorted(m for m in sys.modules if m.split(".")[0] == "torch" and sys.modules[m])
@@ -432,8 +433,9 @@ def test_onnxruntime_path_runs_with_torch_unimportable(sen12mscr, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "onnxruntime" in done.stdout and "torch modules: []" in done.stdout, done.stdout
-    expected = open_backend(SHIPPED[0], backend="torch", device="cpu").predict(
-        read_sar(s1)[None], to_unit(read_dn(s2)[RGB])[None])
+    torch_backend = open_backend(SHIPPED[0], backend="torch", device="cpu")
+    bands = [b - 1 for b in torch_backend.metadata["optical_bands"]["indices"]]
+    expected = torch_backend.predict(read_sar(s1)[None], to_unit(read_dn(s2)[bands])[None])
     assert dn_differences(np.load(out_path), expected).max() <= 2
 
 

@@ -10,6 +10,7 @@ from test_plugin_first_run import Lines
 
 from conftest import ROOT, pair
 
+RGB = [4, 3, 2]  # the output has every input band; B4, B3, B2 at their input positions
 ALG = "mmcanet:removeclouds"
 ONNX = ROOT / "mmcanet_core" / "checkpoints" / "mmcanet_demo_rgb.onnx"
 #: The user mask below marks the left half of the scene as cloud. Columns this far from its
@@ -61,7 +62,7 @@ def raw_run(plugin, sen12mscr, tiny_weights, tmp_path_factory):
     result = _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
                    "DEVICE": 1, "TILE": 128, "RAW": True, "OUTPUT": str(out)})
     assert "CLOUD_COVER" not in result  # no mask was computed: no cover to report
-    return read(out)
+    return read(out, RGB)
 
 
 @pytest.mark.parametrize("values, cloud, clear", [("binary", 1, 0), ("scl", 9, 4),
@@ -75,7 +76,7 @@ def test_user_mask_composites_network_only_where_cloudy(plugin, sen12mscr, tiny_
     result = _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
                    "DEVICE": 1, "TILE": 128, "MASK": str(mask), "MASK_VALUES": values,
                    "OUTPUT": str(out), "MASK_OUTPUT": str(mask_out)})
-    composite, source = read(out), read(optical, [4, 3, 2])
+    composite, source = read(out, RGB), read(optical, RGB)
     half = composite.shape[2] // 2
     clear_part = np.s_[:, :, half + EDGE_MARGIN:]
     cloudy_part = np.s_[:, :, : half - EDGE_MARGIN]
@@ -110,7 +111,7 @@ def test_automatic_mask_reports_cover_and_raw_rewrites_clear_pixels(plugin, sen1
         assert result["SHADOW_COVER"] == pytest.approx(100 * (classes == 2).mean(), abs=0.01)
     assert 10 < results[False]["CLOUD_COVER"] < 50  # the real summer patch is partly cloudy
     source = read(optical, [4, 3, 2])
-    kept = {raw: np.all(read(out) == source, axis=0) for raw, (out, _) in outputs.items()}
+    kept = {raw: np.all(read(out, RGB) == source, axis=0) for raw, (out, _) in outputs.items()}
     clear = classes == 0
     # clear pixels stay as they were, but for a few px of feather around clouds (89.6 % kept)
     assert kept[False][clear].mean() > 0.85 and not kept[False][~clear].any()
@@ -128,8 +129,8 @@ def test_onnxruntime_backend_runs_the_shipped_onnx_model(plugin, sen12mscr, tmp_
     result = _run({"SAR": str(crops[0]), "OPTICAL": str(crops[1]), "WEIGHTS": str(ONNX),
                    "BACKEND": 2, "DEVICE": 1, "TILE": 64, "RAW": True, "OUTPUT": str(out)})
     restored = read(out)
-    assert restored.shape == (3, 64, 64) and np.ptp(restored) > 0
-    assert not np.array_equal(restored, read(crops[1], [4, 3, 2]))
+    assert restored.shape == (13, 64, 64) and np.ptp(restored) > 0  # every input band
+    assert not np.array_equal(restored, read(crops[1]))
     assert "CPU" in result["DEVICE_USED"]
 
 

@@ -179,7 +179,7 @@ def test_batch_rows_load_their_results_named_placed_and_never_proposed(
                                           "S2 row"]
         loaded = project.mapLayersByName("S2 row (cloud-free)")[0]
         assert loaded.customProperty("mmcanet/result", False)
-        assert shown_bands(optical) == [4, 3, 2] and shown_bands(loaded) == [1, 2, 3]
+        assert shown_bands(optical) == [4, 3, 2] and shown_bands(loaded) == [4, 3, 2]
         qgis_iface.setActiveLayer(loaded)
         dialog = algorithm.create()
         assert dialog.parameterDefinition("OPTICAL").guiDefaultValueOverride() == optical.id()

@@ -109,7 +109,7 @@ def test_dock_decloud_adds_layer_and_screenshot(started, cloudy_layers, tiny_wei
                    device="cpu")
     restored, expected = read(layer.source()), read(reference)
     assert restored.dtype == expected.dtype and np.array_equal(restored, expected)
-    changed = np.any(restored != read(optical.source(), [4, 3, 2]), axis=0).mean()
+    changed = np.any(restored != read(optical.source()), axis=0).mean()
     assert 0.2 < changed < 0.8  # the clouds (a third of the scene) were filled, the rest kept
     dock.grab().save(str(artifacts / "dock.png"))
     assert (artifacts / "dock.png").stat().st_size > 5000

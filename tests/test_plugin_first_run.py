@@ -93,10 +93,10 @@ def test_result_is_kept_next_to_the_optical_raster_styled_and_placed(started, la
     order = [n.layerId() for n in QgsProject.instance().layerTreeRoot().findLayers()]
     assert order.index(layer.id()) + 1 == order.index(optical.id())
     # the input showed QGIS's default bands 1, 2, 3 (not restored): both now show the restored
-    # 4, 3, 2 with the same min/max, band by band
+    # 4, 3, 2 (the output has every band at its input position) with the same min/max
     source_look, result_look = rgb(optical), rgb(layer)
     assert [band for band, _, _ in source_look] == [4, 3, 2]
-    assert [band for band, _, _ in result_look] == [1, 2, 3]
+    assert [band for band, _, _ in result_look] == [4, 3, 2]
     assert [limits for _, *limits in source_look] == [limits for _, *limits in result_look]
     assert "4, 3, 2" in dock.status_label.text()
 
@@ -121,14 +121,15 @@ def test_result_copies_a_look_the_user_chose(plugin_path, qgis_new_project, sen1
     result = QgsRasterLayer(str(optical_path), "same grid, 13 bands")
     assert style_like(result, source, [4, 3, 2]) is None
     assert [b for b, _, _ in rgb(source)] == [2, 3, 4]  # untouched
-    assert rgb(result) == [(3, 1000, 2000), (2,) + rgb(source)[1][1:], (1,) + rgb(source)[2][1:]]
+    # every band at its input position: the result shows the same bands as the source
+    assert rgb(result) == [(2, 1000, 2000), (3,) + rgb(source)[1][1:], (4,) + rgb(source)[2][1:]]
 
     false_colour = source.renderer().clone()  # bands 8, 4, 3: not all restored, not default
     false_colour.setRedBand(8)
     source.setRenderer(false_colour)
     style_like(result, source, [4, 3, 2])
     assert [b for b, _, _ in rgb(source)] == [8, 3, 4]  # still the user's choice
-    assert [b for b, _, _ in rgb(result)] == [1, 2, 3]
+    assert [b for b, _, _ in rgb(result)] == [4, 3, 2]  # the restored bands, in place
 
 
 def test_default_output_never_overwrites_and_falls_back(plugin_path, tmp_path):

@@ -5,7 +5,7 @@ import argparse
 import json
 from typing import Any, Dict
 
-from mmcanet_core.training.train import DATA_KINDS
+from mmcanet_core.training.train import DATA_KINDS, resolve_config, train
 
 
 def _json_object(text: str) -> Dict[str, Any]:
@@ -93,3 +93,9 @@ def _add_optimisation_arguments(a) -> None:
     a("--ship", help="also write the last weights to this .safetensors file at the end")
 
 
+
+
+def run(args) -> int:
+    """``train`` command: 0 when done, 2 on bad input (one line, no traceback), 130 on Ctrl-C."""
+    train(resolve_config(args))
+    return 0
