@@ -20,6 +20,10 @@ def one_line_errors(*errors, cancelled: str = "interrupted"):
             except KeyboardInterrupt:
                 print(cancelled, file=sys.stderr)
                 return 130
+            except MemoryError as exc:  # an allocation the memory estimate did not foresee
+                print(f"error: out of memory ({exc}); no output was written. Use a smaller "
+                      "--tile or --batch-size, or free memory.", file=sys.stderr)
+                return 2
 
         return guarded
 
