@@ -79,7 +79,7 @@ DEVICE ?= auto
 DEMO := $(PY) -m mmcanet_core train --config configs/demo.json --device $(DEVICE)
 train-demo: setup ## retrain the shipped demonstrator checkpoints (13-band and RGB) + baseline
 	$(DEMO) --out runs/demo/mmcanet --ship mmcanet_core/checkpoints/mmcanet_demo_all.safetensors
-	$(DEMO) --bands rgb --out runs/demo/mmcanet_rgb \
+	$(DEMO) --bands rgb --epochs 10 --out runs/demo/mmcanet_rgb \
 		--ship mmcanet_core/checkpoints/mmcanet_demo_rgb.safetensors
 	$(DEMO) --model dsen2cr --model-options '{"width": 64, "blocks": 8, "uncertainty": true}' \
 		--out runs/demo/dsen2cr

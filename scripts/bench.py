@@ -96,7 +96,8 @@ def make_scene(size: int, folder: Path):
             patches.append((a.read(), b.read()))
             profile_sar, profile_opt = a.profile, b.profile
     common = dict(width=size, height=size, tiled=True, blockxsize=512, blockysize=512,
-                  compress="deflate", zlevel=1, interleave="band", BIGTIFF="IF_SAFER")
+                  compress="deflate", zlevel=1, interleave="band", BIGTIFF="IF_SAFER",
+                  num_threads="all_cpus")  # compress blocks on every core
     for path, profile, index in ((sar_path, profile_sar, 0), (opt_path, profile_opt, 1)):
         tmp = path.with_suffix(".part.tif")
         with rasterio.open(tmp, "w", **dict(profile, **common)) as dst:

@@ -119,8 +119,14 @@ def test_make_train_demo_runs_only_the_training_command_and_ships_its_weights():
     commands = re.split(r"(?<!\\)\n", body.strip())
     assert commands and all(c.strip().startswith("$(DEMO)") for c in commands)
     shipped = json.loads(json.dumps(recipe.RECIPE))
-    for path, bands in ((recipe.SHIPPED, 13), (recipe.SHIPPED_RGB, 3)):
-        meta = read_metadata(path)
+    ships = [c for c in commands if "--ship" in c]
+    assert {re.search(r"--ship (\S+)", c).group(1) for c in ships} == {
+        str(p.relative_to(ROOT)) for p in (recipe.SHIPPED, recipe.SHIPPED_RGB)}
+    for command in ships:
+        meta = read_metadata(ROOT / re.search(r"--ship (\S+)", command).group(1))
+        bands = 3 if "--bands rgb" in command else 13
+        epochs = re.search(r"--epochs (\d+)", command)  # a line may keep an earlier budget
+        epochs = int(epochs.group(1)) if epochs else shipped["epochs"]
         assert meta["model"]["options"] == dict(shipped["model_options"], in_channels=bands)
-        assert meta["steps"] == shipped["epochs"] * shipped["max_steps"]
+        assert meta["steps"] == epochs * shipped["max_steps"]
         assert "Held out: " + ", ".join(recipe.HELD_OUT) in meta["trained_on"]
