@@ -164,9 +164,14 @@ def cloud_score(bands: np.ndarray, method: str = DEFAULT_METHOD) -> np.ndarray:
     :data:`TEXTURE_RAMP`); or the cirrus test (B10 in :data:`CIRRUS_RAMP`, not snow) where that
     is higher (thin cirrus and haze).
     """
+    r, _ = _reflectance(bands)
+    return _score(r, method)
+
+
+def _score(r: np.ndarray, method: str) -> np.ndarray:
+    """(7, H, W) reflectance in :data:`MASK_BANDS` order -> (H, W) score (:func:`cloud_score`)."""
     if method not in METHODS:
         raise ValueError(f"unknown mask method {method!r}; choose from {', '.join(METHODS)}")
-    r, _ = _reflectance(bands)
     score = gee_tests(r)
     if method == "swir-cirrus":
         texture = _texture(r[_B4] + r[_B3] + r[_B2])
@@ -189,13 +194,19 @@ def rgb_score(rgb: np.ndarray) -> np.ndarray:
 
 def shadow_candidates(bands: np.ndarray) -> np.ndarray:
     """(7, H, W) DN -> (H, W) bool: dark in NIR + SWIR, not water, 5 x 5 majority."""
-    r, _ = _reflectance(bands)
+    return _shadow(_reflectance(bands)[0])
+
+
+def _shadow(r: np.ndarray) -> np.ndarray:
+    """(7, H, W) reflectance -> (H, W) bool (:func:`shadow_candidates`)."""
     dark = ((r[_B8] + r[_B11]) / 2.0 < SHADOW_DARK) & (
         _normalized_difference(r[_B3], r[_B8]) < 0.0
     )
-    # A binary 5 x 5 median as a count: >= 13 of 25 (exact in float, window-independent).
-    votes = ndimage.correlate(dark.astype(np.float32), np.ones((_MAJORITY, _MAJORITY)),
-                              mode="reflect")
+    # A binary 5 x 5 median as a count: >= 13 of 25 (whole numbers: exact in float32 in any
+    # order, so window-independent), summed by rows then columns.
+    ones = np.ones(_MAJORITY, np.float32)
+    votes = ndimage.correlate1d(dark.astype(np.float32), ones, axis=0, mode="reflect")
+    votes = ndimage.correlate1d(votes, ones, axis=1, mode="reflect")
     return votes >= (_MAJORITY * _MAJORITY) // 2 + 1
 
 
@@ -214,12 +225,12 @@ def classify(bands: np.ndarray, *, shadows: bool = True,
     if bands.ndim != 3 or bands.shape[0] != len(MASK_BANDS):
         raise ValueError(f"the mask needs the 7 bands B1, B2, B3, B4, B8, B10, B11 of L1C "
                          f"(7, H, W), got {bands.shape}")
-    _, valid = _reflectance(bands)
-    cloud = (cloud_score(bands, method) >= threshold) & valid
+    r, valid = _reflectance(bands)  # once: the conversion costs as much as the tests
+    cloud = (_score(r, method) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
         core = ndimage.binary_opening(cloud, structure=np.ones((_CORE, _CORE), bool))
-        shadow = shadow_candidates(bands) & near(core, SHADOW_REACH) & ~cloud & valid
+        shadow = _shadow(r) & near(core, SHADOW_REACH) & ~cloud & valid
         out[shadow] = SHADOW
     out[~valid] = NODATA
     return out

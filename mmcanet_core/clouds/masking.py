@@ -26,6 +26,8 @@ mask output is asked for; then the classes are computed and written, the network
 touched.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -213,10 +215,13 @@ class Masking:
 class MaskStep:
     """The engine's strip step (reader thread): classes and network weight of each strip's row
     of tiles, computed in column chunks (bounded memory, same result: every window with its
-    margins gives the whole scene's values). A context manager: a user's mask is opened in the
-    reader thread."""
+    margins gives the whole scene's values). The automatic mask's chunks run in a few threads
+    (NumPy and SciPy's filters release the GIL: the mask is the engine's heaviest CPU work); a
+    user's mask file is read by one. A context manager: a user's mask is opened in the reader
+    thread."""
 
     chunk = 1024  # columns per piece
+    threads = min(os.cpu_count() or 1, 8)  # each holds one chunk's working set (~50 MB)
 
     def __init__(self, masking: Masking, optical_path: str, height: int, width: int):
         self.masking, self.optical_path = masking, optical_path
@@ -233,9 +238,12 @@ class MaskStep:
 
             with rasterio.open(self.optical_path) as optical:
                 self.user = UserMask(options.mask, optical, options.mask_values)
+        threads = 1 if self.user is not None else self.threads  # a dataset reads in one thread
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="mmcanet-mask")
         return self
 
     def __exit__(self, *exc) -> None:
+        self.pool.shutdown(cancel_futures=True)
         if self.user is not None:
             self.user.close()
 
@@ -248,11 +256,14 @@ class MaskStep:
         last = min(strip.top + rows - context, self.height)
         layers = {"classes": np.full((rows, cols), NODATA, np.uint8),
                   "weight": np.zeros((rows, cols), np.float32)}
-        for col in range(0, self.width, self.chunk):
-            window = Window(col, first, min(self.chunk, self.width - col), last - first)
+        windows = [Window(col, first, min(self.chunk, self.width - col), last - first)
+                   for col in range(0, self.width, self.chunk)]
+        for window, (classes, weight) in zip(windows, self.pool.map(
+                partial(self._window, strip), windows)):
             place = (slice(first - strip.top, last - strip.top),
-                     slice(col - strip.left, col - strip.left + window.width))
-            layers["classes"][place], layers["weight"][place] = self._window(strip, window)
+                     slice(window.col_off - strip.left,
+                           window.col_off - strip.left + window.width))
+            layers["classes"][place], layers["weight"][place] = classes, weight
         if self.masking.compositing:
             layers["needed"] = layers["weight"] > 0
             layers["input"] = strip.layers["source"][:len(self.masking.bands)]  # a view
