@@ -129,7 +129,8 @@ def predict_raster(
 
     Clouds (:mod:`mmcanet_core.clouds.masking`): by default the input is kept where clear and the
     network written where the cloud mask says cloud or shadow (``shadows``), ``dilate`` px
-    beyond it at full weight and feathered over ``feather`` px. The mask is the automatic one
+    beyond it at full weight and feathered over ``feather`` px around clouds with a core
+    (:func:`~mmcanet_core.clouds.composite.feather_weight`). The mask is the automatic one
     (13 L1C bands, or B4, B3, B2) or ``mask``, a raster on any grid whose ``mask_values`` (a
     preset ``scl``, ``fmask``, ``binary`` or integers such as ``"3,8,9,10"``) mean cloud or
     shadow; ``mask_method`` (:data:`~mmcanet_core.options.MASK_METHODS`) picks the automatic

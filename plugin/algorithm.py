@@ -66,9 +66,23 @@ from .result import (
 ICON = os.path.join(ROOT, "resources", "icon.svg")
 #: Enum parameters' values, in option order (the engine's names: ``predict_raster`` keywords).
 DEVICES, OPTICAL_SCALES, BACKENDS = options.DEVICES, options.OPTICAL_SCALES, options.BACKENDS
+#: The automatic cloud mask's methods, the default first (``predict_raster``'s ``mask_method``).
+MASK_METHODS = options.MASK_METHODS
 #: Presets of MASK_VALUES; any other value is a list of class values.
 MASK_PRESETS = tuple(options.MASK_PRESETS)
 WEIGHTS_FILTER = "MMCANet weights (*.safetensors *.onnx)"
+
+
+def mask_method_labels() -> List[str]:
+    """MASK_METHOD's options in the order of :data:`MASK_METHODS`, each the engine's name with
+    a translated description (a method without one here is shown by its name)."""
+    described = {
+        "swir-cirrus": tr("swir-cirrus: cloud score with bright-ground and texture vetoes and "
+                          "a cirrus test (default)"),
+        "gee": tr("gee: the Google Earth Engine cloud score alone (flags bright roofs and "
+                  "sand)"),
+    }
+    return [described.get(method, method) for method in MASK_METHODS]
 
 
 def engine_error(error: Exception) -> QgsProcessingException:
@@ -94,6 +108,7 @@ class Settings:
     mask: Optional[str] = None
     mask_values: str = "binary"
     mask_output: Optional[str] = None
+    mask_method: str = MASK_METHODS[0]
     optical_scale: str = "auto"
     backend: str = "auto"
     references: tuple = ()  # other dates of the same place, in the order given
@@ -108,6 +123,7 @@ class Settings:
             weights=self.weights, optical_bands=self.bands, device=self.device, tile=self.tile,
             overlap=self.overlap, batch_size=self.batch_size, half=self.half, raw=self.raw,
             mask=self.mask, mask_values=self.mask_values, mask_output=self.mask_output,
+            mask_method=self.mask_method,
             optical_scale=self.optical_scale, backend=self.backend, overwrite=True,
             references=list(self.references), source_output=self.source_output,
             uncertainty_output=self.uncertainty_output)
@@ -208,6 +224,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
     HALF = "HALF"
     MASK = "MASK"
     MASK_VALUES = "MASK_VALUES"
+    MASK_METHOD = "MASK_METHOD"
     RAW = "RAW"
     OPTICAL_SCALE = "OPTICAL_SCALE"
     BACKEND = "BACKEND"
@@ -289,6 +306,11 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             "<p><b>Backend</b> (advanced): auto runs .onnx weights on onnxruntime and "
             ".safetensors on PyTorch when it is installed (else the .onnx copy beside them on "
             "onnxruntime); torch or onnxruntime choose one.</p>"
+        ) + tr(
+            "<p><b>Automatic cloud mask method</b> (advanced): swir-cirrus (the default) keeps "
+            "bright ground such as roofs, sand and bare soil clear and finds thin cirrus haze; "
+            "gee is the published Google Earth Engine cloud score alone, which also calls "
+            "bright ground cloud. Not used with a <b>Cloud mask</b> raster.</p>"
         ) + tr(
             "<p><b>Other dates</b>: optional optical rasters of the same place on other days "
             "(same bands, any grid). Where the image is cloudy, the first of them that is clear "
@@ -372,6 +394,9 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
                 self.BACKEND, tr("Backend"), options=[
                     tr("auto (.onnx: onnxruntime; else PyTorch when installed)"),
                     tr("PyTorch"), tr("onnxruntime")], defaultValue=0, optional=True),
+            QgsProcessingParameterEnum(
+                self.MASK_METHOD, tr("Automatic cloud mask method (not used with a cloud mask)"),
+                options=mask_method_labels(), defaultValue=0, optional=True),
         ]
 
     def output_parameters(self) -> list:
@@ -424,7 +449,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         if isinstance(weights, str) and weights and os.path.isdir(weights):
             return False, self._folder_message(weights)
         for name, values in ((self.OPTICAL_SCALE, OPTICAL_SCALES), (self.BACKEND, BACKENDS),
-                             (self.DEVICE, DEVICES)):
+                             (self.DEVICE, DEVICES), (self.MASK_METHOD, MASK_METHODS)):
             message = self._enum_message(parameters.get(name), name, values)
             if message:
                 return False, message
@@ -550,6 +575,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             mask_values=self.parameterAsString(parameters, self.MASK_VALUES, context).strip()
             or "binary",
             mask_output=mask_output,
+            mask_method=MASK_METHODS[self.parameterAsEnum(parameters, self.MASK_METHOD, context)],
             optical_scale=OPTICAL_SCALES[self.parameterAsEnum(
                 parameters, self.OPTICAL_SCALE, context)],
             backend=backend, optical_name=optical_name, references=references,

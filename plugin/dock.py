@@ -36,7 +36,16 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from . import deps
-from .algorithm import BACKENDS, DEVICES, ICON, MASK_PRESETS, WEIGHTS_FILTER, Stages
+from .algorithm import (
+    BACKENDS,
+    DEVICES,
+    ICON,
+    MASK_METHODS,
+    MASK_PRESETS,
+    WEIGHTS_FILTER,
+    Stages,
+    mask_method_labels,
+)
 from .compat import RASTER_LAYERS
 from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
@@ -132,6 +141,7 @@ class DecloudDock(QDockWidget):
         layout.addWidget(self._clouds_group(body))
         layout.addWidget(self._output_group(body))
         layout.addWidget(self._advanced_group(body))
+        self._show_mask_values()
         layout.addStretch(1)
         scroll = QScrollArea(self)  # a short window scrolls the options instead of squeezing
         scroll.setWidgetResizable(True)
@@ -230,12 +240,14 @@ class DecloudDock(QDockWidget):
         form.addRow(self.save_mask_check)
         self.uncertainty_check = uncertainty_checkbox(group)
         form.addRow(self.uncertainty_check)
-        self._show_mask_values()
         return group
 
     def _show_mask_values(self, *_):
-        self.mask_values_combo.setEnabled(self.mask_combo.currentLayer() is not None
-                                          and (self.run is None or self.run.done))
+        """A mask layer's values count only with a mask layer, the method only without."""
+        idle = self.run is None or self.run.done
+        user_mask = self.mask_combo.currentLayer() is not None
+        self.mask_values_combo.setEnabled(user_mask and idle)
+        self.mask_method_combo.setEnabled(not user_mask and idle)
 
     def _output_group(self, parent):
         group = QGroupBox(tr("Result"), parent)
@@ -279,6 +291,12 @@ class DecloudDock(QDockWidget):
                                          tr("PyTorch"), tr("onnxruntime"))):
             self.backend_combo.addItem(label, key)
         form.addRow(tr("Backend"), self.backend_combo)
+        self.mask_method_combo = _narrow(QComboBox(group))
+        for key, label in zip(MASK_METHODS, mask_method_labels()):
+            self.mask_method_combo.addItem(label, key)
+        self.mask_method_combo.setToolTip(tr("How the automatic cloud mask is computed; not "
+                                             "used when a cloud mask layer is chosen"))
+        form.addRow(tr("Cloud mask method"), self.mask_method_combo)
         return group
 
     def _buttons(self, parent):
@@ -446,6 +464,8 @@ class DecloudDock(QDockWidget):
         self.output_widget.setEnabled(not running and not self.temporary_check.isChecked())
         self.mask_values_combo.setEnabled(not running and self.mask_combo.currentLayer()
                                           is not None)
+        self.mask_method_combo.setEnabled(not running and self.mask_combo.currentLayer()
+                                          is None)
 
     def _error(self, text):
         """In the dock and in the message bar, until a later change or run makes it stale."""
@@ -466,7 +486,8 @@ class DecloudDock(QDockWidget):
     def advanced_values(self):
         """Parameters from the Advanced group."""
         return {"DEVICE": self.device_combo.currentIndex(),
-                "BACKEND": self.backend_combo.currentIndex()}
+                "BACKEND": self.backend_combo.currentIndex(),
+                "MASK_METHOD": self.mask_method_combo.currentIndex()}
 
     def cloud_values(self, output: str):
         """Parameters from the Clouds group (``output``: where the result goes; the mask, when

@@ -65,9 +65,10 @@ def _event_templates() -> Dict[str, Any]:
                           "network (mask widened by {dilate} px, feathered over {feather} px)."),
         "mask_rgb": tr("Automatic cloud mask from red, green, blue (bands {bands}): clouds "
                        "only, no shadow or snow test."),
-        "mask_l1c": tr("Automatic cloud and shadow mask from the L1C bands."),
-        "mask_l1c_no_shadow": tr("Automatic cloud mask from the L1C bands (shadows left as "
-                                 "they are)."),
+        "mask_l1c": tr("Automatic cloud and shadow mask from the L1C bands (method "
+                       "{method})."),
+        "mask_l1c_no_shadow": tr("Automatic cloud mask from the L1C bands, method {method} "
+                                 "(shadows left as they are)."),
         "tiles_skipped": tr("The network ran on {ran} of {total} tiles (the others are clear "
                             "or nodata)."),
         "cover": tr("Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid "

@@ -43,7 +43,7 @@ def main() -> int:
         for case in ce.cases(ce.ROOT.parent / "shared" / "data", Path(tmp)):
             if not case.held_out:
                 continue
-            inp, clear = ce.read(case.cloudy)[ce.RGB], ce.read(case.clear)[ce.RGB]
+            inp, clear = ce.read_raster(case.cloudy)[ce.RGB], ce.read_raster(case.clear)[ce.RGB]
             psnr = {"input": ce.scores(inp, clear)[0]}
             for name, options in (("raw", dict(raw=True)), ("default", {})):
                 out = Path(tmp) / f"{name}.tif"

@@ -7,9 +7,12 @@ import numpy as np
 import pytest
 import rasterio
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsRasterLayer
-from test_plugin_clouds import half_mask, read
+from test_plugin_clouds import SUMMER, half_mask, read
 
-from conftest import wait_for
+from mmcanet_core import options
+from mmcanet_core.clouds import cloudmask
+
+from conftest import copies, wait_for
 
 
 @pytest.fixture()
@@ -34,9 +37,11 @@ def test_clouds_group_defaults_and_parameters(started, layers, mask_layer, tiny_
     dock.weights_widget.setFilePath(str(tiny_weights))
     params = dock.parameters()
     assert params["RAW"] is False and params["BACKEND"] == 0
+    assert params["MASK_METHOD"] == 0 and dock.mask_method_combo.isEnabled()
     assert not {"MASK", "MASK_VALUES", "MASK_OUTPUT"} & set(params)
     dock.mask_combo.setLayer(mask_layer)
     assert dock.mask_values_combo.isEnabled()
+    assert not dock.mask_method_combo.isEnabled()  # a mask layer: no automatic mask
     dock.mask_values_combo.setEditText("3, 8,9")
     dock.raw_check.setChecked(True)
     dock.save_mask_check.setChecked(True)
@@ -77,6 +82,30 @@ def test_dock_run_with_a_mask_adds_it_and_says_the_cover(started, layers, mask_l
     assert np.array_equal(read(result)[:, :, 200:], source[:, :, 200:])  # clear half: input
     tree = [node.layer() for node in QgsProject.instance().layerTreeRoot().findLayers()]
     assert tree.index(run.mask_layer) + 1 == tree.index(run.layer)  # right above the result
+
+
+def test_dock_mask_method_reaches_the_engine(started, sen12mscr, tmp_path, tiny_weights):
+    """The dock's method choice (the engine's list, default first) decides the cover of a run
+    on the real summer pair, where the two methods differ."""
+    dock = started.dock
+    assert [dock.mask_method_combo.itemData(i) for i in range(dock.mask_method_combo.count())
+            ] == list(options.MASK_METHODS)
+    sar_path, optical_path = copies(sen12mscr, tmp_path / "data", SUMMER)
+    sar, optical = QgsRasterLayer(str(sar_path), "S1"), QgsRasterLayer(str(optical_path), "S2")
+    QgsProject.instance().addMapLayers([sar, optical])
+    dock.sar_combo.setLayer(sar)
+    dock.optical_combo.setLayer(optical)
+    dock.weights_widget.setFilePath(str(tiny_weights))
+    dock.device_combo.setCurrentIndex(1)  # CPU
+    dock.mask_method_combo.setCurrentIndex(options.MASK_METHODS.index("gee"))
+    assert dock.parameters()["MASK_METHOD"] == 1
+    run = dock.start()
+    assert run is not None, dock.status_label.text()
+    wait_for(lambda: run.done)
+    assert run.ok, dock.status_label.text()
+    classes = cloudmask.classify_l1c(read(optical_path).astype(np.float32), method="gee")
+    cover = 100 * (classes == cloudmask.CLOUD).mean()  # 31.4 %; the default method: 25.2 %
+    assert f"Cloud cover {cover:.1f} %" in dock.status_label.text().replace("\u200b", "")
 
 
 def test_backend_choice_decides_which_packages_are_needed(started, layers, monkeypatch):

@@ -42,12 +42,12 @@ def test_algorithm_listed_with_parameters(plugin):
     names = [p.name() for p in alg.parameterDefinitions()]
     for name in ("SAR", "OPTICAL", "WEIGHTS", "OPTICAL_BANDS", "DEVICE", "TILE", "OVERLAP",
                  "BATCH_SIZE", "HALF", "OUTPUT", "MASK", "MASK_VALUES", "RAW", "MASK_OUTPUT",
-                 "OPTICAL_SCALE", "BACKEND"):
+                 "OPTICAL_SCALE", "BACKEND", "MASK_METHOD"):
         assert name in names
     advanced = {p.name() for p in alg.parameterDefinitions()
                 if p.flags() & p.FlagAdvanced}
     assert advanced == {"TILE", "OVERLAP", "BATCH_SIZE", "HALF", "RAW", "OPTICAL_SCALE",
-                        "BACKEND"}
+                        "BACKEND", "MASK_METHOD"}
     optional = {p.name() for p in alg.parameterDefinitions() if p.flags() & p.FlagOptional}
     assert {"MASK", "MASK_VALUES", "MASK_OUTPUT"} <= optional
     assert {o.name() for o in alg.outputDefinitions()} >= {"CLOUD_COVER", "SHADOW_COVER",

@@ -90,16 +90,17 @@ B1_ESCAPE = (0.22, 0.32)
 SHADOW_DARK = 0.12
 #: Shadow only within this many pixels (Euclidean) of a cloud pixel.
 SHADOW_REACH = 32
-#: Only clouds holding a _CORE x _CORE square of cloud pixels cast shadow (binary opening): a
-#: few false cloud pixels on clear ground no longer bring 30 px of "shadow" around them.
-_CORE = 5
+#: Only clouds holding a CORE x CORE square of cloud pixels cast shadow (binary opening,
+#: :func:`cores`): a few false cloud pixels on clear ground no longer bring 30 px of "shadow"
+#: around them. The composite's halo follows the same rule (:mod:`mmcanet_core.clouds.composite`).
+CORE = 5
 _CLOSING, _BOX, _MAJORITY, _TEXTURE = 5, 7, 5, 5
 #: Context pixels the cloud score needs around a window: texture (2) + closing (2 + 2) + box
 #: mean (3).
 SCORE_MARGIN = _TEXTURE // 2 + 2 * (_CLOSING // 2) + _BOX // 2
 #: Context pixels :func:`classify` needs on every side of a window (cloud, its core, then
 #: shadow reach).
-MASK_MARGIN = SCORE_MARGIN + 2 * (_CORE // 2) + SHADOW_REACH
+MASK_MARGIN = SCORE_MARGIN + 2 * (CORE // 2) + SHADOW_REACH
 #: Context pixels :func:`classify_rgb` needs (no texture test): closing (2 + 2) + box mean (3).
 RGB_MARGIN = 2 * (_CLOSING // 2) + _BOX // 2
 
@@ -210,6 +211,13 @@ def _shadow(r: np.ndarray) -> np.ndarray:
     return votes >= (_MAJORITY * _MAJORITY) // 2 + 1
 
 
+def cores(mask: np.ndarray) -> np.ndarray:
+    """(H, W) bool: the pixels of ``mask`` inside a :data:`CORE` x :data:`CORE` square of
+    ``mask`` pixels (binary opening; needs ``2 * (CORE // 2)`` context pixels, and the scene
+    edge counts as unmasked)."""
+    return ndimage.binary_opening(mask, structure=np.ones((CORE, CORE), bool))
+
+
 def near(mask: np.ndarray, reach: float) -> np.ndarray:
     """(H, W) bool: within ``reach`` pixels (Euclidean) of a True pixel of ``mask``."""
     if not mask.any():
@@ -229,8 +237,7 @@ def classify(bands: np.ndarray, *, shadows: bool = True,
     cloud = (_score(r, method) >= threshold) & valid
     out = np.where(cloud, CLOUD, CLEAR).astype(np.uint8)
     if shadows:
-        core = ndimage.binary_opening(cloud, structure=np.ones((_CORE, _CORE), bool))
-        shadow = _shadow(r) & near(core, SHADOW_REACH) & ~cloud & valid
+        shadow = _shadow(r) & near(cores(cloud), SHADOW_REACH) & ~cloud & valid
         out[shadow] = SHADOW
     out[~valid] = NODATA
     return out

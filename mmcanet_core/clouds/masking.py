@@ -165,7 +165,7 @@ class Masking:
     def context(self) -> int:
         """Rows of context each strip needs: the mask's margin, then the feather's."""
         margin = 0 if self.plan is None else self.plan.margin
-        return margin + self.options.dilate + self.options.feather
+        return margin + composite.feather_margin(self.options.dilate, self.options.feather)
 
     @property
     def row_layers(self) -> Tuple[str, ...]:
@@ -272,8 +272,9 @@ class MaskStep:
     def _window(self, strip: Strip, window: Window) -> Tuple[np.ndarray, np.ndarray]:
         """(h, w) uint8 classes and float32 network weight of scene ``window``."""
         options = self.masking.options
-        grown, crop = cloudmask.padded(window, options.dilate + options.feather, self.height,
-                                       self.width)
+        grown, crop = cloudmask.padded(
+            window, composite.feather_margin(options.dilate, options.feather), self.height,
+            self.width)
         classes = self._classes(strip, grown)
         weight = composite.feather_weight(np.isin(classes, (CLOUD, SHADOW)), options.dilate,
                                           options.feather)

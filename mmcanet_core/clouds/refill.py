@@ -247,8 +247,9 @@ class _TargetReader:
     def clear(self, window: Window) -> np.ndarray:
         """(h, w) bool: mask clear and composite weight 0 (beyond the feathered edge)."""
         m = self.masking
-        grown, crop = cloudmask.padded(window, m.options.dilate + m.options.feather,
-                                       self.height, self.width)
+        grown, crop = cloudmask.padded(
+            window, composite.feather_margin(m.options.dilate, m.options.feather), self.height,
+            self.width)
         classes = self._classes(grown)
         weight = composite.feather_weight(np.isin(classes, (CLOUD, SHADOW)), m.options.dilate,
                                           m.options.feather)
