@@ -51,7 +51,7 @@ from .demonstrator import (
 )
 from .engine_text import device_text, event_text
 from .i18n import tr
-from .inputs import RESULT_PROPERTY, guess_inputs
+from .inputs import RESULT_PROPERTY, guess_inputs, project_layers
 from .result import (
     layer_names,
     layer_of_file,
@@ -198,12 +198,6 @@ class LoadedResult(QgsProcessingLayerPostProcessorInterface):
         for path in (settings.output, settings.optical) if self.mask else (settings.optical,):
             if move_above(project, layer, path):  # the first of these that is in the project
                 return
-
-
-def _project_layers() -> list:
-    """The current project's layers in layer-tree order (top first)."""
-    return [node.layer() for node in QgsProject.instance().layerTreeRoot().findLayers()
-            if node.layer() is not None]
 
 
 def _active_layer():
@@ -437,7 +431,7 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
         app = QgsApplication.instance()
         if app is None or QThread.currentThread() != app.thread():
             return
-        sar, optical = guess_inputs(_project_layers(), _active_layer())
+        sar, optical = guess_inputs(project_layers(), _active_layer())
         for name, layer in ((self.SAR, sar), (self.OPTICAL, optical)):
             if layer is not None:
                 self.parameterDefinition(name).setGuiDefaultValueOverride(layer.id())

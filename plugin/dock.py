@@ -50,7 +50,7 @@ from .compat import RASTER_LAYERS
 from .demonstrator import dock_notice, is_shipped, shipped_weights
 from .device import DeviceProbe
 from .i18n import tr
-from .inputs import guess_inputs
+from .inputs import guess_inputs, project_layers
 from .references import OtherDates
 from .result import default_output, mask_output_for
 from .task import DecloudRun, log
@@ -321,16 +321,10 @@ class DecloudDock(QDockWidget):
         return combo
 
     # -- defaults ---------------------------------------------------------------------------
-    def _project_layers(self):
-        layers = [node.layer() for node in self.project.layerTreeRoot().findLayers()
-                  if node.layer() is not None]
-        return layers + [layer for layer in self.project.mapLayers().values()
-                         if layer not in layers]
-
     def guess_layers(self, *_):
         """Fill an empty SAR or optical picker with a 2-band / a multi-band project layer."""
         active = self.iface.activeLayer() if self.iface is not None else None
-        sar, optical = guess_inputs(self._project_layers(), active)
+        sar, optical = guess_inputs(project_layers(self.project), active)
         for combo, layer in ((self.sar_combo, sar), (self.optical_combo, optical)):
             if combo.currentLayer() is None and layer is not None:
                 combo.setLayer(layer)
@@ -350,7 +344,7 @@ class DecloudDock(QDockWidget):
     def _follow(self, ids):
         if self.run is not None and not self.run.done:
             return
-        new = [layer for layer in self._project_layers() if layer.id() in ids]
+        new = [layer for layer in project_layers(self.project) if layer.id() in ids]
         sar, optical = guess_inputs(new)
         for role, combo, layer in (("sar", self.sar_combo, sar),
                                    ("optical", self.optical_combo, optical)):

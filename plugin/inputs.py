@@ -8,12 +8,20 @@ never guessed as inputs.
 
 from typing import Iterable, Optional, Tuple
 
-from qgis.core import QgsMapLayer, QgsRasterLayer
+from qgis.core import QgsMapLayer, QgsProject, QgsRasterLayer
 
 #: Custom layer property set on every layer the plugin adds as a result.
 RESULT_PROPERTY = "mmcanet/result"
 SAR_BANDS = 2
 MIN_OPTICAL_BANDS = 3
+
+
+def project_layers(project: Optional[QgsProject] = None) -> list:
+    """The project's layers in layer-tree order (top first), then any not in the tree."""
+    project = project or QgsProject.instance()
+    layers = [node.layer() for node in project.layerTreeRoot().findLayers()
+              if node.layer() is not None]
+    return layers + [layer for layer in project.mapLayers().values() if layer not in layers]
 
 
 def _candidates(layers: Iterable[QgsMapLayer]):
