@@ -104,14 +104,14 @@ def cases(data: Path, workdir: Path) -> List[Case]:
 
 
 def scores(dn: np.ndarray, clear: np.ndarray):
-    """(3, H, W) DN against the clear reference's -> (PSNR dB, SAM degrees)."""
+    """(13, H, W) DN against the clear reference's -> (PSNR dB, SAM degrees) of B4, B3, B2."""
     import torch
 
     from mmcanet_core.preprocess import normalize_optical
     from mmcanet_core.training.metrics import psnr, sam
 
     pred, ref = (torch.from_numpy(normalize_optical(x.astype(np.float32)))[None]
-                 for x in (dn, clear))
+                 for x in (dn[RGB], clear[RGB]))
     return float(psnr(pred, ref)), float(sam(pred, ref))
 
 
@@ -140,7 +140,7 @@ def evaluate(all_cases: List[Case], weights: Path, workdir: Path) -> Dict[str, D
     table: Dict[str, Dict[str, Row]] = {name: {} for name in ["input", "raw", *SETTINGS]}
     for case in all_cases:
         started = time.perf_counter()
-        inp, clear = read_raster(case.cloudy)[RGB], read_raster(case.clear)[RGB]
+        inp, clear = read_raster(case.cloudy), read_raster(case.clear)  # every band
         table["input"][case.key] = Row(*scores(inp, clear))
         raw, result = predict(case, workdir / "raw.tif", weights, raw=True)
         table["raw"][case.key] = Row(*scores(raw, clear), (raw != inp).any(axis=0),

@@ -10,19 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import rasterio
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import composite_eval as ce  # noqa: E402
-
-
-def rgb(path: Path, data):
-    """B4, B3, B2 of an output: by band description where it has all 13 bands."""
-    if data.shape[0] == 3:
-        return data
-    with rasterio.open(path) as ds:
-        names = [(d or "").split(" ")[0] for d in ds.descriptions]
-    return data[[names.index(b) for b in ("B4", "B3", "B2")]]
 
 
 def main() -> int:
@@ -43,12 +32,12 @@ def main() -> int:
         for case in ce.cases(ce.ROOT.parent / "shared" / "data", Path(tmp)):
             if not case.held_out:
                 continue
-            inp, clear = ce.read_raster(case.cloudy)[ce.RGB], ce.read_raster(case.clear)[ce.RGB]
+            inp, clear = ce.read_raster(case.cloudy), ce.read_raster(case.clear)  # every band
             psnr = {"input": ce.scores(inp, clear)[0]}
             for name, options in (("raw", dict(raw=True)), ("default", {})):
                 out = Path(tmp) / f"{name}.tif"
                 data, result = ce.predict(case, out, weights, **options)
-                psnr[name] = ce.scores(rgb(out, data), clear)[0]
+                psnr[name] = ce.scores(data, clear)[0]  # the output keeps the input's bands
             met = psnr["default"] >= max(psnr["input"], psnr["raw"])
             print(f"| {case.key} | {psnr['input']:.2f} | {psnr['raw']:.2f} | "
                   f"{psnr['default']:.2f} | {100 * result.cloud_cover:.1f} | "
