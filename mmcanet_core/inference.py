@@ -334,13 +334,14 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
         if coverage < 0.999:  # composite: outside the SAR, clear pixels stay, clouds -> nodata
             say("sar_coverage" if options.raw else "sar_coverage_composite",
                 percent=100 * coverage)
+        sar_sample = raster.read_sample(sar, (1, 2))  # (2, n), read once for every check
         if sar_scale == "auto":
-            sar_scale = raster.detect_sar_scale(sar)
+            sar_scale = raster.detect_sar_scale(sar, sar_sample)
             say("sar_scale", scale=sar_scale,
                 scale_name="dB" if sar_scale == "db" else "linear power")
         if not raster.is_aligned(sar, optical):
             say("sar_resampled")
-        scale = _check_values(optical, sar, bands, sar_scale, optical_scale, say)
+        scale = _check_values(optical, sar, sar_sample, bands, sar_scale, optical_scale, say)
         norm = metadata["normalisation"]
         scene = Scene(
             str(optical_path), str(sar_path), optical.height, optical.width, tuple(bands),
@@ -390,14 +391,15 @@ def _check_bands(optical, sar, requested, metadata, channels: int, say) -> List[
     return bands
 
 
-def _check_values(optical, sar, bands, sar_scale: str, hint: str, say) -> OpticalScale:
+def _check_values(optical, sar, sar_sample, bands, sar_scale: str, hint: str,
+                  say) -> OpticalScale:
     """The optical value scale (from a sample of block windows, the product metadata and the
-    user's ``hint``) and a warning when the SAR bands look swapped."""
+    user's ``hint``) and a warning when the SAR bands (``sar_sample``, (2, n)) look swapped."""
     scale = detect_optical_scale(raster.read_sample(optical, bands), optical.dtypes[0],
                                  optical.nodata, hint, optical.tags(),
                                  f"optical raster {optical.name}")
     say("optical_scale", scale=scale.name, reason=scale.reason)
-    db = raster.read_sample(sar, (1, 2))  # (2, n)
+    db = sar_sample.copy()  # (2, n)
     db[:, checks.sar_fill(db)] = np.nan
     db = raster.sar_to_db(db, sar_scale)
     checks.check_sar_values(db, sar_scale, f"SAR raster {sar.name}")

@@ -269,9 +269,10 @@ def read_sample(ds, bands: Sequence[int], n: int = SAMPLE_WINDOWS,
     return np.concatenate(parts, axis=1)
 
 
-def detect_sar_scale(sar) -> str:
-    """``"db"`` or ``"linear"`` from a sample of block windows: linear power is never negative."""
-    sample = read_sample(sar, range(1, sar.count + 1))
+def detect_sar_scale(sar, sample: Optional[np.ndarray] = None) -> str:
+    """``"db"`` or ``"linear"`` from a sample of block windows (``sample``, as
+    :func:`read_sample` gives it, when the caller has read one): linear power is never negative."""
+    sample = read_sample(sar, range(1, sar.count + 1)) if sample is None else sample
     sample = sample[np.isfinite(sample)]
     if sample.size == 0:
         raise InferenceError(
