@@ -29,297 +29,297 @@
             <translation>Wolken werden entfernt: {0}/{1} Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="249" />
+            <location filename="../plugin/algorithm.py" line="243" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>Wolken entfernen (SAR-optisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="252" />
+            <location filename="../plugin/algorithm.py" line="246" />
             <source>Cloud removal</source>
             <translation>Wolkenentfernung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="265" />
+            <location filename="../plugin/algorithm.py" line="259" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Stellt ein von Wolken bedecktes &lt;b&gt;Sentinel-2&lt;/b&gt;-Bild mit Hilfe eines &lt;b&gt;Sentinel-1&lt;/b&gt;-Radarbilds (SAR) desselben Ortes wieder her, mit dem neuronalen Netz MMCANet (Zhou et al., IEEE TGRS 2025). Radar sieht durch Wolken; das Netz nutzt es, um zu ergänzen, was die Wolken verdecken.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR-Raster&lt;/b&gt;: Sentinel-1 GRD mit zwei Bändern, erst VV, dann VH, als Rückstreuung in dB (wie in SEN12MS-CR) oder als lineare Leistung (wird automatisch umgerechnet).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optisches Raster&lt;/b&gt;: das bewölkte Sentinel-2-Level-1C-Bild als Digitalwerte (Reflexion x 10000), meist alle 13 Bänder B1..B12 in der üblichen Reihenfolge.&lt;/p&gt;&lt;p&gt;Beide Raster müssen &lt;b&gt;koregistriert&lt;/b&gt; sein und denselben Ort abdecken, am besten im selben Pixelraster (beide zuerst auf dieselbe Ausdehnung zuschneiden). Ein SAR-Raster in einem anderen Raster wird auf das optische Raster umgerechnet; optische Pixel ohne SAR werden NoData.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optische Bänder&lt;/b&gt;: welche Bänder des optischen Rasters das Modell wiederherstellt, ab 1 gezählt und in der Reihenfolge, die die Gewichte erwarten, z. B. 4,3,2 für Rot, Grün, Blau. Leer lassen, um die in den Gewichten gespeicherten Bänder zu verwenden.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Gewichte&lt;/b&gt;: eine MMCANet-Datei .safetensors (PyTorch) oder ihr .onnx-Export (onnxruntime, ohne PyTorch); der mit dem Plugin gelieferte Checkpoint ist die Vorgabe, wenn es einen gibt.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Ausgabe&lt;/b&gt;: ein GeoTIFF mit jedem Band des optischen Rasters, in dessen Reihenfolge (gleiches KBS, gleiche Ausdehnung und Größe wie das optische Raster, gleiche Skala wie dessen Digitalwerte). Die Bänder, die die Gewichte wiederherstellen (&lt;b&gt;Optische Bänder&lt;/b&gt;), werden in bewölkten Pixeln gefüllt; die übrigen Bänder behalten auch in bewölkten Pixeln ihre Eingabewerte.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Gerät&lt;/b&gt;: Automatisch nutzt eine CUDA-GPU, wenn PyTorch eine findet, sonst die CPU. Auf der CPU kann eine große Szene lange dauern; das Bild wird in überlappenden Kacheln verarbeitet (erweiterte Parameter), und der Lauf kann jederzeit abgebrochen werden.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="291" />
+            <location filename="../plugin/algorithm.py" line="285" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Wolken&lt;/b&gt;: Nur bewölkte Pixel werden wiederhergestellt. Eine Wolken- und Schattenmaske wird aus den optischen Bändern berechnet oder aus dem Raster &lt;b&gt;Wolkenmaske&lt;/b&gt; übernommen (beliebiges Raster, per nächstem Nachbarn umgerechnet; z. B. eine Sentinel-2-L2A-SCL-Ebene, eine Fmask- oder s2cloudless-Ausgabe oder eine 0/1-Ebene). &lt;b&gt;Werte der Wolkenmaske&lt;/b&gt; gibt an, welche ihrer Werte Wolke oder Schatten bedeuten: binary (1), scl (3, 8, 9, 10), fmask (2, 4) oder eine Liste wie 3,8,9,10. Klare Pixel behalten ihre Eingabewerte exakt; das Netz füllt die Wolken, am Rand weich überblendet. &lt;b&gt;Rohe Netzausgabe&lt;/b&gt; (erweitert) schreibt stattdessen überall das Netz. &lt;b&gt;Ausgabe der Wolkenmaske&lt;/b&gt; speichert zusätzlich die Maske (0 klar, 1 Wolke, 2 Schatten, 255 keine Daten); Wolken- und Schattenbedeckung sind Ausgaben des Algorithmus und stehen im Protokoll.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optische Skala&lt;/b&gt; (erweitert): auto erkennt die Skala der optischen Werte; dn: digitale Zahlen (Reflexion x 10000); offset: digitale Zahlen + 1000 (Produkte ab Processing Baseline 04.00); reflectance: 0..1. Die Ausgabe behält die Skala der Eingabe.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (erweitert): auto führt .onnx-Gewichte mit onnxruntime aus und .safetensors mit PyTorch, wenn es installiert ist (sonst die .onnx-Kopie daneben mit onnxruntime); torch oder onnxruntime wählen eines fest.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="309" />
+            <location filename="../plugin/algorithm.py" line="303" />
             <source>&lt;p&gt;&lt;b&gt;Automatic cloud mask method&lt;/b&gt; (advanced): swir-cirrus (the default) keeps bright ground such as roofs, sand and bare soil clear and finds thin cirrus haze; gee is the published Google Earth Engine cloud score alone, which also calls bright ground cloud. Not used with a &lt;b&gt;Cloud mask&lt;/b&gt; raster.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Methode der automatischen Wolkenmaske&lt;/b&gt; (erweitert): swir-cirrus (Standard) lässt hellen Boden wie Dächer, Sand und offenen Boden klar und findet dünnen Zirrusdunst; gee ist allein der veröffentlichte Wolkenwert von Google Earth Engine, der auch hellen Boden als Wolke einstuft. Wird mit einem Raster &lt;b&gt;Wolkenmaske&lt;/b&gt; nicht verwendet.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="314" />
+            <location filename="../plugin/algorithm.py" line="308" />
             <source>&lt;p&gt;&lt;b&gt;Other dates&lt;/b&gt;: optional optical rasters of the same place on other days (same bands, any grid). Where the image is cloudy, the first of them that is clear there fills it, matched to this date's colours (a linear fit per band, local and robust, on the pixels clear in both), nearest date first when the dates are in the file names or metadata, else in the order given; the network fills only what no other date shows. &lt;b&gt;Source output&lt;/b&gt; saves where each pixel came from (0 input, N other date N, 254 network, 255 nodata).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Andere Aufnahmetermine&lt;/b&gt;: optionale optische Raster desselben Ortes an anderen Tagen (gleiche Bänder, beliebiges Raster). Wo das Bild bewölkt ist, füllt es der erste von ihnen, der dort wolkenfrei ist, an die Farben dieses Termins angepasst (eine lineare Anpassung je Band, lokal und robust, auf den in beiden wolkenfreien Pixeln), der nächstgelegene Termin zuerst, wenn die Daten in den Dateinamen oder Metadaten stehen, sonst in der angegebenen Reihenfolge; das Netz füllt nur, was kein anderer Termin zeigt. &lt;b&gt;Herkunftsausgabe&lt;/b&gt; speichert, woher jedes Pixel stammt (0 Eingabe, N anderer Termin N, 254 Netz, 255 NoData).&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="322" />
+            <location filename="../plugin/algorithm.py" line="316" />
             <source>&lt;p&gt;&lt;b&gt;Bands&lt;/b&gt;: the output has every band of the optical raster, in its order; bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their input values. &lt;b&gt;Uncertainty output&lt;/b&gt; (weights with an uncertainty head): the expected absolute error of each restored pixel in reflectance (low = confident), 0 where the input is kept.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Bänder&lt;/b&gt;: Die Ausgabe enthält jedes Band des optischen Rasters in dessen Reihenfolge; Bänder, die die Gewichte nicht wiederherstellen (z. B. NIR und SWIR bei RGB-Gewichten), behalten ihre Eingabewerte. &lt;b&gt;Unsicherheitsausgabe&lt;/b&gt; (Gewichte mit Unsicherheitskopf): der erwartete absolute Fehler jedes wiederhergestellten Pixels in Reflektanz (niedrig = sicher), 0 wo die Eingabe übernommen wird.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="328" />
+            <location filename="../plugin/algorithm.py" line="322" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet). They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Die mitgelieferten Gewichte sind ein Demonstrator&lt;/b&gt;: ein kleines Netz, weniger als eine Stunde mit einer Handvoll echter Sentinel-1/-2-Ausschnitte (SEN12MS-CR, BigEarthNet) trainiert. Sie zeigen, wie das Werkzeug arbeitet; ihre Ergebnisse taugen nicht für Analysen. &lt;a href="{0}"&gt;Trainieren Sie eigene Gewichte&lt;/a&gt; (womit der Demonstrator trainiert wurde und wie gut er ist: &lt;a href="{1}"&gt;Modellkarte&lt;/a&gt;).&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="344" />
+            <location filename="../plugin/algorithm.py" line="338" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR-Raster (Sentinel-1, Bänder VV, VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="346" />
+            <location filename="../plugin/algorithm.py" line="340" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>Bewölktes optisches Raster (Sentinel-2 L1C)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="348" />
+            <location filename="../plugin/algorithm.py" line="342" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>Modellgewichte (.safetensors oder .onnx)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="352" />
+            <location filename="../plugin/algorithm.py" line="346" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>Optische Bänder, ab 1 gezählt (leer: aus den Gewichten)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="355" />
+            <location filename="../plugin/algorithm.py" line="349" />
             <location filename="../plugin/dock.py" line="288" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="355" />
+            <location filename="../plugin/algorithm.py" line="349" />
             <source>auto (CUDA if available)</source>
             <translation>automatisch (CUDA, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="355" />
+            <location filename="../plugin/algorithm.py" line="349" />
             <location filename="../plugin/dock.py" line="284" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="356" />
+            <location filename="../plugin/algorithm.py" line="350" />
             <location filename="../plugin/dock.py" line="285" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="358" />
+            <location filename="../plugin/algorithm.py" line="352" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>Wolkenmaske (optional; leer: aus den optischen Bändern berechnet)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="361" />
+            <location filename="../plugin/algorithm.py" line="355" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>Werte der Wolkenmaske: binary, scl, fmask oder eine Liste wie 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="364" />
+            <location filename="../plugin/algorithm.py" line="358" />
             <source>Other dates of the same place (optional; clouds are filled from them first)</source>
             <translation>Andere Aufnahmetermine desselben Ortes (optional; Wolken werden zuerst daraus gefüllt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="373" />
+            <location filename="../plugin/algorithm.py" line="367" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>Kachelgröße in Pixeln, Vielfaches von 16 (0: automatisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="376" />
+            <location filename="../plugin/algorithm.py" line="370" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>Kachelüberlappung in Pixeln (-1: automatisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="379" />
+            <location filename="../plugin/algorithm.py" line="373" />
             <source>Tiles per batch</source>
             <translation>Kacheln pro Stapel</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="382" />
+            <location filename="../plugin/algorithm.py" line="376" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>Halbe Genauigkeit (nur CUDA, schneller, weniger Speicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="385" />
+            <location filename="../plugin/algorithm.py" line="379" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>Rohe Netzausgabe (jedes Pixel neu schreiben, auch klare)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="388" />
+            <location filename="../plugin/algorithm.py" line="382" />
             <source>Optical value scale</source>
             <translation>Skala der optischen Werte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="389" />
+            <location filename="../plugin/algorithm.py" line="383" />
             <source>auto (detect from the values)</source>
             <translation>auto (aus den Werten erkennen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="390" />
+            <location filename="../plugin/algorithm.py" line="384" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn: digitale Zahlen, Reflexion x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="391" />
+            <location filename="../plugin/algorithm.py" line="385" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset: digitale Zahlen + 1000 (ab Baseline 04.00)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="392" />
+            <location filename="../plugin/algorithm.py" line="386" />
             <source>reflectance: 0..1</source>
             <translation>reflectance: 0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="394" />
+            <location filename="../plugin/algorithm.py" line="388" />
             <location filename="../plugin/dock.py" line="293" />
             <source>Backend</source>
             <translation>Backend</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="395" />
+            <location filename="../plugin/algorithm.py" line="389" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto (.onnx: onnxruntime; sonst PyTorch, wenn installiert)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="396" />
+            <location filename="../plugin/algorithm.py" line="390" />
             <location filename="../plugin/dock.py" line="291" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="396" />
+            <location filename="../plugin/algorithm.py" line="390" />
             <location filename="../plugin/dock.py" line="291" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="398" />
+            <location filename="../plugin/algorithm.py" line="392" />
             <source>Automatic cloud mask method (not used with a cloud mask)</source>
             <translation>Methode der automatischen Wolkenmaske (nicht mit einer Wolkenmaske verwendet)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="404" />
+            <location filename="../plugin/algorithm.py" line="398" />
             <source>Cloud-free raster</source>
             <translation>Wolkenfreies Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="406" />
+            <location filename="../plugin/algorithm.py" line="400" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>Ausgabe der Wolkenmaske (0 klar, 1 Wolke, 2 Schatten)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="409" />
+            <location filename="../plugin/algorithm.py" line="403" />
             <source>Source output (0 input, N other date N, 254 network)</source>
             <translation>Herkunftsausgabe (0 Eingabe, N anderer Termin N, 254 Netz)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="413" />
+            <location filename="../plugin/algorithm.py" line="407" />
             <source>Uncertainty output (expected error; 0 where the input is kept)</source>
             <translation>Unsicherheitsausgabe (erwarteter Fehler; 0 wo die Eingabe übernommen wird)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="425" />
+            <location filename="../plugin/algorithm.py" line="419" />
             <source>Device used</source>
             <translation>Verwendetes Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="427" />
+            <location filename="../plugin/algorithm.py" line="421" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>Wiederhergestellte optische Kanäle (ab 1, Reihenfolge der Ausgabe)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="429" />
+            <location filename="../plugin/algorithm.py" line="423" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>Wolkenbedeckung (% der gültigen Pixel)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="431" />
+            <location filename="../plugin/algorithm.py" line="425" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>Wolkenschattenbedeckung (% der gültigen Pixel)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="460" />
+            <location filename="../plugin/algorithm.py" line="454" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>Die Modellgewichte '{0}' sind ein Ordner, keine Gewichtsdatei. Wählen Sie die .safetensors- oder .onnx-Datei darin.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="472" />
+            <location filename="../plugin/algorithm.py" line="466" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0} '{1}' ist keine Option; verwenden Sie ihre Nummer: {2}.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="482" />
+            <location filename="../plugin/algorithm.py" line="476" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>Das SAR-Raster fehlt oder lässt sich nicht öffnen. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="484" />
+            <location filename="../plugin/algorithm.py" line="478" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>Das optische Raster fehlt oder lässt sich nicht öffnen. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="486" />
+            <location filename="../plugin/algorithm.py" line="480" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>Die Wolkenmaske kann nicht geöffnet werden. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei, oder lassen Sie das Feld leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="492" />
+            <location filename="../plugin/algorithm.py" line="486" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Das SAR-Raster '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie es zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="494" />
+            <location filename="../plugin/algorithm.py" line="488" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Das optische Raster '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie es zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="496" />
+            <location filename="../plugin/algorithm.py" line="490" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Die Wolkenmaske '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie sie zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="507" />
+            <location filename="../plugin/algorithm.py" line="501" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>Modellgewichte '{0}' nicht gefunden. Wählen Sie im Parameter Gewichte eine MMCANet-Gewichtsdatei (.safetensors oder .onnx).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="518" />
+            <location filename="../plugin/algorithm.py" line="512" />
             <source>The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Der andere Termin '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie ihn zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="604" />
+            <location filename="../plugin/algorithm.py" line="598" />
             <source>Starting the cloud removal...</source>
             <translation>Wolkenentfernung wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="610" />
+            <location filename="../plugin/algorithm.py" line="604" />
             <source>Loading the model weights...</source>
             <translation>Die Modellgewichte werden geladen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="616" />
-            <location filename="../plugin/dock.py" line="447" />
-            <location filename="../plugin/dock.py" line="586" />
+            <location filename="../plugin/algorithm.py" line="610" />
+            <location filename="../plugin/dock.py" line="441" />
+            <location filename="../plugin/dock.py" line="580" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="637" />
+            <location filename="../plugin/algorithm.py" line="631" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>Wolkenentfernung fehlgeschlagen: {0}: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="645" />
-            <location filename="../plugin/algorithm.py" line="633" />
+            <location filename="../plugin/algorithm.py" line="639" />
+            <location filename="../plugin/algorithm.py" line="627" />
             <location filename="../plugin/task.py" line="199" />
             <source>Cancelled; no output was written.</source>
             <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
@@ -515,33 +515,33 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="391" />
+            <location filename="../plugin/dock.py" line="385" />
             <source>Next to the optical raster</source>
             <translation>Neben dem optischen Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="406" />
+            <location filename="../plugin/dock.py" line="400" />
             <source>Missing Python packages: {0}. Install them with the button below (details in the MMCANet log tab).</source>
             <translation>Fehlende Python-Pakete: {0}. Installieren Sie sie mit der Schaltfläche unten (Details im Protokoll-Reiter MMCANet).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="409" />
+            <location filename="../plugin/dock.py" line="403" />
             <source>Device: known once the packages are installed.</source>
             <translation>Gerät: bekannt, sobald die Pakete installiert sind.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="416" />
+            <location filename="../plugin/dock.py" line="410" />
             <source>Ready. Choose the SAR and the cloudy optical layer, then press Decloud.</source>
             <translation>Bereit. Wählen Sie den SAR- und den bewölkten optischen Layer und drücken Sie dann „Wolken entfernen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="429" />
+            <location filename="../plugin/dock.py" line="423" />
             <source>Device: checking...</source>
             <translation>Gerät: wird ermittelt...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="474" />
-            <location filename="../plugin/dock.py" line="596" />
+            <location filename="../plugin/dock.py" line="468" />
+            <location filename="../plugin/dock.py" line="590" />
             <location filename="../plugin/installer.py" line="129" />
             <location filename="../plugin/installer.py" line="140" />
             <location filename="../plugin/installer.py" line="146" />
@@ -551,37 +551,37 @@
             <translation>MMCANet</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="516" />
+            <location filename="../plugin/dock.py" line="510" />
             <source>Choose both a SAR and an optical raster layer.</source>
             <translation>Wählen Sie sowohl einen SAR- als auch einen optischen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="518" />
+            <location filename="../plugin/dock.py" line="512" />
             <source>The SAR and the optical layer must be different layers.</source>
             <translation>SAR- und optischer Layer müssen verschiedene Layer sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="521" />
+            <location filename="../plugin/dock.py" line="515" />
             <source>Choose the model weights (.safetensors or .onnx file).</source>
             <translation>Wählen Sie die Modellgewichte (.safetensors- oder .onnx-Datei).</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="528" />
+            <location filename="../plugin/dock.py" line="522" />
             <source>No folder to save the result in: {0}. Choose a file under Save to.</source>
             <translation>Kein Ordner zum Speichern des Ergebnisses: {0}. Wählen Sie eine Datei unter „Speichern unter“.</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="554" />
+            <location filename="../plugin/dock.py" line="548" />
             <source>Starting...</source>
             <translation>Wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="562" />
+            <location filename="../plugin/dock.py" line="556" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../plugin/dock.py" line="583" />
+            <location filename="../plugin/dock.py" line="577" />
             <source>{0} ({1} s)</source>
             <translation>{0} ({1} s)</translation>
         </message>
@@ -617,176 +617,176 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="36" />
-            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept and cloud or shadow pixels become nodata (no SAR to restore them).</source>
-            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; außerhalb bleiben klare Pixel erhalten, Wolken- und Schattenpixel werden zu NoData (kein SAR, um sie wiederherzustellen).</translation>
+            <source>The SAR raster covers {percent:.0f} % of the optical scene; outside it, clear pixels are kept, and so are cloud and shadow pixels (no SAR to restore them: they stay cloudy).</source>
+            <translation>Das SAR-Raster deckt {percent:.0f} % der optischen Szene ab; außerhalb davon bleiben klare Pixel erhalten, ebenso Wolken- und Schattenpixel (ohne SAR lassen sie sich nicht wiederherstellen: sie bleiben bewölkt).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="39" />
+            <location filename="../plugin/engine_text.py" line="40" />
             <source>Optical bands {bands} used as {names} (from the band descriptions).</source>
             <translation>Optische Bänder {bands} verwendet als {names} (laut Bandbeschreibungen).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="40" />
+            <location filename="../plugin/engine_text.py" line="41" />
             <source>SAR values look like dB.</source>
             <translation>SAR-Werte sehen nach dB aus.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="41" />
+            <location filename="../plugin/engine_text.py" line="42" />
             <source>SAR values look like linear power; they are converted to dB.</source>
             <translation>SAR-Werte sehen nach linearer Leistung aus; sie werden in dB umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="43" />
+            <location filename="../plugin/engine_text.py" line="44" />
             <source>The SAR raster is on another grid: resampled bilinearly onto the optical grid.</source>
             <translation>Das SAR-Raster liegt auf einem anderen Gitter: bilinear auf das optische Gitter umgerechnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="45" />
+            <location filename="../plugin/engine_text.py" line="46" />
             <source>Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} GiB free ({where}).</source>
             <translation>Speicher: etwa {needed_mib:.0f} MiB je Stapel von {batch}; {available_gib:.1f} GiB frei ({where}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="47" />
+            <location filename="../plugin/engine_text.py" line="48" />
             <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
             <translation>Speicher: die Streifen der Szene (volle Breite, {width} Pixel) brauchen neben dem Netz etwa {needed_mib:.0f} MiB RAM.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="49" />
+            <location filename="../plugin/engine_text.py" line="50" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="51" />
+            <location filename="../plugin/engine_text.py" line="52" />
             <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
             <translation>Die Ausgabe hat alle {count} Bänder der Eingabe: Das Netz stellt die Bänder {restored} wieder her; die Bänder {kept} behalten ihre Eingabewerte (diese Gewichte stellen sie nicht wieder her).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="54" />
+            <location filename="../plugin/engine_text.py" line="55" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="56" />
+            <location filename="../plugin/engine_text.py" line="57" />
             <source>Network: {description}.</source>
             <translation>Netz: {description}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="58" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="59" />
+            <location filename="../plugin/engine_text.py" line="60" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="62" />
+            <location filename="../plugin/engine_text.py" line="63" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="64" />
+            <location filename="../plugin/engine_text.py" line="65" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="66" />
+            <location filename="../plugin/engine_text.py" line="67" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="68" />
+            <location filename="../plugin/engine_text.py" line="69" />
             <source>Automatic cloud and shadow mask from the L1C bands (method {method}).</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern (Methode {method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="70" />
+            <location filename="../plugin/engine_text.py" line="71" />
             <source>Automatic cloud mask from the L1C bands, method {method} (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern, Methode {method} (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="72" />
+            <location filename="../plugin/engine_text.py" line="73" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="74" />
+            <location filename="../plugin/engine_text.py" line="75" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="76" />
+            <location filename="../plugin/engine_text.py" line="77" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="78" />
+            <location filename="../plugin/engine_text.py" line="79" />
             <source>{count} other date(s), tried nearest date first: {order}.</source>
             <translation>{count} andere(r) Termin(e), der nächstgelegene zuerst: {order}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="79" />
+            <location filename="../plugin/engine_text.py" line="80" />
             <source>{count} other date(s), tried in the order given (a date is not in the file name or metadata): {order}.</source>
             <translation>{count} andere(r) Termin(e), in der angegebenen Reihenfolge (ein Datum steht nicht im Dateinamen oder in den Metadaten): {order}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="81" />
+            <location filename="../plugin/engine_text.py" line="82" />
             <source>Other date {path}: matched to this date on {pixels} pixels clear in both ({own} of {blocks} blocks fitted locally).</source>
             <translation>Anderer Termin {path}: an diesen Termin angepasst auf {pixels} in beiden wolkenfreien Pixeln ({own} von {blocks} Blöcken lokal angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="83" />
+            <location filename="../plugin/engine_text.py" line="84" />
             <source>Other date {path}: too few pixels clear in both dates; not used.</source>
             <translation>Anderer Termin {path}: zu wenige in beiden Terminen wolkenfreie Pixel; nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="85" />
+            <location filename="../plugin/engine_text.py" line="86" />
             <source>Sources of the valid pixels: input {input:.1f} %, {references}, network {network:.1f} %.</source>
             <translation>Herkunft der gültigen Pixel: Eingabe {input:.1f} %, {references}, Netz {network:.1f} %.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="87" />
+            <location filename="../plugin/engine_text.py" line="88" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="117" />
+            <location filename="../plugin/engine_text.py" line="118" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="119" />
+            <location filename="../plugin/engine_text.py" line="120" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="120" />
+            <location filename="../plugin/engine_text.py" line="121" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="121" />
+            <location filename="../plugin/engine_text.py" line="122" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="122" />
+            <location filename="../plugin/engine_text.py" line="123" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="144" />
+            <location filename="../plugin/engine_text.py" line="145" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>

@@ -32,8 +32,8 @@ TEMPLATES: Dict[str, str] = {
     "stale_removed": "removed {path}, left by a run that was killed",
     "sar_coverage": "SAR covers {percent:.0f}% of the optical scene; the rest will be nodata",
     "sar_coverage_composite": "SAR covers {percent:.0f}% of the optical scene; outside it clear "
-                              "pixels are kept as they are and cloud or shadow pixels become "
-                              "nodata (no SAR to restore them from)",
+                              "pixels are kept as they are, and so are cloud and shadow pixels "
+                              "(no SAR to restore them from: they stay cloudy)",
     "bands_used": "optical bands {bands} used as {names} (from the band descriptions)",
     "sar_scale": "SAR values look like {scale_name}",
     "sar_resampled": "SAR is on another grid: resampled bilinearly onto the optical grid",

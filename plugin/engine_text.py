@@ -34,8 +34,9 @@ def _event_templates() -> Dict[str, Any]:
         "sar_coverage": tr("The SAR raster covers {percent:.0f} % of the optical scene; the "
                            "rest will be nodata."),
         "sar_coverage_composite": tr("The SAR raster covers {percent:.0f} % of the optical "
-                                     "scene; outside it, clear pixels are kept and cloud or "
-                                     "shadow pixels become nodata (no SAR to restore them)."),
+                                     "scene; outside it, clear pixels are kept, and so are cloud "
+                                     "and shadow pixels (no SAR to restore them: they stay "
+                                     "cloudy)."),
         "bands_used": tr("Optical bands {bands} used as {names} (from the band descriptions)."),
         "sar_scale": ("scale", {"db": tr("SAR values look like dB."),
                                 "linear": tr("SAR values look like linear power; they are "

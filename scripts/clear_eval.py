@@ -42,6 +42,7 @@ from composite_eval import georeferenced_copy  # noqa: E402
 from docblock import read_raster  # noqa: E402
 
 from mmcanet_core.clouds import cloudmask  # noqa: E402
+from mmcanet_core.options import shipped_checkpoint  # noqa: E402
 
 #: Clear dates (image number) of the time series and clear patches, chosen by eye.
 TS_CLEAR = (3, 9, 12, 13, 14, 16, 17, 18, 19, 20, 22, 23, 24, 26)
@@ -179,9 +180,8 @@ def summary(rows: List[dict], engine: bool) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--weights", type=Path,
-                        default=ROOT / "mmcanet_core" / "checkpoints" /
-                        "mmcanet_demo_rgb.safetensors")
+    parser.add_argument("--weights", type=Path, default=shipped_checkpoint(),
+                        help="default: the shipped default weights")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mask-only", action="store_true")
     parser.add_argument("--update-docs", action="store_true")

@@ -326,6 +326,28 @@ def test_cli_mask_method_reaches_the_automatic_mask(tmp_path, tiny_weights, caps
     assert np.any(masks["gee"] != masks["swir-cirrus"])  # not vacuous: the methods differ
 
 
+def test_a_composite_with_kept_bands_loses_no_pixel_where_the_sar_is_fill(tmp_path):
+    """Issue 20: with RGB weights a 13-band output merges 3 restored and 10 kept bands. The real
+    SAR of the clear urban 4065 holds GRD fill (0 dB in both bands) beside flagged roofs: the
+    composite keeps the input there in every band (before: 21 valid pixels all-zero nodata)."""
+    from scipy import ndimage
+
+    from mmcanet_core.options import CHECKPOINT_DIR
+
+    nogeo = SHARED_DATA / "sen12mscr_nogeo"
+    sar = georeferenced_copy(nogeo / "s1" / "4065_s1.tif", tmp_path / "s1.tif")
+    optical = georeferenced_copy(nogeo / "s2" / "4065_s2.tif", tmp_path / "s2.tif")
+    predict_raster(sar, optical, tmp_path / "out.tif", device="cpu",
+                   weights=CHECKPOINT_DIR / "mmcanet_demo_rgb.safetensors",
+                   mask_output=tmp_path / "mask.tif")
+    inp, out, classes = (read(tmp_path / n) for n in ("s2.tif", "out.tif", "mask.tif"))
+    fill = (read(sar) == 0).all(axis=0)  # (H, W)
+    near_cloud = ndimage.binary_dilation(classes[0] == cloudmask.CLOUD, iterations=4)
+    assert (fill & near_cloud).sum() >= 5  # not vacuous: fill under the network's weight
+    assert np.array_equal(out[:, fill], inp[:, fill])
+    assert not ((out == 0).all(axis=0) & ~(inp == 0).all(axis=0)).any()
+
+
 class ZeroNet(ConvNet):
     """A stand-in network whose output is 0 DN everywhere (real networks give 0 and below)."""
 

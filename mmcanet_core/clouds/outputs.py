@@ -58,12 +58,12 @@ class RowSteps:
         return out
 
     def _lost(self, values: Layers, rows: Layers):
-        """(n, W) pixels written as nodata in the restored bands: the network had no valid
-        input there and the pixel is not kept from the input (the composite's weight > 0)."""
+        """(n, W) pixels written as nodata in the restored bands (the network had no valid
+        input there), or None. A composite loses none: where the network has no value it keeps
+        the input (:func:`mmcanet_core.clouds.composite.composite`), so the kept bands stay too."""
+        if self.masking is not None and self.masking.compositing:
+            return None
         restored = values["restored"]
         if "refsource" in rows:  # filled from another date (clouds.refill): not lost there
             restored = np.where(rows["refsource"][None] > 0, rows["reference"], restored)
-        lost = ~np.isfinite(restored).all(axis=0)
-        if self.masking is not None and self.masking.compositing:
-            lost &= rows["weight"] > 0
-        return lost
+        return ~np.isfinite(restored).all(axis=0)
