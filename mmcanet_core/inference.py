@@ -331,7 +331,7 @@ def _inspect_inputs(sar_path, optical_path, output_path, requested, sar_scale, o
             raster.open_raster(sar_path, "SAR") as sar:
         bands = _check_bands(optical, sar, requested, metadata, channels, say)
         coverage = raster.check_overlap(sar, optical)
-        if coverage < 0.999:  # composite: outside the SAR, clear pixels stay, clouds -> nodata
+        if coverage < 0.999:  # raw: nodata outside the SAR; composite: the input stays there
             say("sar_coverage" if options.raw else "sar_coverage_composite",
                 percent=100 * coverage)
         sar_sample = raster.read_sample(sar, (1, 2))  # (2, n), read once for every check
