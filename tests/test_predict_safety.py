@@ -251,12 +251,15 @@ def test_overlap_is_judged_against_the_real_tile(small, tmp_path):
 
 
 def test_partial_sar_coverage_says_what_compositing_does(small, tmp_path):
-    """Issue 24 row 11: outside the SAR only cloud and shadow pixels become nodata."""
+    """Issue 24 row 11: outside the SAR the composite keeps every pixel of the input (clouds
+    stay cloudy, none becomes nodata), and the log says so."""
     sar, optical = small
     db, profile = read(sar)
     half = write(tmp_path / "in_half.tif", db[:, :, :64].copy(), profile)
     result = run(half, optical, tmp_path / "out.tif")
-    assert any("outside it clear pixels are kept as they are and cloud or shadow pixels "
-               "become nodata" in m for m in result.log)
+    assert any("outside it clear pixels are kept as they are, and so are cloud and shadow "
+               "pixels" in m for m in result.log)
+    (inp, _), (out, _) = read(optical), read(tmp_path / "out.tif")
+    assert np.array_equal(out[:, :, 66:], inp[:, :, 66:])  # beyond the SAR's 64 columns
     result = run(half, optical, tmp_path / "raw.tif", raw=True)
     assert any("the rest will be nodata" in m for m in result.log)
