@@ -86,13 +86,13 @@ class Work:
     left_elsewhere: List[str] = field(default_factory=list)  # files left outside the folder
 
     @classmethod
-    def make(cls, folder: Path) -> "Work":
+    def make(cls, folder: Path, weights: str = "default") -> "Work":
         folder.mkdir(parents=True)
         w = cls(folder, folder / "s1.tif", folder / "s2.tif", folder / "w.safetensors",
                 folder / "r.tif")
         shutil.copy(S1, w.sar)
         shutil.copy(S2, w.optical)
-        shutil.copy(shipped_weights(), w.weights)
+        shutil.copy(shipped_weights(weights), w.weights)
         return w
 
     def snapshot(self) -> Dict[Path, str]:
@@ -109,8 +109,14 @@ class Work:
         return files
 
 
-def shipped_weights() -> Path:
-    return sorted((ROOT / "mmcanet_core" / "checkpoints").glob("*.safetensors"))[0]
+def shipped_weights(kind: str = "default") -> Path:
+    """The shipped default weights (13 bands), or ``kind="rgb"``: the shipped RGB variant (the
+    cases that feed a 3-band file or pick 3 bands)."""
+    from mmcanet_core.options import CHECKPOINT_DIR, shipped_checkpoint
+
+    if kind == "default":
+        return shipped_checkpoint()
+    return CHECKPOINT_DIR / f"mmcanet_demo_{kind}.safetensors"
 
 
 # --- making inputs bad ---------------------------------------------------------------------
@@ -175,6 +181,14 @@ def set_key(path: str, value):
         target[last] = value
 
     return change
+
+
+def without_checksum(w: Work) -> None:
+    """The shipped weights with the payload checksum taken out of their metadata (as an older
+    file, or one saved by other code, would be)."""
+    from mmcanet_core.weights.checkpoint import CHECKSUM_KEY
+
+    with_metadata(w, lambda meta: meta.pop(CHECKSUM_KEY, None), checksum=False)
 
 
 def poison_weights(w: Work, value: float) -> None:
@@ -315,6 +329,7 @@ class Case:
     # "race" (two runs at once), "fsize:<bytes>" (a file-size limit: writes beyond it fail, a
     # disk that fills late), "preview-full" (the preview on a full tmpfs), "kill-then-clean"
     allowed: str = ""  # regex of file names the case may create, change or remove (its purpose)
+    weights: str = "default"  # the shipped weights copied as w.safetensors: "default" or "rgb"
 
 
 def predict_options(w: Work, overrides: Dict[str, Optional[str]]) -> Dict[str, Optional[str]]:
@@ -423,7 +438,8 @@ def cases() -> List[Case]:
         # 6. corrupted tensors
         Case("flipped bits in the weights' tensors", "6", REFUSE, "checksum", qgis=True,
              prepare=flip_bits),
-        Case("weights without checksum (shipped)", "6", OUTPUT, "no payload checksum"),
+        Case("weights without checksum", "6", OUTPUT, "no payload checksum",
+             prepare=without_checksum),
         # 7. tiny scenes, metadata values
         Case("1 x 1 scene", "7", REFUSE, "at least 16", qgis=True, prepare=lambda w: crop(w, 1)),
         Case("8 x 8 scene", "7", REFUSE, "at least 16", prepare=lambda w: crop(w, 8)),
@@ -440,14 +456,16 @@ def cases() -> List[Case]:
         Case("SAR described HH, HV", "8", REFUSE, "HH, HV",
              prepare=variant_sar(lambda d: d, descriptions=["HH", "HV"])),
         Case("RGB file described B2, B3, B4", "8", REFUSE, "--bands 3,2,1",
-             prepare=variant_optical(lambda d: d[[1, 2, 3]], descriptions=["B2", "B3", "B4"])),
+             prepare=variant_optical(lambda d: d[[1, 2, 3]], descriptions=["B2", "B3", "B4"]),
+             weights="rgb"),
         Case("RGB file described B4, B3, B2", "8", OUTPUT, verify="rgb",
-             prepare=variant_optical(lambda d: d[[3, 2, 1]], descriptions=["B4", "B3", "B2"])),
+             prepare=variant_optical(lambda d: d[[3, 2, 1]], descriptions=["B4", "B3", "B2"]),
+             weights="rgb"),
         Case("13 bands described, --bands 2,3,4", "8", REFUSE, "--bands 4,3,2",
              options={"--bands": "2,3,4"},
              prepare=variant_optical(lambda d: d, descriptions=[
                  "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B8A", "B9", "B10", "B11",
-                 "B12"])),
+                 "B12"]), weights="rgb"),
         # 9. signals, stale parts
         Case("SIGTERM while writing", "9", SIGNAL, runner="signal:SIGTERM", qgis=True),
         Case("SIGHUP while writing", "9", SIGNAL, runner="signal:SIGHUP", qgis=True),
@@ -517,8 +535,9 @@ def cases() -> List[Case]:
              options={"--bands": "-1,3,2"}),
         Case("--bands 4,4,4", "15", REFUSE, "repeats band 4", qgis=True,
              options={"--bands": "4,4,4"}),
-        Case("--bands 4,3", "15", REFUSE, r"takes 3", options={"--bands": "4,3"}),
-        Case("--bands 14,3,2", "15", REFUSE, "do not exist", options={"--bands": "14,3,2"}),
+        Case("--bands 4,3", "15", REFUSE, r"takes 3", options={"--bands": "4,3"}, weights="rgb"),
+        Case("--bands 14,3,2", "15", REFUSE, "do not exist", options={"--bands": "14,3,2"},
+             weights="rgb"),
         Case("--bands x", "15", REFUSE, "band numbers|list like", options={"--bands": "x"}),
         Case("13-band weights, RGB file", "15", REFUSE, "take 13 optical bands",
              prepare=all_band_weights_and_rgb_file),
@@ -551,7 +570,7 @@ def cases() -> List[Case]:
              prepare=reproject_sar),
         Case("SAR covers half the scene", "-", OUTPUT, verify="plausible", prepare=half_sar),
         Case("RGB 3-band file", "-", OUTPUT, verify="rgb",
-             prepare=variant_optical(lambda d: d[[3, 2, 1]])),
+             prepare=variant_optical(lambda d: d[[3, 2, 1]]), weights="rgb"),
         Case("--device cuda without a GPU", "-", REFUSE, "CUDA|cuda", qgis=True,
              options={"--device": "cuda"}),
         Case("--device foo", "-", REFUSE, "device", options={"--device": "foo"}),
@@ -619,6 +638,7 @@ def round_two() -> List[Case]:
              "could not be written|no space|file too large", runner="fsize:200000", qgis=True),
         Case("file-size limit: output fits, --mask-output too, preview does not", "24.5", REFUSE,
              "preview is missing", runner="fsize:300000", allowed=r"(r|m)\.tif",
+             weights="rgb", prepare=variant_optical(lambda d: d[[3, 2, 1]]),
              options={"--mask-output": out("m.tif"), "--preview": out("p.png")}),
         # 7. mask values that do not fit the mask
         Case("0/255 mask with the binary default", "24.7", REFUSE, "mask-values 255", qgis=True,
@@ -645,13 +665,14 @@ def round_two() -> List[Case]:
              prepare=variant_sar(lambda d: (10 ** (d / 20)).astype(np.float32))),
         # 9. band order
         Case("plain run says which bands were used", "24.9", OUTPUT,
-             "optical bands 4,3,2 used as B4, B3, B2"),
+             "optical bands 1,2,3,.*,13 used as B1, B2, B3, .*, B12"),
         Case("3-band B2, B3, B4 file, no descriptions: warned", "24.9", OUTPUT, "ASSUMED",
-             verify="plausible", qgis=True, prepare=variant_optical(lambda d: d[[1, 2, 3]])),
+             verify="plausible", qgis=True, prepare=variant_optical(lambda d: d[[1, 2, 3]]),
+             weights="rgb"),
         Case("13-band file in reverse order", "24.9", REFUSE, "not in the order", qgis=True,
              prepare=variant_optical(lambda d: d[::-1].copy())),
         Case("13 bands named in band metadata, --bands 2,3,4", "24.9", REFUSE, "--bands 4,3,2",
-             options={"--bands": "2,3,4"}, prepare=band_name_tags),
+             options={"--bands": "2,3,4"}, prepare=band_name_tags, weights="rgb"),
         Case("13 bands named in band metadata: used", "24.9", OUTPUT,
              "from the band descriptions", prepare=band_name_tags),
         # 11. SAR over part of the scene, composite
@@ -898,7 +919,7 @@ class Row:
 
 def run_case(case: Case, path: str, folder: Path, baseline: Optional[np.ndarray]) -> Row:
     row = Row(case.name, case.item, path, case.expect)
-    w = Work.make(folder)
+    w = Work.make(folder, case.weights)
     env = qgis_env() if path == "QGIS" else None
     try:
         if case.prepare is not None:
@@ -979,7 +1000,7 @@ def run_on_small_disk(kind: str, w: Work, argv, env):
     ("prefull"). What the run leaves there is recorded in ``w.left_elsewhere``."""
     mount = w.folder / "small"
     mount.mkdir()
-    size = "2m" if kind == "disk-full" else "256k"
+    size = "4m" if kind == "disk-full" else "256k"  # 4m: the 13-band output's 2.6 MiB fit
     if kind == "preview-full":  # the output on the big disk, the preview on the small one
         preview = next(a for a in argv if a.endswith(".png"))
         argv = [str(mount / Path(preview).name) if a == preview else a for a in argv]
