@@ -87,12 +87,14 @@ def test_an_other_date_is_never_an_output(plugin, dates, tiny_weights, tmp_path)
 def test_a_model_feeds_other_dates(plugin, dates, tiny_weights, tmp_path):
     """The modeler's classes: a model whose multiple-layers input goes to REFERENCES."""
     import processing
+    from mmcanet.plugin.compat import RASTER_SOURCES  # the layer type's enum moved in 3.36
 
     model = QgsProcessingModelAlgorithm("other dates", "tests")
     for name, definition in (
             ("sar", QgsProcessingParameterRasterLayer("sar", "SAR")),
             ("optical", QgsProcessingParameterRasterLayer("optical", "optical")),
-            ("others", QgsProcessingParameterMultipleLayers("others", "other dates", 3))):
+            ("others", QgsProcessingParameterMultipleLayers("others", "other dates",
+                                                            RASTER_SOURCES))):
         model.addModelParameter(definition, QgsProcessingModelParameter(name))
     child = QgsProcessingModelChildAlgorithm(ALG)
     child.setChildId("remove_clouds")
