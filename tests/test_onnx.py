@@ -207,7 +207,10 @@ def test_export_replaces_an_onnx_file_only_with_overwrite(tiny_pair, tmp_path, m
 
 
 EXPORT_CHILD = """
-import sys, time
+import signal, sys, time
+# Ctrl-C as in a terminal: a job started in the background (`cmd &` in a script) begins with
+# SIGINT ignored, and Python then leaves it ignored.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import mmcanet_core.weights.export as export
 real = export._verify
 def slow_verify(*args):  # the part file exists; give the test time to signal

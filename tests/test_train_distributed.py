@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -39,11 +40,37 @@ RUN_FOLDER = {"config.json", "log.csv", "curves.png", "best.safetensors", "last.
               "resume.safetensors", "ranks.json"}  # fmt: skip
 
 
+def libuv_available() -> bool:
+    """Whether this torch's TCPStore has its default libuv backend (Debian 13's python3-torch
+    2.6 is built without it)."""
+    try:
+        torch.distributed.TCPStore("127.0.0.1", 0, 1, True)
+    except RuntimeError as exc:
+        if "libuv" not in str(exc):
+            raise
+        return False
+    return True
+
+
+def rendezvous() -> tuple:
+    """torchrun's rendezvous options and environment: ``--standalone`` where torch has libuv;
+    else, as docs/training.md says for such a torch, the static rendezvous on a free local port
+    with ``USE_LIBUV=0`` (the c10d rendezvous of ``--standalone`` always asks for libuv)."""
+    if libuv_available():
+        return ["--standalone"], {}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return (["--nnodes", "1", "--master-addr", "127.0.0.1", "--master-port", str(port)],
+            {"USE_LIBUV": "0"})
+
+
 def torchrun(config_path, out, *extra, wait=True):
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node",
+    options, environment = rendezvous()
+    cmd = [sys.executable, "-m", "torch.distributed.run", *options, "--nproc_per_node",
            "2", "-m", "mmcanet_core", "train", "--config", str(config_path), "--out", str(out),
            *extra]  # fmt: skip
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", **environment)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)  # fmt: skip
     if not wait:
