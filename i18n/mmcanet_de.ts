@@ -647,146 +647,146 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="48" />
-            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
-            <translation>Speicher: die Streifen der Szene (volle Breite, {width} Pixel) brauchen neben dem Netz etwa {needed_mib:.0f} MiB RAM.</translation>
+            <source>Memory: the scene's strips ({width} pixels wide, {panels} column panel(s)) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>Speicher: die Streifen der Szene ({width} Pixel breit, {panels} Spaltenstück(e)) brauchen neben dem Netz etwa {needed_mib:.0f} MiB RAM.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="50" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>Speicherbedarf nicht geschätzt: das Netz lässt sich nicht auf dem Meta-Gerät verfolgen ({reason}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
             <translation>Die Ausgabe hat alle {count} Bänder der Eingabe: Das Netz stellt die Bänder {restored} wieder her; die Bänder {kept} behalten ihre Eingabewerte (diese Gewichte stellen sie nicht wieder her).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="56" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} Pixel, Kanäle {bands}: {tiles} Kachel(n) zu {tile} Pixeln (Überlappung {overlap}), {batch} pro Stapel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="58" />
             <source>Network: {description}.</source>
             <translation>Netz: {description}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile: in {seconds:.1f} s kompiliert.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="59" />
+            <location filename="../plugin/engine_text.py" line="60" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>Geschrieben in {seconds:.1f} s: {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>Rohe Netzausgabe: Die Wolkenmaske {path} wird nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="61" />
+            <location filename="../plugin/engine_text.py" line="62" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>Wolkenmaske {path}: Die Werte {values} bedeuten Wolke oder Schatten; sie deckt {percent:.0f} % der optischen Szene ab (außerhalb gilt als klar).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="63" />
+            <location filename="../plugin/engine_text.py" line="64" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>Rohe Netzausgabe überall; die Wolkenmaske wird geschrieben, nicht angewendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>Klare Pixel behalten ihre Eingabewerte; Wolken füllt das Netz (Maske um {dilate} px erweitert, über {feather} px überblendet).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>Automatische Wolkenmaske aus Rot, Grün, Blau (Bänder {bands}): nur Wolken, kein Schatten- oder Schneetest.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="69" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Automatic cloud and shadow mask from the L1C bands (method {method}).</source>
             <translation>Automatische Wolken- und Schattenmaske aus den L1C-Bändern (Methode {method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="71" />
+            <location filename="../plugin/engine_text.py" line="72" />
             <source>Automatic cloud mask from the L1C bands, method {method} (shadows left as they are).</source>
             <translation>Automatische Wolkenmaske aus den L1C-Bändern, Methode {method} (Schatten bleiben, wie sie sind).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="73" />
+            <location filename="../plugin/engine_text.py" line="74" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>Das Netz lief auf {ran} von {total} Kacheln (die übrigen sind klar oder ohne Daten).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="75" />
+            <location filename="../plugin/engine_text.py" line="76" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} %, Wolkenschatten: {shadow:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="77" />
+            <location filename="../plugin/engine_text.py" line="78" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung: {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="79" />
+            <location filename="../plugin/engine_text.py" line="80" />
             <source>{count} other date(s), tried nearest date first: {order}.</source>
             <translation>{count} andere(r) Termin(e), der nächstgelegene zuerst: {order}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="80" />
+            <location filename="../plugin/engine_text.py" line="81" />
             <source>{count} other date(s), tried in the order given (a date is not in the file name or metadata): {order}.</source>
             <translation>{count} andere(r) Termin(e), in der angegebenen Reihenfolge (ein Datum steht nicht im Dateinamen oder in den Metadaten): {order}.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="82" />
+            <location filename="../plugin/engine_text.py" line="83" />
             <source>Other date {path}: matched to this date on {pixels} pixels clear in both ({own} of {blocks} blocks fitted locally).</source>
             <translation>Anderer Termin {path}: an diesen Termin angepasst auf {pixels} in beiden wolkenfreien Pixeln ({own} von {blocks} Blöcken lokal angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="84" />
+            <location filename="../plugin/engine_text.py" line="85" />
             <source>Other date {path}: too few pixels clear in both dates; not used.</source>
             <translation>Anderer Termin {path}: zu wenige in beiden Terminen wolkenfreie Pixel; nicht verwendet.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="87" />
             <source>Sources of the valid pixels: input {input:.1f} %, {references}, network {network:.1f} %.</source>
             <translation>Herkunft der gültigen Pixel: Eingabe {input:.1f} %, {references}, Netz {network:.1f} %.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="89" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>Wolkenbedeckung (laut Wolkenmaske): {cloud:.1f} % der gültigen Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="118" />
+            <location filename="../plugin/engine_text.py" line="119" />
             <source>CUDA GPU found: {name}</source>
             <translation>CUDA-GPU gefunden: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="120" />
+            <location filename="../plugin/engine_text.py" line="121" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>keine CUDA-GPU für PyTorch sichtbar; die CPU wird verwendet</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="121" />
+            <location filename="../plugin/engine_text.py" line="122" />
             <source>CPU chosen</source>
             <translation>CPU gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="122" />
+            <location filename="../plugin/engine_text.py" line="123" />
             <source>{device} chosen: {name}</source>
             <translation>{device} gewählt: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="123" />
+            <location filename="../plugin/engine_text.py" line="124" />
             <source>Apple MPS chosen</source>
             <translation>Apple MPS gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="145" />
+            <location filename="../plugin/engine_text.py" line="146" />
             <source>{device} ({reason})</source>
             <translation>{device} ({reason})</translation>
         </message>

@@ -647,146 +647,146 @@
         </message>
         <message>
             <location filename="../plugin/engine_text.py" line="48" />
-            <source>Memory: the scene's strips (full width, {width} pixels) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
-            <translation>内存：场景条带（全宽 {width} 像素）除网络外约需 {needed_mib:.0f} MiB 内存。</translation>
+            <source>Memory: the scene's strips ({width} pixels wide, {panels} column panel(s)) need about {needed_mib:.0f} MiB of RAM besides the network.</source>
+            <translation>内存：场景条带（宽 {width} 像素，{panels} 个列分块）除网络外约需 {needed_mib:.0f} MiB 内存。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="50" />
+            <location filename="../plugin/engine_text.py" line="51" />
             <source>Memory not estimated: the network does not trace on the meta device ({reason}).</source>
             <translation>未估算内存：网络无法在 meta 设备上追踪（{reason}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="52" />
+            <location filename="../plugin/engine_text.py" line="53" />
             <source>The output has all {count} bands of the input: the network restores bands {restored}; bands {kept} keep their input values (these weights do not restore them).</source>
             <translation>输出包含输入的全部 {count} 个波段：网络恢复波段 {restored}；波段 {kept} 保留其输入值（这些权重不恢复它们）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="55" />
+            <location filename="../plugin/engine_text.py" line="56" />
             <source>{width} x {height} pixels, bands {bands}: {tiles} tile(s) of {tile} pixels (overlap {overlap}), {batch} per batch.</source>
             <translation>{width} x {height} 像素，波段 {bands}：{tiles} 个 {tile} 像素的瓦片（重叠 {overlap}），每批 {batch} 个。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="57" />
+            <location filename="../plugin/engine_text.py" line="58" />
             <source>Network: {description}.</source>
             <translation>网络：{description}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="58" />
+            <location filename="../plugin/engine_text.py" line="59" />
             <source>torch.compile: compiled in {seconds:.1f} s.</source>
             <translation>torch.compile：编译用时 {seconds:.1f} 秒。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="59" />
+            <location filename="../plugin/engine_text.py" line="60" />
             <source>Written in {seconds:.1f} s: {paths}</source>
             <translation>用时 {seconds:.1f} 秒写入：{paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="60" />
+            <location filename="../plugin/engine_text.py" line="61" />
             <source>Raw network output: the cloud mask {path} is not used.</source>
             <translation>网络原始输出：未使用云掩膜 {path}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="61" />
+            <location filename="../plugin/engine_text.py" line="62" />
             <source>Cloud mask {path}: values {values} mean cloud or shadow; it covers {percent:.0f} % of the optical scene (outside counts as clear).</source>
             <translation>云掩膜 {path}：取值 {values} 表示云或云影；它覆盖光学场景的 {percent:.0f} %（范围之外视为晴空）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="63" />
+            <location filename="../plugin/engine_text.py" line="64" />
             <source>Raw network output everywhere; the cloud mask is written, not applied.</source>
             <translation>所有位置均为网络原始输出；云掩膜只写出，不应用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="65" />
+            <location filename="../plugin/engine_text.py" line="66" />
             <source>Clear pixels keep their input values; clouds are filled by the network (mask widened by {dilate} px, feathered over {feather} px).</source>
             <translation>晴空像元保留输入值；云区由网络填补（掩膜外扩 {dilate} 像元，羽化 {feather} 像元）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="67" />
+            <location filename="../plugin/engine_text.py" line="68" />
             <source>Automatic cloud mask from red, green, blue (bands {bands}): clouds only, no shadow or snow test.</source>
             <translation>由红、绿、蓝波段（波段 {bands}）自动计算云掩膜：仅检测云，不检测云影和积雪。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="69" />
+            <location filename="../plugin/engine_text.py" line="70" />
             <source>Automatic cloud and shadow mask from the L1C bands (method {method}).</source>
             <translation>由 L1C 波段计算的自动云和云影掩膜（方法 {method}）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="71" />
+            <location filename="../plugin/engine_text.py" line="72" />
             <source>Automatic cloud mask from the L1C bands, method {method} (shadows left as they are).</source>
             <translation>由 L1C 波段计算的自动云掩膜，方法 {method}（云影保持不变）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="73" />
+            <location filename="../plugin/engine_text.py" line="74" />
             <source>The network ran on {ran} of {total} tiles (the others are clear or nodata).</source>
             <translation>网络处理了 {total} 个分块中的 {ran} 个（其余为晴空或无数据）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="75" />
+            <location filename="../plugin/engine_text.py" line="76" />
             <source>Cloud cover: {cloud:.1f} %, cloud shadow: {shadow:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %，云影：{shadow:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="77" />
+            <location filename="../plugin/engine_text.py" line="78" />
             <source>Cloud cover: {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="79" />
+            <location filename="../plugin/engine_text.py" line="80" />
             <source>{count} other date(s), tried nearest date first: {order}.</source>
             <translation>{count} 个其他日期，日期最近者优先：{order}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="80" />
+            <location filename="../plugin/engine_text.py" line="81" />
             <source>{count} other date(s), tried in the order given (a date is not in the file name or metadata): {order}.</source>
             <translation>{count} 个其他日期，按给定顺序（有日期不在文件名或元数据中）：{order}。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="82" />
+            <location filename="../plugin/engine_text.py" line="83" />
             <source>Other date {path}: matched to this date on {pixels} pixels clear in both ({own} of {blocks} blocks fitted locally).</source>
             <translation>其他日期 {path}：基于两者均无云的 {pixels} 个像元匹配到本日期（{blocks} 个块中 {own} 个局部拟合）。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="84" />
+            <location filename="../plugin/engine_text.py" line="85" />
             <source>Other date {path}: too few pixels clear in both dates; not used.</source>
             <translation>其他日期 {path}：两个日期均无云的像元太少；未使用。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="86" />
+            <location filename="../plugin/engine_text.py" line="87" />
             <source>Sources of the valid pixels: input {input:.1f} %, {references}, network {network:.1f} %.</source>
             <translation>有效像元来源：输入 {input:.1f} %，{references}，网络 {network:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="88" />
+            <location filename="../plugin/engine_text.py" line="89" />
             <source>Cloud cover (from the cloud mask): {cloud:.1f} % of the valid pixels.</source>
             <translation>云覆盖率（依据云掩膜）：有效像元的 {cloud:.1f} %。</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="118" />
+            <location filename="../plugin/engine_text.py" line="119" />
             <source>CUDA GPU found: {name}</source>
             <translation>找到 CUDA GPU：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="120" />
+            <location filename="../plugin/engine_text.py" line="121" />
             <source>no CUDA GPU visible to PyTorch; using the CPU</source>
             <translation>PyTorch 未检测到 CUDA GPU；使用 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="121" />
+            <location filename="../plugin/engine_text.py" line="122" />
             <source>CPU chosen</source>
             <translation>已选择 CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="122" />
+            <location filename="../plugin/engine_text.py" line="123" />
             <source>{device} chosen: {name}</source>
             <translation>已选择 {device}：{name}</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="123" />
+            <location filename="../plugin/engine_text.py" line="124" />
             <source>Apple MPS chosen</source>
             <translation>已选择 Apple MPS</translation>
         </message>
         <message>
-            <location filename="../plugin/engine_text.py" line="145" />
+            <location filename="../plugin/engine_text.py" line="146" />
             <source>{device} ({reason})</source>
             <translation>{device}（{reason}）</translation>
         </message>

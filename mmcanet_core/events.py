@@ -24,7 +24,8 @@ TEMPLATES: Dict[str, str] = {
     "compiled": "torch.compile: compiled in {seconds:.1f} s",
     "memory": "memory: about {needed_mib:,.0f} MiB per batch of {batch}, {available_gib:,.1f} "
               "GiB {where} free",
-    "engine_memory": "memory: the scene's strips (full width, {width} px) need about "
+    "engine_memory": "memory: the scene's strips ({width} px wide, {panels} column panel(s)) "
+                     "need about "
                      "{needed_mib:,.0f} MiB of RAM besides the network",
     "memory_unknown": "memory not estimated: the network does not trace on the meta device "
                       "({reason})",

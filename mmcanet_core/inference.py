@@ -48,7 +48,7 @@ from mmcanet_core.clouds.usermask import parse_mask_values
 from mmcanet_core.engine import raster
 from mmcanet_core.engine.bands import BandPlan
 from mmcanet_core.engine.scene import Counts, Output, Plan, Scene, run_scene
-from mmcanet_core.engine.tiling import plan_tile_rows
+from mmcanet_core.engine.tiling import column_panels, plan_tile_rows
 from mmcanet_core.errors import InferenceCancelled, InferenceError, WeightsError, WeightsWarning
 from mmcanet_core.events import Event, Reporter
 from mmcanet_core.options import DEFAULT_TILE, MASK_METHODS, TILE_MULTIPLE
@@ -176,7 +176,7 @@ def predict_raster(
         net.in_channels, options, uncertainty_output, say)
     refill = _plan_references(references, source_output, optical_path, masking, outputs, say,
                               model_rgb(scene.bands, net.metadata), steps)
-    plan = _plan(scene, net, tile, overlap, batch_size, say)
+    plan = _plan(scene, net, tile, overlap, batch_size, say, outputs[0].profile["blockxsize"])
     _check_resources(net, tile, plan.batch_size, outputs, say)
     _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
     _prepare_network(net, tile, compile, say)
@@ -264,13 +264,16 @@ def _report_run(say, ran: int, plan: Plan, masking: Optional[Masking],
     say("written", paths=", ".join(o.path for o in outputs), seconds=seconds)
 
 
-def _plan(scene: Scene, net: Backend, tile: int, overlap: int, batch_size: int, say) -> Plan:
-    """Rows of tiles over the scene; the batch size cut to the tiles there are."""
+def _plan(scene: Scene, net: Backend, tile: int, overlap: int, batch_size: int, say,
+          block: int) -> Plan:
+    """Rows of tiles over the scene, in column panels of whole output blocks (``block`` px
+    wide); the batch size cut to the tiles there are."""
     margin = overlap // 2  # reflected context beyond the scene edges
     rows = plan_tile_rows(scene.height, scene.width, tile, overlap, margin)
     batch_size = min(int(batch_size), sum(len(row) for row in rows))  # no room for absent tiles
     net.batch_size = batch_size
-    plan = Plan(rows, tile, overlap, margin, batch_size)
+    plan = Plan(rows, tile, overlap, margin, batch_size,
+                tuple(column_panels(scene.width, block)))
     say("planned", width=scene.width, height=scene.height, bands=list(scene.bands),
         tiles=plan.total, tile=tile, overlap=overlap, batch=batch_size)
     return plan
@@ -418,16 +421,19 @@ def _check_counts(scene: Scene, counts: Counts) -> None:
 
 def _check_engine(scene: Scene, plan: Plan, outputs: Sequence[Output], queued: int,
                   say) -> None:
-    """RAM for the engine's full-width strips (:func:`mmcanet_core.safety.memory.engine_bytes`),
-    refused when it does not fit."""
+    """RAM for the engine's strips of one column panel (the widest;
+    :func:`mmcanet_core.safety.memory.engine_bytes`), refused when it does not fit."""
     with rasterio.open(scene.optical_path) as optical:
         itemsize = np.dtype(optical.dtypes[0]).itemsize
     written = sum(o.profile["count"] * np.dtype(o.profile["dtype"]).itemsize for o in outputs)
-    needed = engine_bytes(scene.width, plan.tile, plan.tile - plan.overlap, plan.margin,
+    panels = plan.column_panels(scene.width)
+    width = max(p.right - p.left for p in panels)
+    beyond = max(max(p.left - p.reach[0], p.reach[1] - p.right) for p in panels)
+    needed = engine_bytes(width, plan.tile, plan.tile - plan.overlap, beyond,
                           scene.context, len(scene.bands), len(scene.source_bands) * itemsize,
                           written, queued=max(1, queued))
-    check_engine_memory(needed, scene.width, plan.tile)
-    say("engine_memory", width=scene.width, needed_mib=needed / 2**20)
+    check_engine_memory(needed, width, plan.tile)
+    say("engine_memory", width=width, panels=len(panels), needed_mib=needed / 2**20)
 
 
 def _check_resources(net: Backend, tile: int, batch: int, outputs: Sequence[Output],

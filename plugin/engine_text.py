@@ -45,8 +45,9 @@ def _event_templates() -> Dict[str, Any]:
                             "optical grid."),
         "memory": tr("Memory: about {needed_mib:.0f} MiB per batch of {batch}; {available_gib:.1f} "
                      "GiB free ({where})."),
-        "engine_memory": tr("Memory: the scene's strips (full width, {width} pixels) need "
-                            "about {needed_mib:.0f} MiB of RAM besides the network."),
+        "engine_memory": tr("Memory: the scene's strips ({width} pixels wide, {panels} column "
+                            "panel(s)) need about {needed_mib:.0f} MiB of RAM besides the "
+                            "network."),
         "memory_unknown": tr("Memory not estimated: the network does not trace on the meta "
                              "device ({reason})."),
         "bands_kept": tr("The output has all {count} bands of the input: the network restores "

@@ -111,7 +111,8 @@ def test_available_memory_is_measured():
 
 def test_engine_memory_grows_with_width_only_and_wide_scenes_are_refused():
     """Issue 24 row 17: a 262144 x 256 scene and an 8192 x 8192 one have the same pixels, but
-    the engine holds full-width strips: the estimate says so (about 32 x more), and a scene
+    the engine holds strips as wide as what it processes: the estimate says so (about 32 x
+    more for one piece; column panels, tests/test_panels.py, bound the width), and a scene
     whose strips do not fit is refused with its width and a width that fits."""
     args = dict(tile=256, step=192, pad=32, context=36, channels=3, source_bytes=6,
                 output_bytes=6, queued=1)

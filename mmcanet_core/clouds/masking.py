@@ -256,8 +256,8 @@ class MaskStep:
         last = min(strip.top + rows - context, self.height)
         layers = {"classes": np.full((rows, cols), NODATA, np.uint8),
                   "weight": np.zeros((rows, cols), np.float32)}
-        windows = [Window(col, first, min(self.chunk, self.width - col), last - first)
-                   for col in range(0, self.width, self.chunk)]
+        windows = [Window(col, first, end - col, last - first)  # where the strip's tiles reach
+                   for col, end in strip.chunks(self.chunk)]
         for window, (classes, weight) in zip(windows, self.pool.map(
                 partial(self._window, strip), windows)):
             place = (slice(first - strip.top, last - strip.top),

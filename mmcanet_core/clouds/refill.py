@@ -356,8 +356,8 @@ class RefillStep:
         count = len(self.refill.masking.bands)
         values = np.full((count, rows, cols), np.nan, np.float32)
         source = np.zeros((rows, cols), np.uint8)
-        for col in range(0, self.width, self.chunk):
-            window = Window(col, first, min(self.chunk, self.width - col), last - first)
+        for col, end in strip.chunks(self.chunk):  # where the strip's tiles reach
+            window = Window(col, first, end - col, last - first)
             place = (slice(first - strip.top, last - strip.top),
                      slice(col - strip.left, col - strip.left + window.width))
             fill = strip.layers["weight"][place] > 0

@@ -144,7 +144,7 @@ class WarpedReader:
     window with GDAL's warper (``rasterio.warp.reproject``); invalid pixels are NaN.
 
     It reads like a dataset (``read(indexes, window=...)``, ``nodata``, ``close()``) but warps
-    straight into the window's array: for the engine's full-width strips that is about 3x
+    straight into the window's array: for the engine's strips that is about 3x
     faster than reading the same windows from a ``WarpedVRT`` (which warps its own 512 x 128
     blocks). The warp's scale (grid pixels per source pixel, ``XSCALE``/``YSCALE``) is fixed
     from the two grids; left to GDAL it is estimated per chunk, and the same pixel came out up to
@@ -189,7 +189,7 @@ class WarpedReader:
 
 
 def block_cache_bytes(*inputs) -> int:
-    """GDAL block cache size for reading full-width strips of ``inputs``, ``(dataset, number of
+    """GDAL block cache size for reading whole-width strips of ``inputs``, ``(dataset, number of
     bands read)`` pairs: two block rows of every band read (a strip may straddle a block
     boundary) plus CACHE_MIN, if that fits in CACHE_MAX. Otherwise CACHE_MIN: an LRU cache
     smaller than the blocks one strip touches is thrashed anyway, so blocks are decoded again
@@ -374,14 +374,17 @@ class RowWriter:
 
     Rows are converted to the output type as they arrive, ``piece`` rows at a time (to keep
     temporaries small), straight into one ``(C, block, W)`` buffer of that type, written
-    whenever it is full.
+    whenever it is full. It writes scene columns ``left:left + width`` (default: all), a column
+    panel of the scene.
     """
 
     piece = 32
 
-    def __init__(self, dst, dtype, nodata, block: int):
-        self.dst, self.dtype, self.nodata = dst, np.dtype(dtype), nodata
-        self.buffer = np.empty((dst.count, block, dst.width), dtype=self.dtype)  # (C, B, W)
+    def __init__(self, dst, dtype, nodata, block: int, left: int = 0,
+                 width: Optional[int] = None):
+        self.dst, self.dtype, self.nodata, self.left = dst, np.dtype(dtype), nodata, left
+        width = dst.width - left if width is None else width
+        self.buffer = np.empty((dst.count, block, width), dtype=self.dtype)  # (C, B, W)
         self.filled = 0  # rows of the buffer in use
         self.top = 0  # scene row of buffer row 0
 
@@ -407,7 +410,7 @@ class RowWriter:
     def flush(self) -> None:
         """Write the rows collected so far."""
         if self.filled:
-            window = Window(0, self.top, self.buffer.shape[2], self.filled)
+            window = Window(self.left, self.top, self.buffer.shape[2], self.filled)
             self.dst.write(self.buffer[:, :self.filled], window=window)
             self.top += self.filled
             self.filled = 0

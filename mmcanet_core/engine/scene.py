@@ -8,6 +8,12 @@ stages).
    columns beyond the scene are filled by reflection. Tiles are cut from the strip in memory and
    stacked, in the plan's order, into batches of ``batch_size`` (:class:`Batch`). Invalid pixels
    are filled with the tile's band means; tiles without a valid pixel skip the network.
+   A scene wider than :data:`~mmcanet_core.engine.tiling.PANEL_WIDTH` is run in vertical
+   column panels (``Plan.panels``), one after the other, so that memory is bounded by a panel's
+   width whatever the scene's aspect ratio: a panel runs every tile of the plan that reaches its
+   columns (a tile across a panel edge runs in both), its strips hold the real scene columns
+   beyond its edges (reflection only at the scene's own edges), and the writer blends and writes
+   only its columns: the output is the same, bit for bit, as in one panel.
 2. **Network** (calling thread): ``backend.predict(sar, optical)``, see
    :mod:`mmcanet_core.backends.base`.
 3. **Write** (writer thread, its own dataset handles). Predictions are blended one row of tiles
@@ -26,6 +32,8 @@ Steps that run beside the network (the cloud mask and compositing use them,
   the
   ``"source"`` layer (e.g. the network's bands, kept bit for bit, and the mask's bands).
 * ``Scene.context``: strips reach ``context`` px beyond their row of tiles on every side.
+  ``Strip.columns`` are the scene columns the strip's tiles reach: a strip step computes its
+  layers there.
 * ``strip_step(strip)``: runs in the reader thread on each new :class:`Strip`; it may add layers
   (say, a cloud mask computed with the strip's context) to ``strip.layers``. A strip step that is
   a context manager is entered and left in the reader thread (to open its own datasets there).
@@ -47,6 +55,7 @@ Steps that run beside the network (the cloud mask and compositing use them,
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -101,18 +110,47 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """Scene columns ``left:right`` (a vertical column panel) and the tiles of each row of
+    tiles that reach them; tiles across its edges also run in the next panel."""
+
+    left: int
+    right: int
+    rows: List[List[Tile]]
+
+    @property
+    def reach(self) -> Tuple[int, int]:
+        """Columns ``(first, end)`` its tiles cover (beyond the scene at its edges)."""
+        return self.rows[0][0].col, max(t.col + t.width for t in self.rows[0])
+
+    def owns(self, tile: Tile) -> bool:
+        """Whether the tile starts (within the scene) in this panel: counted here only."""
+        return self.left <= max(tile.col, 0) < self.right
+
+
+@dataclass(frozen=True)
 class Plan:
-    """The tiles, grouped by row of tiles (:func:`mmcanet_core.engine.tiling.plan_tile_rows`)."""
+    """The tiles, grouped by row of tiles (:func:`mmcanet_core.engine.tiling.plan_tile_rows`),
+    and the column panels they run in (:func:`mmcanet_core.engine.tiling.column_panels`;
+    empty: the whole width at once)."""
 
     rows: List[List[Tile]]
     tile: int
     overlap: int
     margin: int  # px of reflected scene beyond each edge
     batch_size: int
+    panels: Tuple[Tuple[int, int], ...] = ()  # scene columns (left, right) of each panel
 
     @property
     def total(self) -> int:
         return sum(len(row) for row in self.rows)
+
+    def column_panels(self, width: int) -> List[Panel]:
+        """The panels of a ``width`` px wide scene, with their tiles."""
+        return [Panel(left, right, [[t for t in row if max(t.col, 0) < right
+                                     and min(t.col + t.width, width) > left]
+                                    for row in self.rows])
+                for left, right in self.panels or ((0, width),)]
 
     def finished_rows(self, r: int, height: int) -> Tuple[int, int]:
         """Scene rows ``(top, bottom)`` that are final once row of tiles ``r`` is blended: from
@@ -140,11 +178,20 @@ class Output:
 class Strip:
     """Prepared scene rows ``top:top + h`` and columns ``left:left + w`` as named layers
     ``(..., h, w)`` (``"sar"``, ``"optical"``: network inputs in [0, 1], NaN = invalid; ``"valid"``;
-    ``"source"``, as stored, if asked). Parts beyond the scene are reflections of it."""
+    ``"source"``, as stored, if asked). Parts beyond the scene are reflections of it.
+    ``columns``: the scene columns ``(first, end)`` its tiles reach, where strip steps work."""
 
     top: int
     left: int
     layers: Layers
+    columns: Tuple[int, int] = (0, 0)
+
+    def chunks(self, size: int) -> List[Tuple[int, int]]:
+        """``(first, end)`` pieces of :attr:`columns`, cut at the scene's multiples of ``size``
+        (the same pieces in every column panel)."""
+        first, end = self.columns
+        return [(max(col, first), min(col + size, end))
+                for col in range(first - first % size, end, size)]
 
     def window(self, row0: int, row1: int, col0: int, col1: int) -> Layers:
         """Views of scene rows ``row0:row1``, columns ``col0:col1``."""
@@ -157,6 +204,7 @@ class Strip:
 class Batch:
     """Tiles for one network call and what the writer needs to place them."""
 
+    panel: Panel  # the column panel the tiles run in
     tiles: List[Tuple[int, Tile]]  # (row of tiles, tile), in plan order
     valid: List[np.ndarray]  # per tile: (h, w) bool of its in-scene part
     run: List[int]  # indices of the tiles that go through the network
@@ -168,17 +216,20 @@ class Batch:
 class StripBuffer:
     """Scene rows read and prepared once, top to bottom; strips of them with reflection.
 
-    ``read(window)`` prepares a window of whole scene rows as named layers ``(..., h, width)``;
-    it is called on at most ``chunk`` rows at a time, so its temporaries stay small. Strips live
-    in one buffer of ``capacity`` rows (the tallest strip) and ``pad`` reflected columns each
-    side, reused for every strip: a strip's layers are views that the next call to
-    :meth:`strip` overwrites. Strips must move down the scene (their first row never decreases);
-    scene rows shared with the previous strip are kept, not read again.
+    ``read(window)`` prepares a window of scene rows as named layers ``(..., h, w)``; it is
+    called on at most ``chunk`` rows at a time, so its temporaries stay small. Strips hold
+    scene columns ``columns = (left, right)`` (default: ``pad`` beyond each side of the scene;
+    columns beyond the scene are reflections of it, columns inside it are read). They live in
+    one buffer of ``capacity`` rows (the tallest strip), reused for every strip: a strip's
+    layers are views that the next call to :meth:`strip` overwrites. Strips must move down the
+    scene (their first row never decreases); scene rows shared with the previous strip are
+    kept, not read again.
     """
 
     def __init__(self, read: Callable[[Window], Layers], height: int, width: int, pad: int,
-                 capacity: int, chunk: int = 64):
-        self.read, self.height, self.width, self.pad = read, height, width, pad
+                 capacity: int, chunk: int = 64, columns: Optional[Tuple[int, int]] = None):
+        self.read, self.height, self.width = read, height, width
+        self.left, self.right = (-pad, width + pad) if columns is None else columns
         self.capacity, self.chunk = capacity, chunk
         self.mode = "reflect" if min(height, width) > 1 else "edge"
         self.top = 0  # scene row of buffer row 0 (negative: reflected rows above the scene)
@@ -186,7 +237,7 @@ class StripBuffer:
         self.rows: Layers = {}  # name -> (..., capacity, pad + width + pad)
 
     def strip(self, row0: int, row1: int) -> Strip:
-        """Rows ``row0:row1`` (they may reach beyond the scene), columns ``-pad:width + pad``."""
+        """Rows ``row0:row1`` (they may reach beyond the scene) of the buffer's columns."""
         lo, hi = max(row0, 0), min(row1, self.height)
         if lo < self.lo:
             raise ValueError(f"strips must move down the scene: row {lo} is above row {self.lo}")
@@ -203,18 +254,20 @@ class StripBuffer:
         for layer in self.rows.values():
             layer[..., outside, :] = layer[..., source[outside], :]
         layers = {name: layer[..., :row1 - row0, :] for name, layer in self.rows.items()}
-        return Strip(row0, -self.pad, layers)
+        return Strip(row0, self.left, layers,
+                     (max(self.left, 0), min(self.right, self.width)))
 
     def _fill(self, start: int, stop: int) -> None:
         """Read and prepare scene rows ``start:stop`` into the buffer, reflecting the sides."""
         rows = slice(start - self.top, stop - self.top)
-        pad, width = self.pad, self.width
-        for name, new in self.read(Window(0, start, width, stop - start)).items():
+        first, end = max(self.left, 0), min(self.right, self.width)
+        pad = (first - self.left, self.right - end)  # reflected columns each side
+        for name, new in self.read(Window(first, start, end - first, stop - start)).items():
             if name not in self.rows:
-                shape = new.shape[:-2] + (self.capacity, width + 2 * pad)
+                shape = new.shape[:-2] + (self.capacity, self.right - self.left)
                 self.rows[name] = np.empty(shape, dtype=new.dtype)
             self.rows[name][..., rows, :] = np.pad(
-                new, ((0, 0),) * (new.ndim - 2) + ((0, 0), (pad, pad)), mode=self.mode)
+                new, ((0, 0),) * (new.ndim - 2) + ((0, 0), pad), mode=self.mode)
 
 
 def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
@@ -244,10 +297,10 @@ def run_scene(scene: Scene, plan: Plan, backend, outputs: Sequence[Output], *,
     gdal = dict(gdal or {})
     keep = None if row_step is None else tuple(row_layers) if row_layers is not None else ()
 
-    def after(batch: Batch, _) -> None:
+    def after(batch: Batch, _) -> None:  # a tile across a panel edge counts in its first
         nonlocal done, ran
-        done += len(batch.tiles)
-        ran += len(batch.run)
+        done += sum(batch.panel.owns(t) for _, t in batch.tiles)
+        ran += sum(batch.panel.owns(batch.tiles[i][1]) for i in batch.run)
         if progress is not None:
             progress(done, plan.total)
 
@@ -310,7 +363,7 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
         if hasattr(strip_step, "__enter__"):  # opens its own datasets in this thread
             stack.enter_context(strip_step)
 
-        def prepare(window: Window) -> Layers:
+        def prepare(panel: Panel, window: Window) -> Layers:
             sar = raster.read_float(grid, window, (1, 2))  # (2, h, w)
             sar[:, sar_fill(sar)] = np.nan  # 0 in both bands: GRD's no-data fill
             sar_db = raster.sar_to_db(sar, scene.sar_scale)
@@ -322,44 +375,57 @@ def _read_batches(scene: Scene, plan: Plan, host_array, strip_step,
             sar_valid = np.isfinite(layers["sar"]).all(axis=0)  # (h, w)
             optical_valid = np.isfinite(layers["optical"]).all(axis=0)
             layers["valid"] = sar_valid & optical_valid
-            counts.sar += int(sar_valid.sum())
-            counts.optical += int(optical_valid.sum())
-            counts.both += int(layers["valid"].sum())
+            own = slice(panel.left - window.col_off, panel.right - window.col_off)
+            counts.sar += int(sar_valid[:, own].sum())  # the panel's own columns
+            counts.optical += int(optical_valid[:, own].sum())
+            counts.both += int(layers["valid"][:, own].sum())
             if scene.source_bands:  # as stored: (S, h, w) of the file's dtype
                 layers["source"] = optical.read(list(scene.source_bands), window=window)
             return layers
 
-        buffer = StripBuffer(prepare, scene.height, scene.width, plan.margin + scene.context,
-                             plan.rows[0][0].height + 2 * scene.context)
-        batch = _BatchMaker(scene, plan, host_array)
-        for r, row in enumerate(plan.rows):
-            strip = buffer.strip(row[0].row - scene.context,
-                                 row[0].row + row[0].height + scene.context)
-            if strip_step is not None:
-                strip_step(strip)
-            for t in row:
-                batch.add(r, t, strip)  # copies the tile: the buffer moves on with the next row
-                if keep is not None and t is row[-1]:  # the row step runs later, in the writer
-                    batch.rows[r] = _finished_layers(strip, plan, r, scene, keep)
-                if len(batch.tiles) == plan.batch_size:
-                    yield batch.finish()
-        if batch.tiles:
-            yield batch.finish()
+        for panel in plan.column_panels(scene.width):
+            yield from _panel_batches(scene, plan, panel, partial(prepare, panel), host_array,
+                                      strip_step, keep)
 
 
-def _finished_layers(strip: Strip, plan: Plan, r: int, scene: Scene,
+def _panel_batches(scene: Scene, plan: Plan, panel: Panel, prepare: Callable[[Window], Layers],
+                   host_array, strip_step, keep: Optional[Tuple[str, ...]]) -> Iterator[Batch]:
+    """The batches of one column panel (the last one may be short)."""
+    first, end = panel.reach
+    buffer = StripBuffer(prepare, scene.height, scene.width, 0,
+                         plan.rows[0][0].height + 2 * scene.context,
+                         columns=(first - scene.context, end + scene.context))
+    batch = _BatchMaker(scene, plan, host_array, panel)
+    for r, row in enumerate(panel.rows):
+        strip = buffer.strip(row[0].row - scene.context,
+                             row[0].row + row[0].height + scene.context)
+        strip.columns = (max(first, 0), min(end, scene.width))  # its context not included
+        if strip_step is not None:
+            strip_step(strip)
+        for t in row:
+            batch.add(r, t, strip)  # copies the tile: the buffer moves on with the next row
+            if keep is not None and t is row[-1]:  # the row step runs later, in the writer
+                batch.rows[r] = _finished_layers(strip, plan, r, scene, panel, keep)
+            if len(batch.tiles) == plan.batch_size:
+                yield batch.finish()
+    if batch.tiles:
+        yield batch.finish()
+
+
+def _finished_layers(strip: Strip, plan: Plan, r: int, scene: Scene, panel: Panel,
                      names: Tuple[str, ...]) -> Layers:
-    """Copies of ``names`` (all if empty) of the scene rows that row of tiles ``r`` finishes."""
+    """Copies of ``names`` (all if empty) of the scene rows that row of tiles ``r`` finishes,
+    in the panel's columns."""
     top, bottom = plan.finished_rows(r, scene.height)
-    cut = strip.window(top, bottom, 0, scene.width)
+    cut = strip.window(top, bottom, panel.left, panel.right)
     return {name: layer.copy() for name, layer in cut.items() if not names or name in names}
 
 
 class _BatchMaker:
     """Collects tiles cut from strips into the next :class:`Batch`."""
 
-    def __init__(self, scene: Scene, plan: Plan, host_array):
-        self.scene, self.plan, self.host_array = scene, plan, host_array
+    def __init__(self, scene: Scene, plan: Plan, host_array, panel: Panel):
+        self.scene, self.plan, self.host_array, self.panel = scene, plan, host_array, panel
         self._start()
 
     def _start(self) -> None:
@@ -387,7 +453,7 @@ class _BatchMaker:
     def finish(self) -> Batch:
         n = len(self.run)
         empty = np.empty((0,), np.float32)
-        batch = Batch(self.tiles, self.valid, self.run,
+        batch = Batch(self.panel, self.tiles, self.valid, self.run,
                       empty if self.sar is None else self.sar[:n],
                       empty if self.optical is None else self.optical[:n], self.rows)
         self._start()
@@ -429,7 +495,7 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
                    temporary, row_step: Optional[RowStep], uncertainty: bool = False) -> None:
     """Blend ``(batch, restored)`` results row of tiles by row of tiles and write the outputs."""
     with ExitStack() as stack:
-        writers = {}
+        datasets = {}
         for output, path in zip(outputs, temporary):
             dst = stack.enter_context(rasterio.open(path, "w", **output.profile))
             for i, name in enumerate(output.descriptions, start=1):
@@ -437,14 +503,18 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
             dst.update_tags(**output.tags)
             if output.colormap:
                 dst.write_colormap(1, output.colormap)
-            profile = output.profile
-            writers[output.name] = raster.RowWriter(dst, profile["dtype"], profile["nodata"],
-                                                    profile["blockysize"])
+            datasets[output.name] = dst
         bands = len(scene.bands)
         channels = bands + int(uncertainty)  # the scale is blended as one more channel
-        blender = StripBlender(channels, plan.rows[0][0].height, scene.width, plan.overlap)
+        panel = None
         low, high = scene.optical_clip
         for batch, restored in results:
+            if batch.panel is not panel:  # the previous panel's rows are all written
+                panel = batch.panel
+                width = panel.right - panel.left
+                blender = StripBlender(channels, plan.rows[0][0].height, width, plan.overlap,
+                                       panel.left)
+                rows = _panel_writers(datasets, outputs, panel)
             if restored is not None:  # DN, in place: (N, C, T, T)
                 dn = restored[:, :bands]
                 np.multiply(dn, high - low, out=dn)
@@ -458,12 +528,20 @@ def _write_results(results, scene: Scene, plan: Plan, outputs: Sequence[Output],
                 else:
                     pred = pred[:, row0 - t.row:row1 - t.row, col0 - t.col:col1 - t.col]
                 blender.add(t, pred, batch.valid[i])
-                if t is plan.rows[r][-1]:  # the row of tiles is complete
+                if t is panel.rows[r][-1]:  # the panel's row of tiles is complete
                     top, bottom = plan.finished_rows(r, scene.height)
                     values = _row_values(scene, blender.finish_rows(bottom), bands)
                     if row_step is not None:
                         values = row_step(top, values, batch.rows[r])
-                    for name, writer in writers.items():
+                    for name, writer in rows.items():
                         writer.add(values[name])
-        for writer in writers.values():
-            writer.flush()
+                        if bottom == scene.height:
+                            writer.flush()
+
+
+def _panel_writers(datasets: Dict[str, object], outputs: Sequence[Output],
+                   panel: Panel) -> Dict[str, "raster.RowWriter"]:
+    """One row writer per output for the panel's columns."""
+    return {o.name: raster.RowWriter(datasets[o.name], o.profile["dtype"], o.profile["nodata"],
+                                     o.profile["blockysize"], panel.left,
+                                     panel.right - panel.left) for o in outputs}

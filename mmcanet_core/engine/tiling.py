@@ -13,13 +13,19 @@ zero, so a pixel covered by a single tile (scene borders) keeps its value exactl
 weighted average.
 
 Accumulation runs one row of tiles at a time in a :class:`StripBlender` of
-``(C, tile, scene width)``: memory grows with tile size and scene width, never with scene area.
+``(C, tile, width)``: memory grows with tile size and width, never with scene area. Scenes wider
+than :data:`PANEL_WIDTH` are processed in vertical column panels (:func:`column_panels`), so the
+width is a panel's, whatever the scene's aspect ratio.
 """
 
 from dataclasses import dataclass
-from typing import Iterator, List, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 import numpy as np
+
+#: Scenes wider than this (px) run in column panels at most this wide (a full Sentinel-2 tile,
+#: 10980 px, runs in one): the engine's buffers grow with the width of what it holds.
+PANEL_WIDTH = 16384
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,17 @@ def plan_tile_rows(height: int, width: int, tile: int, overlap: int,
     return [[Tile(r, c, tile_h, tile_w) for c in cols] for r in rows]
 
 
+def column_panels(width: int, block: int, most: Optional[int] = None) -> List[Tuple[int, int]]:
+    """Scene columns ``[(left, right), ...]`` of the fewest panels at most ``most`` px wide
+    (default :data:`PANEL_WIDTH`), of equal width (a multiple of the output's ``block``, so
+    that no block is written twice) except the last."""
+    most = PANEL_WIDTH if most is None else most
+    count = -(-width // max(most, block))
+    each = -(-width // count)
+    each = -(-each // block) * block
+    return [(left, min(left + each, width)) for left in range(0, width, each)]
+
+
 def ramp(length: int, overlap: int) -> np.ndarray:
     """1-D raised-cosine weight: rises over ``overlap`` pixels at both ends, 1 in between, > 0."""
     weight = np.ones(length, dtype=np.float32)
@@ -81,11 +98,13 @@ class StripBlender:
 
     Rows ``[row_start, next_row_start)`` are final once every tile of the row starting at
     ``row_start`` has been added, because later tile rows start at or below ``next_row_start``.
-    The unfinished rest carries over into the next strip.
+    The unfinished rest carries over into the next strip. The blender holds scene columns
+    ``left:left + width`` (a column panel); the parts of tiles beyond them are left out.
     """
 
-    def __init__(self, channels: int, tile_height: int, width: int, overlap: int):
-        self.overlap = overlap
+    def __init__(self, channels: int, tile_height: int, width: int, overlap: int,
+                 left: int = 0):
+        self.overlap, self.left = overlap, left
         self.top = 0  # scene row of strip row 0
         self.acc = np.zeros((channels, tile_height, width), dtype=np.float32)  # (C, T, W)
         self.weight = np.zeros((tile_height, width), dtype=np.float32)  # (T, W)
@@ -96,18 +115,24 @@ class StripBlender:
         """Add the in-scene part of a tile: (C, h, w) float32 prediction (used as scratch space),
         (h, w) bool ``valid``.
 
-        ``(h, w)`` is the shape of ``tile.inside(scene)``; the blending weight is cut the same way.
+        ``(h, w)`` is the shape of ``tile.inside(scene)``; the blending weight is cut the same way,
+        and both to the blender's columns.
         """
         self._drop_finished()
         _, h, w = prediction.shape
-        row0, col0 = max(tile.row, 0), max(tile.col, 0)
+        row0, start = max(tile.row, 0), max(tile.col, 0)
+        col0, col1 = max(start, self.left), min(start + w, self.left + self.acc.shape[2])
+        if col0 >= col1:
+            return
+        prediction = prediction[:, :, col0 - start:col1 - start]  # (C, h, w')
+        valid, w = valid[:, col0 - start:col1 - start], col1 - col0
         top, left = row0 - tile.row, col0 - tile.col
         key = (tile.height, tile.width)
         if key not in self._weights:
             self._weights[key] = blend_weight(tile.height, tile.width, self.overlap)
         weight = self._weights[key][top:top + h, left:left + w] * valid  # (h, w)
         r = row0 - self.top
-        window = (slice(r, r + h), slice(col0, col0 + w))
+        window = (slice(r, r + h), slice(col0 - self.left, col1 - self.left))
         self.acc[(slice(None),) + window] += np.multiply(prediction, weight, out=prediction)
         self.weight[window] += weight
 

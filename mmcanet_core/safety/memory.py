@@ -9,12 +9,11 @@ so :data:`SAFETY` scales it. :func:`check_memory` compares the estimate with wha
 free (CPU: available RAM, within a cgroup limit if any; CUDA: free GPU memory) and refuses with
 a tile size and batch size that fit.
 
-Besides the network, the engine holds full-width strips of the scene (:mod:`mmcanet_core.engine.
-scene`): its memory grows with the scene's WIDTH times the tile, never with the height, so a
-262144 x 256 scene needs far more than an 8192 x 8192 one of the same pixel count.
-:func:`engine_bytes` adds up those buffers and :func:`check_engine_memory` refuses a scene
-whose strips do not fit in RAM, naming the width and the fix (split the scene into narrower
-parts, or a smaller tile).
+Besides the network, the engine holds strips as wide as a column panel of the scene (at most
+:data:`~mmcanet_core.engine.tiling.PANEL_WIDTH`, :mod:`mmcanet_core.engine.scene`): its memory
+grows with that width times the tile, never with the height. :func:`engine_bytes` adds up those
+buffers and :func:`check_engine_memory` refuses a run whose strips do not fit in RAM, naming the
+width and the fix (a smaller tile, or narrower parts).
 """
 
 import copy
@@ -82,10 +81,10 @@ def estimate_bytes(model, tile: int, batch: int) -> int:
 
 def engine_bytes(width: int, tile: int, step: int, pad: int, context: int, channels: int,
                  source_bytes: int, output_bytes: int, queued: int) -> int:
-    """Bytes of the engine's full-width buffers for a ``width`` px wide scene (besides the
+    """Bytes of the engine's buffers for a ``width`` px wide scene or column panel (besides the
     network's, :func:`estimate_bytes`): the strip buffer (``tile + 2 * context`` rows of SAR,
     optical, validity, the ``source_bytes`` per pixel read as stored and the mask's layers,
-    ``pad + context`` reflected columns each side), the finished rows of ``queued`` rows of
+    ``pad + context`` columns beyond it each side), the finished rows of ``queued`` rows of
     tiles (``step`` rows each) waiting for the writer, the blender's accumulators and the
     writers' block rows (``output_bytes`` per pixel of all outputs). Measured peak RSS growth on
     the demo scene repeated side by side (tile 256, a user mask, CPU, 4096 -> 65536 px wide):
@@ -111,7 +110,7 @@ def check_engine_memory(needed: int, width: int, tile: int, network: int = 0,
         return
     narrower = max(1, int(width * max(budget - network, 0) / max(needed, 1)))
     raise MemoryTooSmall(
-        f"the scene is {width} px wide: the engine holds full-width strips of {tile}-px tiles, "
+        f"the scene is processed {width} px wide: the engine holds strips of {tile}-px tiles, "
         f"about {_gib(needed)} of RAM (+ {_gib(network)} for the network), but only "
         f"{_gib(available)} is free (this run plans for {USABLE_FRACTION:.0%} of it). Split "
         f"the scene into parts at most {narrower // 16 * 16 or 16} px wide (e.g. gdal_translate "
