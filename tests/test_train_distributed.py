@@ -52,25 +52,36 @@ def libuv_available() -> bool:
     return True
 
 
-def rendezvous() -> tuple:
-    """torchrun's rendezvous options and environment: ``--standalone`` where torch has libuv;
-    else, as docs/training.md says for such a torch, the static rendezvous on a free local port
-    with ``USE_LIBUV=0`` (the c10d rendezvous of ``--standalone`` always asks for libuv)."""
+#: Where torch has no libuv, torchrun cannot start (torch 2.6's static and c10d rendezvous
+#: both create a libuv TCPStore, whatever USE_LIBUV says): two workers are started as
+#: docs/training.md says, with the env:// variables and USE_LIBUV=0 (which env:// honours);
+#: SIGTERM is passed on to them, as torchrun does.
+LAUNCH_TWO = """
+import os, signal, subprocess, sys
+port, command = sys.argv[1], sys.argv[2:]
+workers = [subprocess.Popen(command, env=dict(
+    os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=port, WORLD_SIZE="2", RANK=str(rank),
+    LOCAL_RANK=str(rank), LOCAL_WORLD_SIZE="2", USE_LIBUV="0")) for rank in range(2)]
+signal.signal(signal.SIGTERM, lambda *_: [w.send_signal(signal.SIGTERM) for w in workers])
+sys.exit(max(abs(w.wait()) for w in workers))
+"""
+
+
+def launcher() -> list:
+    """The command that starts two training processes: torchrun where torch has libuv."""
     if libuv_available():
-        return ["--standalone"], {}
+        return [sys.executable, "-m", "torch.distributed.run", "--standalone",
+                "--nproc_per_node", "2"]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    return (["--nnodes", "1", "--master-addr", "127.0.0.1", "--master-port", str(port)],
-            {"USE_LIBUV": "0"})
+    return [sys.executable, "-c", LAUNCH_TWO, str(port), sys.executable]
 
 
 def torchrun(config_path, out, *extra, wait=True):
-    options, environment = rendezvous()
-    cmd = [sys.executable, "-m", "torch.distributed.run", *options, "--nproc_per_node",
-           "2", "-m", "mmcanet_core", "train", "--config", str(config_path), "--out", str(out),
-           *extra]  # fmt: skip
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", **environment)
+    cmd = [*launcher(), "-m", "mmcanet_core", "train", "--config", str(config_path), "--out",
+           str(out), *extra]  # fmt: skip
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)  # fmt: skip
     if not wait:
