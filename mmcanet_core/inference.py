@@ -178,7 +178,7 @@ def predict_raster(
                               model_rgb(scene.bands, net.metadata), steps)
     plan = _plan(scene, net, tile, overlap, batch_size, say, outputs[0].profile["blockxsize"])
     _check_resources(net, tile, plan.batch_size, outputs, say)
-    _check_engine(scene, plan, outputs, _queue_depth(net, plan) - 1, say)
+    _check_engine(scene, plan, outputs, _queue_depth(net, plan, scene.width) - 1, say)
     _prepare_network(net, tile, compile, say)
     _fit_references(refill, scene, cache, is_cancelled, say)
     ran = _run(scene, plan, net, outputs, _engine_steps(scene, masking, steps, refill), cache,
@@ -287,10 +287,14 @@ def _prepare_network(net: Backend, tile: int, compile: bool, say) -> None:
         say("compiled", seconds=net.compile_seconds)
 
 
-def _queue_depth(net: Backend, plan: Plan) -> int:
-    """Queued batches: on a GPU a whole row of tiles and one more, so that reading the next
-    strip overlaps the network; on the CPU (slow network) two, to keep memory low."""
-    return 2 if str(net.device) == "cpu" else -(-len(plan.rows[0]) // plan.batch_size) + 1
+def _queue_depth(net: Backend, plan: Plan, width: int) -> int:
+    """Queued batches: on a GPU a whole row of tiles of a column panel and one more, so that
+    reading the next strip overlaps the network; on the CPU (slow network) two, to keep memory
+    low."""
+    if str(net.device) == "cpu":
+        return 2
+    row = max(len(panel.rows[0]) for panel in plan.column_panels(width))
+    return -(-row // plan.batch_size) + 1
 
 
 def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
@@ -304,7 +308,7 @@ def _run(scene: Scene, plan: Plan, net: Backend, outputs: Sequence[Output],
         if is_cancelled is not None and is_cancelled():
             raise InferenceCancelled("cancelled by the user; no output was written")
 
-    depth = _queue_depth(net, plan)
+    depth = _queue_depth(net, plan, scene.width)
     with rasterio.Env(GDAL_CACHEMAX=cache):  # process-wide; rasterio takes bytes
         return run_scene(scene, plan, net, outputs, before=before, progress=progress,
                          gdal={"GDAL_NUM_THREADS": "ALL_CPUS"},  # GDAL decodes/warps in threads
