@@ -1,4 +1,4 @@
-"""``--preview``: a side-by-side PNG of SAR (VV) / cloudy optical / restored optical.
+"""``--preview``: a side-by-side PNG of SAR (VV) / optical input / restored optical.
 
 Everything is read decimated (at most :data:`MAX_SIDE` pixels per side), so a preview of a full
 Sentinel-2 tile stays cheap. Each panel gets its own 2-98 % percentile stretch per band (a shared
@@ -84,7 +84,7 @@ def write_preview(path, sar_path, optical_path, restored_path, bands: Sequence[i
     low, high = percentiles(clean)
     panels = [
         ("SAR VV (dB)", stretch(vv, *percentiles(vv))[..., 0]),
-        ("cloudy optical", stretch(cloudy, low, high)),
+        ("optical input", stretch(cloudy, low, high)),
         ("restored (MMCANet)", stretch(clean, low, high)),
     ]
     fig = Figure(figsize=(12, 4.4 * shape[0] / shape[1] + 0.6), dpi=100)
