@@ -30,8 +30,8 @@ S2 = "ROIs2017_winter_s2_cloudy/s2_cloudy_112/ROIs2017_winter_s2_cloudy_112_p797
 CHILD = """
 import signal, sys, time
 from mmcanet_core.safety.partfiles import partial_output
-if sys.argv[2] == "ignore-hup":
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+# A suite started under nohup hands SIGHUP down ignored: each mode sets it as it means it.
+signal.signal(signal.SIGHUP, signal.SIG_IGN if sys.argv[2] == "ignore-hup" else signal.SIG_DFL)
 if sys.argv[2] == "own-handler":
     signal.signal(signal.SIGTERM, lambda s, f: sys.exit(3))
 with partial_output(sys.argv[1]) as tmp:
