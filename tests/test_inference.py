@@ -738,7 +738,7 @@ def test_strip_buffer_reflects_like_numpy_pad():
         rows = slice(window.row_off, window.row_off + window.height)
         return {"x": scene_rows[:, rows], "m": scene_rows[0, rows] > 100}
 
-    buffer = StripBuffer(read, 37, 11, pad=3, capacity=16, chunk=5)
+    buffer = StripBuffer(read, 37, 11, columns=(-3, 14), capacity=16, chunk=5)
     expected = np.pad(scene_rows, ((0, 0), (8, 8), (3, 3)), mode="reflect")
     for row0 in (-4, 2, 10, 18, 25):  # strips of 16 rows, overlapping, moving down
         strip = buffer.strip(row0, row0 + 16)

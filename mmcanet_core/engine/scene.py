@@ -13,7 +13,8 @@ stages).
    width whatever the scene's aspect ratio: a panel runs every tile of the plan that reaches its
    columns (a tile across a panel edge runs in both), its strips hold the real scene columns
    beyond its edges (reflection only at the scene's own edges), and the writer blends and writes
-   only its columns: the output is the same, bit for bit, as in one panel.
+   only its columns: the output is the same as in one panel (bit for bit at one tile per
+   batch, docs/inference.md).
 2. **Network** (calling thread): ``backend.predict(sar, optical)``, see
    :mod:`mmcanet_core.backends.base`.
 3. **Write** (writer thread, its own dataset handles). Predictions are blended one row of tiles
@@ -218,23 +219,24 @@ class StripBuffer:
 
     ``read(window)`` prepares a window of scene rows as named layers ``(..., h, w)``; it is
     called on at most ``chunk`` rows at a time, so its temporaries stay small. Strips hold
-    scene columns ``columns = (left, right)`` (default: ``pad`` beyond each side of the scene;
-    columns beyond the scene are reflections of it, columns inside it are read). They live in
+    scene columns ``columns = (left, right)`` (columns beyond the scene are reflections of it,
+    columns inside it are read); their :attr:`Strip.columns` are the in-scene part of those
+    less ``context`` each side (what strip steps work on, with that context). They live in
     one buffer of ``capacity`` rows (the tallest strip), reused for every strip: a strip's
     layers are views that the next call to :meth:`strip` overwrites. Strips must move down the
     scene (their first row never decreases); scene rows shared with the previous strip are
     kept, not read again.
     """
 
-    def __init__(self, read: Callable[[Window], Layers], height: int, width: int, pad: int,
-                 capacity: int, chunk: int = 64, columns: Optional[Tuple[int, int]] = None):
+    def __init__(self, read: Callable[[Window], Layers], height: int, width: int,
+                 columns: Tuple[int, int], capacity: int, chunk: int = 64, context: int = 0):
         self.read, self.height, self.width = read, height, width
-        self.left, self.right = (-pad, width + pad) if columns is None else columns
-        self.capacity, self.chunk = capacity, chunk
+        self.left, self.right = columns
+        self.capacity, self.chunk, self.context = capacity, chunk, context
         self.mode = "reflect" if min(height, width) > 1 else "edge"
         self.top = 0  # scene row of buffer row 0 (negative: reflected rows above the scene)
         self.lo = self.hi = 0  # scene rows lo:hi are in the buffer
-        self.rows: Layers = {}  # name -> (..., capacity, pad + width + pad)
+        self.rows: Layers = {}  # name -> (..., capacity, right - left)
 
     def strip(self, row0: int, row1: int) -> Strip:
         """Rows ``row0:row1`` (they may reach beyond the scene) of the buffer's columns."""
@@ -254,8 +256,8 @@ class StripBuffer:
         for layer in self.rows.values():
             layer[..., outside, :] = layer[..., source[outside], :]
         layers = {name: layer[..., :row1 - row0, :] for name, layer in self.rows.items()}
-        return Strip(row0, self.left, layers,
-                     (max(self.left, 0), min(self.right, self.width)))
+        return Strip(row0, self.left, layers, (max(self.left + self.context, 0),
+                                               min(self.right - self.context, self.width)))
 
     def _fill(self, start: int, stop: int) -> None:
         """Read and prepare scene rows ``start:stop`` into the buffer, reflecting the sides."""
@@ -392,14 +394,13 @@ def _panel_batches(scene: Scene, plan: Plan, panel: Panel, prepare: Callable[[Wi
                    host_array, strip_step, keep: Optional[Tuple[str, ...]]) -> Iterator[Batch]:
     """The batches of one column panel (the last one may be short)."""
     first, end = panel.reach
-    buffer = StripBuffer(prepare, scene.height, scene.width, 0,
-                         plan.rows[0][0].height + 2 * scene.context,
-                         columns=(first - scene.context, end + scene.context))
+    buffer = StripBuffer(prepare, scene.height, scene.width,
+                         (first - scene.context, end + scene.context),
+                         plan.rows[0][0].height + 2 * scene.context, context=scene.context)
     batch = _BatchMaker(scene, plan, host_array, panel)
     for r, row in enumerate(panel.rows):
         strip = buffer.strip(row[0].row - scene.context,
                              row[0].row + row[0].height + scene.context)
-        strip.columns = (max(first, 0), min(end, scene.width))  # its context not included
         if strip_step is not None:
             strip_step(strip)
         for t in row:
