@@ -5,321 +5,326 @@
         <name>MMCANet</name>
         <message>
             <location filename="../plugin/algorithm.py" line="80" />
-            <source>swir-cirrus: cloud score with bright-ground and texture vetoes and a cirrus test (default)</source>
-            <translation>swir-cirrus: Wolkenwert mit Vetos für hellen Boden und Textur und einem Zirrustest (Standard)</translation>
+            <source>parallax: swir-cirrus, and only what is displaced between the near-infrared bands is cloud (default)</source>
+            <translation>parallax: swir-cirrus, und nur was zwischen den Nahinfrarotbändern verschoben ist, ist Wolke (Standard)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="82" />
+            <source>swir-cirrus: cloud score with bright-ground and texture vetoes and a cirrus test</source>
+            <translation>swir-cirrus: Wolkenwert mit Vetos für hellen Boden und Textur und einem Zirrustest</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="84" />
             <source>gee: the Google Earth Engine cloud score alone (flags bright roofs and sand)</source>
             <translation>gee: nur der Wolkenwert von Google Earth Engine (markiert helle Dächer und Sand)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="152" />
+            <location filename="../plugin/algorithm.py" line="154" />
             <source>Reading the rasters...</source>
             <translation>Die Raster werden gelesen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="155" />
+            <location filename="../plugin/algorithm.py" line="157" />
             <source>Preparing the network for {0} tile(s)...</source>
             <translation>Das Netz wird für {0} Kachel(n) vorbereitet...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="167" />
+            <location filename="../plugin/algorithm.py" line="169" />
             <source>Removing clouds: {0}/{1} tiles</source>
             <translation>Wolken werden entfernt: {0}/{1} Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="243" />
+            <location filename="../plugin/algorithm.py" line="245" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>Wolken entfernen (SAR-optisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="246" />
+            <location filename="../plugin/algorithm.py" line="248" />
             <source>Cloud removal</source>
             <translation>Wolkenentfernung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="259" />
+            <location filename="../plugin/algorithm.py" line="261" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;Stellt ein von Wolken bedecktes &lt;b&gt;Sentinel-2&lt;/b&gt;-Bild mit Hilfe eines &lt;b&gt;Sentinel-1&lt;/b&gt;-Radarbilds (SAR) desselben Ortes wieder her, mit dem neuronalen Netz MMCANet (Zhou et al., IEEE TGRS 2025). Radar sieht durch Wolken; das Netz nutzt es, um zu ergänzen, was die Wolken verdecken.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR-Raster&lt;/b&gt;: Sentinel-1 GRD mit zwei Bändern, erst VV, dann VH, als Rückstreuung in dB (wie in SEN12MS-CR) oder als lineare Leistung (wird automatisch umgerechnet).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optisches Raster&lt;/b&gt;: das bewölkte Sentinel-2-Level-1C-Bild als Digitalwerte (Reflexion x 10000), meist alle 13 Bänder B1..B12 in der üblichen Reihenfolge.&lt;/p&gt;&lt;p&gt;Beide Raster müssen &lt;b&gt;koregistriert&lt;/b&gt; sein und denselben Ort abdecken, am besten im selben Pixelraster (beide zuerst auf dieselbe Ausdehnung zuschneiden). Ein SAR-Raster in einem anderen Raster wird auf das optische Raster umgerechnet; optische Pixel ohne SAR werden NoData.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optische Bänder&lt;/b&gt;: welche Bänder des optischen Rasters das Modell wiederherstellt, ab 1 gezählt und in der Reihenfolge, die die Gewichte erwarten, z. B. 4,3,2 für Rot, Grün, Blau. Leer lassen, um die in den Gewichten gespeicherten Bänder zu verwenden.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Gewichte&lt;/b&gt;: eine MMCANet-Datei .safetensors (PyTorch) oder ihr .onnx-Export (onnxruntime, ohne PyTorch); der mit dem Plugin gelieferte Checkpoint ist die Vorgabe, wenn es einen gibt.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Ausgabe&lt;/b&gt;: ein GeoTIFF mit jedem Band des optischen Rasters, in dessen Reihenfolge (gleiches KBS, gleiche Ausdehnung und Größe wie das optische Raster, gleiche Skala wie dessen Digitalwerte). Die Bänder, die die Gewichte wiederherstellen (&lt;b&gt;Optische Bänder&lt;/b&gt;), werden in bewölkten Pixeln gefüllt; die übrigen Bänder behalten auch in bewölkten Pixeln ihre Eingabewerte.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Gerät&lt;/b&gt;: Automatisch nutzt eine CUDA-GPU, wenn PyTorch eine findet, sonst die CPU. Auf der CPU kann eine große Szene lange dauern; das Bild wird in überlappenden Kacheln verarbeitet (erweiterte Parameter), und der Lauf kann jederzeit abgebrochen werden.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="285" />
+            <location filename="../plugin/algorithm.py" line="287" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Wolken&lt;/b&gt;: Nur bewölkte Pixel werden wiederhergestellt. Eine Wolken- und Schattenmaske wird aus den optischen Bändern berechnet oder aus dem Raster &lt;b&gt;Wolkenmaske&lt;/b&gt; übernommen (beliebiges Raster, per nächstem Nachbarn umgerechnet; z. B. eine Sentinel-2-L2A-SCL-Ebene, eine Fmask- oder s2cloudless-Ausgabe oder eine 0/1-Ebene). &lt;b&gt;Werte der Wolkenmaske&lt;/b&gt; gibt an, welche ihrer Werte Wolke oder Schatten bedeuten: binary (1), scl (3, 8, 9, 10), fmask (2, 4) oder eine Liste wie 3,8,9,10. Klare Pixel behalten ihre Eingabewerte exakt; das Netz füllt die Wolken, am Rand weich überblendet. &lt;b&gt;Rohe Netzausgabe&lt;/b&gt; (erweitert) schreibt stattdessen überall das Netz. &lt;b&gt;Ausgabe der Wolkenmaske&lt;/b&gt; speichert zusätzlich die Maske (0 klar, 1 Wolke, 2 Schatten, 255 keine Daten); Wolken- und Schattenbedeckung sind Ausgaben des Algorithmus und stehen im Protokoll.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optische Skala&lt;/b&gt; (erweitert): auto erkennt die Skala der optischen Werte; dn: digitale Zahlen (Reflexion x 10000); offset: digitale Zahlen + 1000 (Produkte ab Processing Baseline 04.00); reflectance: 0..1. Die Ausgabe behält die Skala der Eingabe.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (erweitert): auto führt .onnx-Gewichte mit onnxruntime aus und .safetensors mit PyTorch, wenn es installiert ist (sonst die .onnx-Kopie daneben mit onnxruntime); torch oder onnxruntime wählen eines fest.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="303" />
-            <source>&lt;p&gt;&lt;b&gt;Automatic cloud mask method&lt;/b&gt; (advanced): swir-cirrus (the default) keeps bright ground such as roofs, sand and bare soil clear and finds thin cirrus haze; gee is the published Google Earth Engine cloud score alone, which also calls bright ground cloud. Not used with a &lt;b&gt;Cloud mask&lt;/b&gt; raster.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;&lt;b&gt;Methode der automatischen Wolkenmaske&lt;/b&gt; (erweitert): swir-cirrus (Standard) lässt hellen Boden wie Dächer, Sand und offenen Boden klar und findet dünnen Zirrusdunst; gee ist allein der veröffentlichte Wolkenwert von Google Earth Engine, der auch hellen Boden als Wolke einstuft. Wird mit einem Raster &lt;b&gt;Wolkenmaske&lt;/b&gt; nicht verwendet.&lt;/p&gt;</translation>
+            <location filename="../plugin/algorithm.py" line="305" />
+            <source>&lt;p&gt;&lt;b&gt;Automatic cloud mask method&lt;/b&gt; (advanced): parallax (the default) calls cloud only what is displaced between the near-infrared bands B8 and B8A, as clouds above the ground are, so that greenhouses, roofs and quarries stay clear; swir-cirrus keeps bright ground such as sand and bare soil clear and finds thin cirrus haze (both do); gee is the published Google Earth Engine cloud score alone, which also calls bright ground cloud. Not used with a &lt;b&gt;Cloud mask&lt;/b&gt; raster.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;Methode der automatischen Wolkenmaske&lt;/b&gt; (erweitert): parallax (Standard) stuft nur ein, was zwischen den Nahinfrarotbändern B8 und B8A verschoben ist, wie es Wolken über dem Boden sind, sodass Gewächshäuser, Dächer und Steinbrüche klar bleiben; swir-cirrus lässt hellen Boden wie Sand und offenen Boden klar und findet dünnen Zirrusdunst (beide tun das); gee ist allein der veröffentlichte Wolkenwert von Google Earth Engine, der auch hellen Boden als Wolke einstuft. Wird mit einem Raster &lt;b&gt;Wolkenmaske&lt;/b&gt; nicht verwendet.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="308" />
+            <location filename="../plugin/algorithm.py" line="313" />
             <source>&lt;p&gt;&lt;b&gt;Other dates&lt;/b&gt;: optional optical rasters of the same place on other days (same bands, any grid). Where the image is cloudy, the first of them that is clear there fills it, matched to this date's colours (a linear fit per band, local and robust, on the pixels clear in both), nearest date first when the dates are in the file names or metadata, else in the order given; the network fills only what no other date shows. &lt;b&gt;Source output&lt;/b&gt; saves where each pixel came from (0 input, N other date N, 254 network, 255 nodata).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Andere Aufnahmetermine&lt;/b&gt;: optionale optische Raster desselben Ortes an anderen Tagen (gleiche Bänder, beliebiges Raster). Wo das Bild bewölkt ist, füllt es der erste von ihnen, der dort wolkenfrei ist, an die Farben dieses Termins angepasst (eine lineare Anpassung je Band, lokal und robust, auf den in beiden wolkenfreien Pixeln), der nächstgelegene Termin zuerst, wenn die Daten in den Dateinamen oder Metadaten stehen, sonst in der angegebenen Reihenfolge; das Netz füllt nur, was kein anderer Termin zeigt. &lt;b&gt;Herkunftsausgabe&lt;/b&gt; speichert, woher jedes Pixel stammt (0 Eingabe, N anderer Termin N, 254 Netz, 255 NoData).&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="316" />
+            <location filename="../plugin/algorithm.py" line="321" />
             <source>&lt;p&gt;&lt;b&gt;Bands&lt;/b&gt;: the output has every band of the optical raster, in its order; bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their input values. &lt;b&gt;Uncertainty output&lt;/b&gt; (weights with an uncertainty head): the expected absolute error of each restored pixel in reflectance (low = confident), 0 where the input is kept.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Bänder&lt;/b&gt;: Die Ausgabe enthält jedes Band des optischen Rasters in dessen Reihenfolge; Bänder, die die Gewichte nicht wiederherstellen (z. B. NIR und SWIR bei RGB-Gewichten), behalten ihre Eingabewerte. &lt;b&gt;Unsicherheitsausgabe&lt;/b&gt; (Gewichte mit Unsicherheitskopf): der erwartete absolute Fehler jedes wiederhergestellten Pixels in Reflektanz (niedrig = sicher), 0 wo die Eingabe übernommen wird.&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="322" />
+            <location filename="../plugin/algorithm.py" line="327" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet). They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;Die mitgelieferten Gewichte sind ein Demonstrator&lt;/b&gt;: ein kleines Netz, weniger als eine Stunde mit einer Handvoll echter Sentinel-1/-2-Ausschnitte (SEN12MS-CR, BigEarthNet) trainiert. Sie zeigen, wie das Werkzeug arbeitet; ihre Ergebnisse taugen nicht für Analysen. &lt;a href="{0}"&gt;Trainieren Sie eigene Gewichte&lt;/a&gt; (womit der Demonstrator trainiert wurde und wie gut er ist: &lt;a href="{1}"&gt;Modellkarte&lt;/a&gt;).&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="338" />
+            <location filename="../plugin/algorithm.py" line="343" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR-Raster (Sentinel-1, Bänder VV, VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="340" />
+            <location filename="../plugin/algorithm.py" line="345" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>Bewölktes optisches Raster (Sentinel-2 L1C)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="342" />
+            <location filename="../plugin/algorithm.py" line="347" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>Modellgewichte (.safetensors oder .onnx)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="346" />
+            <location filename="../plugin/algorithm.py" line="351" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>Optische Bänder, ab 1 gezählt (leer: aus den Gewichten)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <location filename="../plugin/dock.py" line="288" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <source>auto (CUDA if available)</source>
             <translation>automatisch (CUDA, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <location filename="../plugin/dock.py" line="284" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="350" />
+            <location filename="../plugin/algorithm.py" line="355" />
             <location filename="../plugin/dock.py" line="285" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="352" />
+            <location filename="../plugin/algorithm.py" line="357" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>Wolkenmaske (optional; leer: aus den optischen Bändern berechnet)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="355" />
+            <location filename="../plugin/algorithm.py" line="360" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>Werte der Wolkenmaske: binary, scl, fmask oder eine Liste wie 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="358" />
+            <location filename="../plugin/algorithm.py" line="363" />
             <source>Other dates of the same place (optional; clouds are filled from them first)</source>
             <translation>Andere Aufnahmetermine desselben Ortes (optional; Wolken werden zuerst daraus gefüllt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="367" />
+            <location filename="../plugin/algorithm.py" line="372" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>Kachelgröße in Pixeln, Vielfaches von 16 (0: automatisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="370" />
+            <location filename="../plugin/algorithm.py" line="375" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>Kachelüberlappung in Pixeln (-1: automatisch)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="373" />
+            <location filename="../plugin/algorithm.py" line="378" />
             <source>Tiles per batch</source>
             <translation>Kacheln pro Stapel</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="376" />
+            <location filename="../plugin/algorithm.py" line="381" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>Halbe Genauigkeit (nur CUDA, schneller, weniger Speicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="379" />
+            <location filename="../plugin/algorithm.py" line="384" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>Rohe Netzausgabe (jedes Pixel neu schreiben, auch klare)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="382" />
+            <location filename="../plugin/algorithm.py" line="387" />
             <source>Optical value scale</source>
             <translation>Skala der optischen Werte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="383" />
+            <location filename="../plugin/algorithm.py" line="388" />
             <source>auto (detect from the values)</source>
             <translation>auto (aus den Werten erkennen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="384" />
+            <location filename="../plugin/algorithm.py" line="389" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn: digitale Zahlen, Reflexion x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="385" />
+            <location filename="../plugin/algorithm.py" line="390" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset: digitale Zahlen + 1000 (ab Baseline 04.00)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="386" />
+            <location filename="../plugin/algorithm.py" line="391" />
             <source>reflectance: 0..1</source>
             <translation>reflectance: 0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="388" />
+            <location filename="../plugin/algorithm.py" line="393" />
             <location filename="../plugin/dock.py" line="293" />
             <source>Backend</source>
             <translation>Backend</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="389" />
+            <location filename="../plugin/algorithm.py" line="394" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto (.onnx: onnxruntime; sonst PyTorch, wenn installiert)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="390" />
+            <location filename="../plugin/algorithm.py" line="395" />
             <location filename="../plugin/dock.py" line="291" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="390" />
+            <location filename="../plugin/algorithm.py" line="395" />
             <location filename="../plugin/dock.py" line="291" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="392" />
+            <location filename="../plugin/algorithm.py" line="397" />
             <source>Automatic cloud mask method (not used with a cloud mask)</source>
             <translation>Methode der automatischen Wolkenmaske (nicht mit einer Wolkenmaske verwendet)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="398" />
+            <location filename="../plugin/algorithm.py" line="403" />
             <source>Cloud-free raster</source>
             <translation>Wolkenfreies Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="400" />
+            <location filename="../plugin/algorithm.py" line="405" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>Ausgabe der Wolkenmaske (0 klar, 1 Wolke, 2 Schatten)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="403" />
+            <location filename="../plugin/algorithm.py" line="408" />
             <source>Source output (0 input, N other date N, 254 network)</source>
             <translation>Herkunftsausgabe (0 Eingabe, N anderer Termin N, 254 Netz)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="407" />
+            <location filename="../plugin/algorithm.py" line="412" />
             <source>Uncertainty output (expected error; 0 where the input is kept)</source>
             <translation>Unsicherheitsausgabe (erwarteter Fehler; 0 wo die Eingabe übernommen wird)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="419" />
+            <location filename="../plugin/algorithm.py" line="424" />
             <source>Device used</source>
             <translation>Verwendetes Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="421" />
+            <location filename="../plugin/algorithm.py" line="426" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>Wiederhergestellte optische Kanäle (ab 1, Reihenfolge der Ausgabe)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="423" />
+            <location filename="../plugin/algorithm.py" line="428" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>Wolkenbedeckung (% der gültigen Pixel)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="425" />
+            <location filename="../plugin/algorithm.py" line="430" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>Wolkenschattenbedeckung (% der gültigen Pixel)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="454" />
+            <location filename="../plugin/algorithm.py" line="459" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>Die Modellgewichte '{0}' sind ein Ordner, keine Gewichtsdatei. Wählen Sie die .safetensors- oder .onnx-Datei darin.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="466" />
+            <location filename="../plugin/algorithm.py" line="471" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0} '{1}' ist keine Option; verwenden Sie ihre Nummer: {2}.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="476" />
+            <location filename="../plugin/algorithm.py" line="481" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>Das SAR-Raster fehlt oder lässt sich nicht öffnen. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="478" />
+            <location filename="../plugin/algorithm.py" line="483" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>Das optische Raster fehlt oder lässt sich nicht öffnen. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="480" />
+            <location filename="../plugin/algorithm.py" line="485" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>Die Wolkenmaske kann nicht geöffnet werden. Wählen Sie einen Rasterlayer oder eine GeoTIFF-Datei, oder lassen Sie das Feld leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="486" />
+            <location filename="../plugin/algorithm.py" line="491" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Das SAR-Raster '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie es zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="488" />
+            <location filename="../plugin/algorithm.py" line="493" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Das optische Raster '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie es zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="490" />
+            <location filename="../plugin/algorithm.py" line="495" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Die Wolkenmaske '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie sie zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="501" />
+            <location filename="../plugin/algorithm.py" line="506" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>Modellgewichte '{0}' nicht gefunden. Wählen Sie im Parameter Gewichte eine MMCANet-Gewichtsdatei (.safetensors oder .onnx).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="512" />
+            <location filename="../plugin/algorithm.py" line="517" />
             <source>The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>Der andere Termin '{0}' ist keine Rasterdatei auf der Festplatte. Speichern Sie ihn zuerst als GeoTIFF (Exportieren &gt; Speichern als...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="598" />
+            <location filename="../plugin/algorithm.py" line="603" />
             <source>Starting the cloud removal...</source>
             <translation>Wolkenentfernung wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="604" />
+            <location filename="../plugin/algorithm.py" line="609" />
             <source>Loading the model weights...</source>
             <translation>Die Modellgewichte werden geladen...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="610" />
+            <location filename="../plugin/algorithm.py" line="615" />
             <location filename="../plugin/dock.py" line="441" />
             <location filename="../plugin/dock.py" line="580" />
             <source>Device: {0}</source>
             <translation>Gerät: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="631" />
+            <location filename="../plugin/algorithm.py" line="636" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>Wolkenentfernung fehlgeschlagen: {0}: {1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="639" />
-            <location filename="../plugin/algorithm.py" line="627" />
+            <location filename="../plugin/algorithm.py" line="644" />
+            <location filename="../plugin/algorithm.py" line="632" />
             <location filename="../plugin/task.py" line="199" />
             <source>Cancelled; no output was written.</source>
             <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>

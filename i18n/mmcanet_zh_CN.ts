@@ -5,321 +5,326 @@
         <name>MMCANet</name>
         <message>
             <location filename="../plugin/algorithm.py" line="80" />
-            <source>swir-cirrus: cloud score with bright-ground and texture vetoes and a cirrus test (default)</source>
-            <translation>swir-cirrus：云评分，带亮地表与纹理否决及卷云检验（默认）</translation>
+            <source>parallax: swir-cirrus, and only what is displaced between the near-infrared bands is cloud (default)</source>
+            <translation>parallax：swir-cirrus，且只有在近红外波段之间发生位移的才算云（默认）</translation>
         </message>
         <message>
             <location filename="../plugin/algorithm.py" line="82" />
+            <source>swir-cirrus: cloud score with bright-ground and texture vetoes and a cirrus test</source>
+            <translation>swir-cirrus：云评分，带亮地表与纹理否决及卷云检验</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithm.py" line="84" />
             <source>gee: the Google Earth Engine cloud score alone (flags bright roofs and sand)</source>
             <translation>gee：仅用 Google Earth Engine 云评分（会把明亮屋顶和沙地标为云）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="152" />
+            <location filename="../plugin/algorithm.py" line="154" />
             <source>Reading the rasters...</source>
             <translation>正在读取栅格...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="155" />
+            <location filename="../plugin/algorithm.py" line="157" />
             <source>Preparing the network for {0} tile(s)...</source>
             <translation>正在为 {0} 个图块准备网络...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="167" />
+            <location filename="../plugin/algorithm.py" line="169" />
             <source>Removing clouds: {0}/{1} tiles</source>
             <translation>正在去云：{0}/{1} 个瓦片</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="243" />
+            <location filename="../plugin/algorithm.py" line="245" />
             <location filename="../plugin/main.py" line="52" />
             <source>Remove clouds (SAR-optical)</source>
             <translation>去除云层（SAR-光学）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="246" />
+            <location filename="../plugin/algorithm.py" line="248" />
             <source>Cloud removal</source>
             <translation>去云</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="259" />
+            <location filename="../plugin/algorithm.py" line="261" />
             <source>&lt;p&gt;Restores a cloud-covered &lt;b&gt;Sentinel-2&lt;/b&gt; image with the help of a &lt;b&gt;Sentinel-1&lt;/b&gt; radar (SAR) image of the same place, using the MMCANet neural network (Zhou et al., IEEE TGRS 2025). Radar sees through clouds; the network uses it to fill in what the clouds hide.&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR raster&lt;/b&gt;: Sentinel-1 GRD with two bands, VV then VH, as backscatter in dB (as in SEN12MS-CR) or as linear power (converted automatically).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical raster&lt;/b&gt;: the cloudy Sentinel-2 Level-1C image as digital numbers (reflectance x 10000), usually all 13 bands B1..B12 in the standard order.&lt;/p&gt;&lt;p&gt;Both rasters must be &lt;b&gt;co-registered&lt;/b&gt; and cover the same place, ideally on the same pixel grid (clip both with the same extent first). A SAR raster on another grid is resampled onto the optical grid; optical pixels without SAR become nodata.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical bands&lt;/b&gt;: which bands of the optical raster the model restores, 1-based and in the order the weights expect, e.g. 4,3,2 for red, green, blue. Leave empty to use the bands stored in the weights.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Weights&lt;/b&gt;: a MMCANet .safetensors file (PyTorch) or its .onnx export (onnxruntime, no PyTorch needed); the checkpoint shipped with the plugin is the default when there is one.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Output&lt;/b&gt;: a GeoTIFF with every band of the optical raster, in its order (same CRS, extent and size as the optical raster, same scale as its digital numbers). The bands the weights restore (&lt;b&gt;Optical bands&lt;/b&gt;) are filled in cloudy pixels; the other bands keep their input values in cloudy pixels too.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device&lt;/b&gt;: auto uses a CUDA GPU when PyTorch sees one, else the CPU. On the CPU a large scene can take a long time; the image is processed in overlapping tiles (advanced parameters) and the run can be cancelled at any time.&lt;/p&gt;</source>
             <translation>&lt;p&gt;借助同一地点的 &lt;b&gt;Sentinel-1&lt;/b&gt; 雷达（SAR）影像，使用 MMCANet 神经网络（Zhou 等，IEEE TGRS 2025）恢复被云覆盖的 &lt;b&gt;Sentinel-2&lt;/b&gt; 影像。雷达可以穿透云层；网络利用它来补全被云遮挡的内容。&lt;/p&gt;&lt;p&gt;&lt;b&gt;SAR 栅格&lt;/b&gt;：Sentinel-1 GRD，两个波段，先 VV 后 VH，后向散射值为 dB（与 SEN12MS-CR 相同）或线性功率（自动转换）。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学栅格&lt;/b&gt;：有云的 Sentinel-2 L1C 影像，数值为数字量化值（反射率 x 10000），通常按标准顺序包含全部 13 个波段 B1..B12。&lt;/p&gt;&lt;p&gt;两个栅格必须&lt;b&gt;配准&lt;/b&gt;并覆盖同一地点，最好位于同一像元网格上（先用同一范围裁剪两者）。位于其他网格上的 SAR 栅格会被重采样到光学网格上；没有 SAR 的光学像元将成为无数据值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学波段&lt;/b&gt;：模型要恢复的光学栅格波段，从 1 开始编号，并按权重要求的顺序排列，例如 4,3,2 表示红、绿、蓝。留空则使用权重中保存的波段。&lt;/p&gt;&lt;p&gt;&lt;b&gt;权重&lt;/b&gt;：MMCANet 的 .safetensors 文件（PyTorch）或其导出的 .onnx 文件（onnxruntime，无需 PyTorch）；如果插件自带检查点，则默认使用它。&lt;/p&gt;&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;：包含光学栅格每个波段（按其原顺序）的 GeoTIFF（坐标参考系、范围和尺寸与光学栅格相同，数值尺度与其数字量化值相同）。权重恢复的波段（&lt;b&gt;光学波段&lt;/b&gt;）在有云像素中被填充；其余波段在有云像素中也保留其输入值。&lt;/p&gt;&lt;p&gt;&lt;b&gt;设备&lt;/b&gt;：自动模式在 PyTorch 检测到 CUDA GPU 时使用 GPU，否则使用 CPU。在 CPU 上处理大场景可能耗时很长；影像按重叠分块处理（高级参数），运行可随时取消。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="285" />
+            <location filename="../plugin/algorithm.py" line="287" />
             <source>&lt;p&gt;&lt;b&gt;Clouds&lt;/b&gt;: only cloudy pixels are restored. A cloud and shadow mask is computed from the optical bands, or taken from the &lt;b&gt;Cloud mask&lt;/b&gt; raster (any grid, resampled nearest; e.g. a Sentinel-2 L2A SCL layer, an Fmask or s2cloudless output, or a 0/1 layer). &lt;b&gt;Cloud mask values&lt;/b&gt; says which of its values mean cloud or shadow: binary (1), scl (3, 8, 9, 10), fmask (2, 4) or a list such as 3,8,9,10. Clear pixels keep their input values exactly; the network fills the clouds, feathered across the edge. &lt;b&gt;Raw network output&lt;/b&gt; (advanced) writes the network everywhere instead. &lt;b&gt;Cloud mask output&lt;/b&gt; also saves the mask (0 clear, 1 cloud, 2 shadow, 255 nodata); the cloud and shadow cover are outputs of the algorithm and are written to the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Optical scale&lt;/b&gt; (advanced): auto detects the optical values' scale; dn: digital numbers (reflectance x 10000); offset: digital numbers + 1000 (products of processing baseline 04.00 and later); reflectance: 0..1. The output keeps the input's scale.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Backend&lt;/b&gt; (advanced): auto runs .onnx weights on onnxruntime and .safetensors on PyTorch when it is installed (else the .onnx copy beside them on onnxruntime); torch or onnxruntime choose one.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;云&lt;/b&gt;：只恢复有云的像元。云和云影掩膜由光学波段计算，或取自&lt;b&gt;云掩膜&lt;/b&gt;栅格（任意网格，按最近邻重采样；例如 Sentinel-2 L2A 的 SCL 图层、Fmask 或 s2cloudless 的输出，或 0/1 图层）。&lt;b&gt;云掩膜取值&lt;/b&gt;指明其中哪些值表示云或云影：binary（1）、scl（3, 8, 9, 10）、fmask（2, 4）或列表，如 3,8,9,10。晴空像元完全保留输入值；网络填补云区，并在边缘处羽化过渡。&lt;b&gt;网络原始输出&lt;/b&gt;（高级）则在所有位置写入网络结果。&lt;b&gt;云掩膜输出&lt;/b&gt;另外保存掩膜（0 晴空，1 云，2 云影，255 无数据）；云和云影覆盖率是算法的输出，并写入日志。&lt;/p&gt;&lt;p&gt;&lt;b&gt;光学数值尺度&lt;/b&gt;（高级）：auto 自动检测光学数值的尺度；dn：数字量化值（反射率 x 10000）；offset：数字量化值 + 1000（处理基线 04.00 及以后的产品）；reflectance：0..1。输出保持输入的尺度。&lt;/p&gt;&lt;p&gt;&lt;b&gt;后端&lt;/b&gt;（高级）：auto 用 onnxruntime 运行 .onnx 权重，已安装 PyTorch 时用 PyTorch 运行 .safetensors（否则用 onnxruntime 运行其旁边的 .onnx 副本）；torch 或 onnxruntime 则固定使用其一。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="303" />
-            <source>&lt;p&gt;&lt;b&gt;Automatic cloud mask method&lt;/b&gt; (advanced): swir-cirrus (the default) keeps bright ground such as roofs, sand and bare soil clear and finds thin cirrus haze; gee is the published Google Earth Engine cloud score alone, which also calls bright ground cloud. Not used with a &lt;b&gt;Cloud mask&lt;/b&gt; raster.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;&lt;b&gt;自动云掩膜方法&lt;/b&gt;（高级）：swir-cirrus（默认）将屋顶、沙地和裸土等明亮地表保持为晴空，并能发现薄卷云雾霾；gee 仅使用已发表的 Google Earth Engine 云评分，也会把明亮地表判为云。使用&lt;b&gt;云掩膜&lt;/b&gt;栅格时不使用此项。&lt;/p&gt;</translation>
+            <location filename="../plugin/algorithm.py" line="305" />
+            <source>&lt;p&gt;&lt;b&gt;Automatic cloud mask method&lt;/b&gt; (advanced): parallax (the default) calls cloud only what is displaced between the near-infrared bands B8 and B8A, as clouds above the ground are, so that greenhouses, roofs and quarries stay clear; swir-cirrus keeps bright ground such as sand and bare soil clear and finds thin cirrus haze (both do); gee is the published Google Earth Engine cloud score alone, which also calls bright ground cloud. Not used with a &lt;b&gt;Cloud mask&lt;/b&gt; raster.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;&lt;b&gt;自动云掩膜方法&lt;/b&gt;（高级）：parallax（默认）只把在近红外波段 B8 与 B8A 之间发生位移的像元判为云（高于地面的云会如此），因此温室、屋顶和采石场保持为晴空；swir-cirrus 将沙地和裸土等明亮地表保持为晴空并能发现薄卷云雾霾（两者都如此）；gee 仅为已发布的 Google Earth Engine 云评分，也会把明亮地表判为云。使用&lt;b&gt;云掩膜&lt;/b&gt;栅格时不使用。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="308" />
+            <location filename="../plugin/algorithm.py" line="313" />
             <source>&lt;p&gt;&lt;b&gt;Other dates&lt;/b&gt;: optional optical rasters of the same place on other days (same bands, any grid). Where the image is cloudy, the first of them that is clear there fills it, matched to this date's colours (a linear fit per band, local and robust, on the pixels clear in both), nearest date first when the dates are in the file names or metadata, else in the order given; the network fills only what no other date shows. &lt;b&gt;Source output&lt;/b&gt; saves where each pixel came from (0 input, N other date N, 254 network, 255 nodata).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;其他日期&lt;/b&gt;：同一地点其他日期的可选光学栅格（波段相同，网格任意）。在影像有云的位置，由其中第一个在该处无云的影像填补，并匹配到本日期的色调（逐波段线性拟合，局部且稳健，基于两者均无云的像元）；若文件名或元数据中有日期，则日期最近者优先，否则按给定顺序；只有其他日期都看不到的地方才由网络填补。&lt;b&gt;来源输出&lt;/b&gt;保存每个像元的来源（0 输入，N 第 N 个其他日期，254 网络，255 无数据）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="316" />
+            <location filename="../plugin/algorithm.py" line="321" />
             <source>&lt;p&gt;&lt;b&gt;Bands&lt;/b&gt;: the output has every band of the optical raster, in its order; bands the weights do not restore (e.g. NIR and SWIR with RGB weights) keep their input values. &lt;b&gt;Uncertainty output&lt;/b&gt; (weights with an uncertainty head): the expected absolute error of each restored pixel in reflectance (low = confident), 0 where the input is kept.&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;波段&lt;/b&gt;：输出按原顺序包含光学栅格的每个波段；权重不恢复的波段（例如 RGB 权重下的近红外和短波红外）保留其输入值。&lt;b&gt;不确定性输出&lt;/b&gt;（带不确定性头的权重）：每个恢复像素的预期绝对误差，以反射率表示（越低越可信），保留输入的像素为 0。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="322" />
+            <location filename="../plugin/algorithm.py" line="327" />
             <source>&lt;p&gt;&lt;b&gt;The shipped weights are a demonstrator&lt;/b&gt;: a small network trained for less than an hour on a handful of real Sentinel-1/-2 patches (SEN12MS-CR, BigEarthNet). They show how the tool works; their results are not fit for analysis. &lt;a href="{0}"&gt;Train your own weights&lt;/a&gt; (what the demonstrator was trained on and how well it does: &lt;a href="{1}"&gt;model card&lt;/a&gt;).&lt;/p&gt;</source>
             <translation>&lt;p&gt;&lt;b&gt;随插件提供的权重只是演示版&lt;/b&gt;：一个小型网络，仅用少量真实的 Sentinel-1/-2 影像块（SEN12MS-CR、BigEarthNet）训练了不到一小时。它们用于展示工具如何工作，其结果不适合用于分析。&lt;a href="{0}"&gt;训练您自己的权重&lt;/a&gt;（演示版用什么数据训练、效果如何：&lt;a href="{1}"&gt;模型卡&lt;/a&gt;）。&lt;/p&gt;</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="338" />
+            <location filename="../plugin/algorithm.py" line="343" />
             <source>SAR raster (Sentinel-1, bands VV, VH)</source>
             <translation>SAR 栅格（Sentinel-1，波段 VV、VH）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="340" />
+            <location filename="../plugin/algorithm.py" line="345" />
             <source>Cloudy optical raster (Sentinel-2 L1C)</source>
             <translation>有云光学栅格（Sentinel-2 L1C）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="342" />
+            <location filename="../plugin/algorithm.py" line="347" />
             <source>Model weights (.safetensors or .onnx)</source>
             <translation>模型权重（.safetensors 或 .onnx）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="346" />
+            <location filename="../plugin/algorithm.py" line="351" />
             <source>Optical bands, 1-based (empty: from the weights)</source>
             <translation>光学波段，从 1 开始（留空：取自权重）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <location filename="../plugin/dock.py" line="288" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <source>auto (CUDA if available)</source>
             <translation>自动（如可用则使用 CUDA）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="349" />
+            <location filename="../plugin/algorithm.py" line="354" />
             <location filename="../plugin/dock.py" line="284" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="350" />
+            <location filename="../plugin/algorithm.py" line="355" />
             <location filename="../plugin/dock.py" line="285" />
             <source>CUDA GPU</source>
             <translation>CUDA GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="352" />
+            <location filename="../plugin/algorithm.py" line="357" />
             <source>Cloud mask (optional; empty: computed from the optical bands)</source>
             <translation>云掩膜（可选；留空：由光学波段计算）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="355" />
+            <location filename="../plugin/algorithm.py" line="360" />
             <source>Cloud mask values: binary, scl, fmask or a list such as 3,8,9,10</source>
             <translation>云掩膜取值：binary、scl、fmask 或列表，如 3,8,9,10</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="358" />
+            <location filename="../plugin/algorithm.py" line="363" />
             <source>Other dates of the same place (optional; clouds are filled from them first)</source>
             <translation>同一地点的其他日期（可选；优先用它们填补云）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="367" />
+            <location filename="../plugin/algorithm.py" line="372" />
             <source>Tile size in pixels, a multiple of 16 (0: automatic)</source>
             <translation>分块大小（像元），16 的倍数（0：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="370" />
+            <location filename="../plugin/algorithm.py" line="375" />
             <source>Tile overlap in pixels (-1: automatic)</source>
             <translation>分块重叠（像元）（-1：自动）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="373" />
+            <location filename="../plugin/algorithm.py" line="378" />
             <source>Tiles per batch</source>
             <translation>每批分块数</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="376" />
+            <location filename="../plugin/algorithm.py" line="381" />
             <source>Half precision (CUDA only, faster, less memory)</source>
             <translation>半精度（仅限 CUDA，更快，占用内存更少）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="379" />
+            <location filename="../plugin/algorithm.py" line="384" />
             <source>Raw network output (rewrite every pixel, also clear ones)</source>
             <translation>网络原始输出（重写每个像元，包括晴空像元）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="382" />
+            <location filename="../plugin/algorithm.py" line="387" />
             <source>Optical value scale</source>
             <translation>光学数值尺度</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="383" />
+            <location filename="../plugin/algorithm.py" line="388" />
             <source>auto (detect from the values)</source>
             <translation>auto（根据数值自动检测）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="384" />
+            <location filename="../plugin/algorithm.py" line="389" />
             <source>dn: digital numbers, reflectance x 10000</source>
             <translation>dn：数字量化值，反射率 x 10000</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="385" />
+            <location filename="../plugin/algorithm.py" line="390" />
             <source>offset: digital numbers + 1000 (baseline 04.00 and later)</source>
             <translation>offset：数字量化值 + 1000（基线 04.00 及以后）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="386" />
+            <location filename="../plugin/algorithm.py" line="391" />
             <source>reflectance: 0..1</source>
             <translation>reflectance：0..1</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="388" />
+            <location filename="../plugin/algorithm.py" line="393" />
             <location filename="../plugin/dock.py" line="293" />
             <source>Backend</source>
             <translation>后端</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="389" />
+            <location filename="../plugin/algorithm.py" line="394" />
             <source>auto (.onnx: onnxruntime; else PyTorch when installed)</source>
             <translation>auto（.onnx：onnxruntime；否则在已安装时使用 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="390" />
+            <location filename="../plugin/algorithm.py" line="395" />
             <location filename="../plugin/dock.py" line="291" />
             <source>PyTorch</source>
             <translation>PyTorch</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="390" />
+            <location filename="../plugin/algorithm.py" line="395" />
             <location filename="../plugin/dock.py" line="291" />
             <source>onnxruntime</source>
             <translation>onnxruntime</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="392" />
+            <location filename="../plugin/algorithm.py" line="397" />
             <source>Automatic cloud mask method (not used with a cloud mask)</source>
             <translation>自动云掩膜方法（使用云掩膜时不使用）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="398" />
+            <location filename="../plugin/algorithm.py" line="403" />
             <source>Cloud-free raster</source>
             <translation>无云栅格</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="400" />
+            <location filename="../plugin/algorithm.py" line="405" />
             <source>Cloud mask output (0 clear, 1 cloud, 2 shadow)</source>
             <translation>云掩膜输出（0 晴空，1 云，2 云影）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="403" />
+            <location filename="../plugin/algorithm.py" line="408" />
             <source>Source output (0 input, N other date N, 254 network)</source>
             <translation>来源输出（0 输入，N 第 N 个其他日期，254 网络）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="407" />
+            <location filename="../plugin/algorithm.py" line="412" />
             <source>Uncertainty output (expected error; 0 where the input is kept)</source>
             <translation>不确定性输出（预期误差；保留输入处为 0）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="419" />
+            <location filename="../plugin/algorithm.py" line="424" />
             <source>Device used</source>
             <translation>所用设备</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="421" />
+            <location filename="../plugin/algorithm.py" line="426" />
             <source>Optical bands restored (1-based, output order)</source>
             <translation>已恢复的光学波段（从 1 开始，按输出顺序）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="423" />
+            <location filename="../plugin/algorithm.py" line="428" />
             <source>Cloud cover (% of valid pixels)</source>
             <translation>云覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="425" />
+            <location filename="../plugin/algorithm.py" line="430" />
             <source>Cloud shadow cover (% of valid pixels)</source>
             <translation>云影覆盖率（有效像元的 %）</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="454" />
+            <location filename="../plugin/algorithm.py" line="459" />
             <source>Model weights '{0}' is a folder, not a weights file. Choose the .safetensors or .onnx file inside it.</source>
             <translation>模型权重“{0}”是一个文件夹，而不是权重文件。请选择其中的 .safetensors 或 .onnx 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="466" />
+            <location filename="../plugin/algorithm.py" line="471" />
             <source>{0} '{1}' is not an option; use its number: {2}.</source>
             <translation>{0}“{1}”不是可选项；请使用其编号：{2}。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="476" />
+            <location filename="../plugin/algorithm.py" line="481" />
             <source>The SAR raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>SAR 栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="478" />
+            <location filename="../plugin/algorithm.py" line="483" />
             <source>The optical raster is missing or cannot be opened. Choose a raster layer or a GeoTIFF file.</source>
             <translation>光学栅格缺失或无法打开。请选择一个栅格图层或 GeoTIFF 文件。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="480" />
+            <location filename="../plugin/algorithm.py" line="485" />
             <source>The cloud mask cannot be opened. Choose a raster layer or a GeoTIFF file, or leave it empty.</source>
             <translation>无法打开云掩膜。请选择栅格图层或 GeoTIFF 文件，或将其留空。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="486" />
+            <location filename="../plugin/algorithm.py" line="491" />
             <source>The SAR raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>SAR 栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="488" />
+            <location filename="../plugin/algorithm.py" line="493" />
             <source>The optical raster '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>光学栅格“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="490" />
+            <location filename="../plugin/algorithm.py" line="495" />
             <source>The cloud mask '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>云掩膜“{0}”不是磁盘上的栅格文件。请先将其另存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="501" />
+            <location filename="../plugin/algorithm.py" line="506" />
             <source>Model weights '{0}' not found. Choose a MMCANet weights file (.safetensors or .onnx) in the Weights parameter.</source>
             <translation>未找到模型权重“{0}”。请在“权重”参数中选择 MMCANet 权重文件（.safetensors 或 .onnx）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="512" />
+            <location filename="../plugin/algorithm.py" line="517" />
             <source>The other date '{0}' is not a raster file on disk. Save it as a GeoTIFF first (Export &gt; Save As...).</source>
             <translation>其他日期“{0}”不是磁盘上的栅格文件。请先将其保存为 GeoTIFF（导出 &gt; 另存为...）。</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="598" />
+            <location filename="../plugin/algorithm.py" line="603" />
             <source>Starting the cloud removal...</source>
             <translation>正在启动去云...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="604" />
+            <location filename="../plugin/algorithm.py" line="609" />
             <source>Loading the model weights...</source>
             <translation>正在加载模型权重...</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="610" />
+            <location filename="../plugin/algorithm.py" line="615" />
             <location filename="../plugin/dock.py" line="441" />
             <location filename="../plugin/dock.py" line="580" />
             <source>Device: {0}</source>
             <translation>设备：{0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="631" />
+            <location filename="../plugin/algorithm.py" line="636" />
             <source>Cloud removal failed: {0}: {1}</source>
             <translation>去云失败：{0}：{1}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithm.py" line="639" />
-            <location filename="../plugin/algorithm.py" line="627" />
+            <location filename="../plugin/algorithm.py" line="644" />
+            <location filename="../plugin/algorithm.py" line="632" />
             <location filename="../plugin/task.py" line="199" />
             <source>Cancelled; no output was written.</source>
             <translation>已取消；未写入任何输出。</translation>

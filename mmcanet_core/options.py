@@ -19,9 +19,10 @@ OPTICAL_SCALES: Tuple[str, ...] = ("auto", "dn", "offset", "reflectance")
 #: SAR value scales: ``auto`` detects dB or linear power from a sample.
 SAR_SCALES: Tuple[str, ...] = ("auto", "db", "linear")
 #: Automatic cloud mask methods (:func:`mmcanet_core.clouds.cloudmask.cloud_score`), default
-#: first: ``swir-cirrus`` (GEE tests, bright-ground and texture vetoes, cirrus test), ``gee``
-#: (the published Google Earth Engine score alone).
-MASK_METHODS: Tuple[str, ...] = ("swir-cirrus", "gee")
+#: first: ``parallax`` (``swir-cirrus`` and a veto where nothing is displaced between B8 and
+#: B8A), ``swir-cirrus`` (GEE tests, bright-ground and texture vetoes, cirrus test), ``gee`` (the
+#: published Google Earth Engine score alone).
+MASK_METHODS: Tuple[str, ...] = ("parallax", "swir-cirrus", "gee")
 #: A user mask's class values that mean cloud or shadow, by product (any other value: a list).
 MASK_PRESETS: Dict[str, Tuple[int, ...]] = {
     "binary": (1,), "scl": (3, 8, 9, 10), "fmask": (2, 4),

@@ -77,8 +77,10 @@ def mask_method_labels() -> List[str]:
     """MASK_METHOD's options in the order of :data:`MASK_METHODS`, each the engine's name with
     a translated description (a method without one here is shown by its name)."""
     described = {
+        "parallax": tr("parallax: swir-cirrus, and only what is displaced between the "
+                       "near-infrared bands is cloud (default)"),
         "swir-cirrus": tr("swir-cirrus: cloud score with bright-ground and texture vetoes and "
-                          "a cirrus test (default)"),
+                          "a cirrus test"),
         "gee": tr("gee: the Google Earth Engine cloud score alone (flags bright roofs and "
                   "sand)"),
     }
@@ -301,10 +303,13 @@ class RemoveCloudsAlgorithm(QgsProcessingAlgorithm):
             ".safetensors on PyTorch when it is installed (else the .onnx copy beside them on "
             "onnxruntime); torch or onnxruntime choose one.</p>"
         ) + tr(
-            "<p><b>Automatic cloud mask method</b> (advanced): swir-cirrus (the default) keeps "
-            "bright ground such as roofs, sand and bare soil clear and finds thin cirrus haze; "
-            "gee is the published Google Earth Engine cloud score alone, which also calls "
-            "bright ground cloud. Not used with a <b>Cloud mask</b> raster.</p>"
+            "<p><b>Automatic cloud mask method</b> (advanced): parallax (the default) calls "
+            "cloud only what is displaced between the near-infrared bands B8 and B8A, as "
+            "clouds above the ground are, so that greenhouses, roofs and quarries stay clear; "
+            "swir-cirrus keeps bright ground such as sand and bare soil clear and finds thin "
+            "cirrus haze (both do); gee is the published Google Earth Engine cloud score "
+            "alone, which also calls bright ground cloud. Not used with a <b>Cloud mask</b> "
+            "raster.</p>"
         ) + tr(
             "<p><b>Other dates</b>: optional optical rasters of the same place on other days "
             "(same bands, any grid). Where the image is cloudy, the first of them that is clear "

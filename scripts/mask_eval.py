@@ -9,7 +9,8 @@ FN), IoU = TP / (TP + FP + FN), overall and per cover bin of the real mask (the 
 
 Detectors: ``cloud`` = :mod:`mmcanet_core.clouds.cloudmask` on 13 bands (cloud class, default
 method), ``cloud+shadow`` = the same with its shadow class counted as positive, ``rgb`` = the
-RGB-only fallback on bands 4, 3, 2, ``gee`` = the published GEE score alone (method ``gee``),
+RGB-only fallback on bands 4, 3, 2, ``swir-cirrus`` = the default before the parallax veto
+(method ``swir-cirrus``), ``gee`` = the published GEE score alone (method ``gee``),
 ``s2cloudless`` = Sentinel Hub's detector (threshold 0.4, average_over 4, dilation 2)
 when it can be imported, e.g. from a scratch venv put after the project's on the path::
 
@@ -68,6 +69,8 @@ def detectors():
         "cloud+shadow": lambda dn: np.isin(cloudmask.classify_l1c(dn),
                                            (cloudmask.CLOUD, cloudmask.SHADOW)),
         "rgb": lambda dn: cloudmask.classify_rgb(dn[rgb_index]) == cloudmask.CLOUD,
+        "swir-cirrus": lambda dn: (cloudmask.classify_l1c(dn, method="swir-cirrus")
+                                   == cloudmask.CLOUD),
         "gee": lambda dn: cloudmask.classify_l1c(dn, method="gee") == cloudmask.CLOUD,
     }
     s2c = s2cloudless_detector()

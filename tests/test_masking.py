@@ -70,11 +70,22 @@ def whole_scene_classes(path, bands=cloudmask.MASK_BANDS, classify=cloudmask.cla
         return classify(raster.read_optical(ds, Window(0, 0, ds.width, ds.height), bands))
 
 
+#: The engine's mask mechanics run on the Sen1Floods11 chip with this method: it finds cloud and
+#: shadow on 1.5 % of the chip (bright roofs and greenhouses), which gives the composite
+#: something to do. The default (parallax) finds none there
+#: (test_the_default_mask_leaves_the_nearly_clear_chip_as_it_is).
+MECHANICS = "swir-cirrus"
+
+
+def mechanics_classes(path):
+    return whole_scene_classes(path, classify=partial(cloudmask.classify, method=MECHANICS))
+
+
 @pytest.fixture(scope="module")
 def floods():
     """The real Sen1Floods11 chip: 512 x 512, EPSG:4326, int16 L1C with nodata 0, nearly clear:
-    the mask finds cloud and shadow on 1.5 % of it (6.7 % with the GEE score: bright roofs and
-    greenhouses, issue 20)."""
+    greenhouses, bright roofs and fields (the swir-cirrus method flags 1.5 % of it as cloud and
+    shadow, the GEE score 6.7 %, issue 20; the default parallax method none)."""
     require_shared_data()
     return FLOODS / "Spain_7370579_S1Hand.tif", FLOODS / "Spain_7370579_S2Hand.tif"
 
@@ -85,7 +96,8 @@ def floods_runs(floods, tmp_path_factory):
     folder = tmp_path_factory.mktemp("floods")
     sar, optical = floods
     model = ConvNet().eval()
-    kwargs = dict(model=model, tile=64, overlap=16, batch_size=8, device="cpu")
+    kwargs = dict(model=model, tile=64, overlap=16, batch_size=8, device="cpu",
+                  mask_method=MECHANICS)
     runs = {
         "raw": predict_raster(sar, optical, folder / "raw.tif", raw=True, **kwargs),
         "composite": predict_raster(sar, optical, folder / "out.tif",
@@ -99,7 +111,7 @@ def floods_runs(floods, tmp_path_factory):
 def test_clear_pixels_are_the_input_and_masked_pixels_the_network(floods, floods_runs):
     _, optical = floods
     folder, runs = floods_runs
-    classes = whole_scene_classes(optical)
+    classes = mechanics_classes(optical)
     weight = feather_weight(np.isin(classes, (cloudmask.CLOUD, cloudmask.SHADOW)))
     inp, raw, out = read(optical), read(folder / "raw.tif"), read(folder / "out.tif")
     kept = [b for b in range(13) if b not in RGB]  # not restored: the input's, everywhere
@@ -107,7 +119,7 @@ def test_clear_pixels_are_the_input_and_masked_pixels_the_network(floods, floods
     inp, raw, out = inp[RGB], raw[RGB], out[RGB]
     assert out.dtype == inp.dtype == np.int16
     clear, full = weight == 0, weight == 1
-    # A real nearly clear chip: a few light clouds (and bright roofs the mask still takes)
+    # A real nearly clear chip: bright roofs and greenhouses the swir-cirrus method takes
     assert 0.5 < clear.mean() < 0.99 and 0.005 < full.mean() < 0.3
     assert np.array_equal(out[:, clear], inp[:, clear])  # bit for bit
     assert np.array_equal(out[:, full], raw[:, full])  # the raw network output
@@ -123,7 +135,7 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
                                                                            floods_runs):
     _, optical = floods
     folder, runs = floods_runs
-    classes = whole_scene_classes(optical)  # one piece; the engine ran 64 px tiles in strips
+    classes = mechanics_classes(optical)  # one piece; the engine ran 64 px tiles in strips
     with rasterio.open(folder / "mask.tif") as mask, rasterio.open(optical) as src:
         assert (mask.crs, mask.transform, mask.shape) == (src.crs, src.transform, src.shape)
         assert mask.dtypes[0] == "uint8" and mask.nodata == 255 and mask.count == 1
@@ -148,7 +160,7 @@ def test_the_mask_output_is_the_whole_scene_mask_and_the_cover_is_reported(flood
 def test_clear_tiles_skip_the_network_and_raw_runs_every_tile(floods, floods_runs):
     _, optical = floods
     folder, runs = floods_runs
-    weight = feather_weight(np.isin(whole_scene_classes(optical),
+    weight = feather_weight(np.isin(mechanics_classes(optical),
                                     (cloudmask.CLOUD, cloudmask.SHADOW)))
     tiles = [t for row in tiling.plan_tile_rows(512, 512, 64, 16, 8) for t in row]
     needed = 0
@@ -160,6 +172,19 @@ def test_clear_tiles_skip_the_network_and_raw_runs_every_tile(floods, floods_run
     assert runs["raw"].cloud_cover is None and not runs["raw"].composited
     # A mask output leaves the raw output as it is.
     assert np.array_equal(read(folder / "raw2.tif"), read(folder / "raw.tif"))
+
+
+def test_the_default_mask_leaves_the_nearly_clear_chip_as_it_is(floods, tmp_path):
+    """Issue 20's example: in QGIS the chip's greenhouses, roofs and fields were "Cloud cover
+    4.2 %" and refilled with olive and brown blobs. With the default mask nothing there is
+    cloud: the output is the input, bit for bit, and no tile runs the network."""
+    sar, optical = floods
+    result = predict_raster(sar, optical, tmp_path / "out.tif", model=ConvNet().eval(),
+                            tile=64, overlap=16, device="cpu")
+    assert result.cloud_cover == result.shadow_cover == 0.0 and result.network_tiles == 0
+    assert np.array_equal(read(tmp_path / "out.tif"), read(optical))
+    swir = mechanics_classes(optical)  # not vacuous: the bright ground is there
+    assert np.mean(swir == cloudmask.CLOUD) > 0.008
 
 
 @pytest.fixture(scope="module")
@@ -328,8 +353,9 @@ def test_cli_mask_method_reaches_the_automatic_mask(tmp_path, tiny_weights, caps
 
 def test_a_composite_with_kept_bands_loses_no_pixel_where_the_sar_is_fill(tmp_path):
     """Issue 20: with RGB weights a 13-band output merges 3 restored and 10 kept bands. The real
-    SAR of the clear urban 4065 holds GRD fill (0 dB in both bands) beside flagged roofs: the
-    composite keeps the input there in every band (before: 21 valid pixels all-zero nodata)."""
+    SAR of the clear urban 4065 holds GRD fill (0 dB in both bands) beside roofs the swir-cirrus
+    method flags (the default flags none there): the composite keeps the input there in every
+    band (before: 21 valid pixels all-zero nodata)."""
     from scipy import ndimage
 
     from mmcanet_core.options import CHECKPOINT_DIR
@@ -339,7 +365,7 @@ def test_a_composite_with_kept_bands_loses_no_pixel_where_the_sar_is_fill(tmp_pa
     optical = georeferenced_copy(nogeo / "s2" / "4065_s2.tif", tmp_path / "s2.tif")
     predict_raster(sar, optical, tmp_path / "out.tif", device="cpu",
                    weights=CHECKPOINT_DIR / "mmcanet_demo_rgb.safetensors",
-                   mask_output=tmp_path / "mask.tif")
+                   mask_output=tmp_path / "mask.tif", mask_method=MECHANICS)
     inp, out, classes = (read(tmp_path / n) for n in ("s2.tif", "out.tif", "mask.tif"))
     fill = (read(sar) == 0).all(axis=0)  # (H, W)
     near_cloud = ndimage.binary_dilation(classes[0] == cloudmask.CLOUD, iterations=4)

@@ -104,7 +104,7 @@ def test_automatic_mask_reports_cover_and_raw_rewrites_clear_pixels(plugin, sen1
     cover = (f"Cloud cover: {results[False]['CLOUD_COVER']:.1f} %, cloud shadow: "
              f"{results[False]['SHADOW_COVER']:.1f} % of the valid pixels.")
     assert cover in logs[False].lines and cover in logs[True].lines  # the engine's, translated
-    assert ("Automatic cloud and shadow mask from the L1C bands (method swir-cirrus)."
+    assert ("Automatic cloud and shadow mask from the L1C bands (method parallax)."
             in logs[False].lines)
     classes = read(outputs[False][1])[0]
     assert np.array_equal(classes, read(outputs[True][1])[0])  # RAW writes the same mask
@@ -140,7 +140,7 @@ def test_onnxruntime_backend_runs_the_shipped_onnx_model(plugin, sen12mscr, tmp_
     ({"OPTICAL_SCALE": 7}, "OPTICAL_SCALE '7' is not an option"),
     ({"OPTICAL_SCALE": "percent"}, "3 reflectance"),
     ({"BACKEND": 5}, "2 onnxruntime"),
-    ({"MASK_METHOD": 2}, "0 swir-cirrus, 1 gee"),
+    ({"MASK_METHOD": 3}, "0 parallax, 1 swir-cirrus, 2 gee"),
     ({"WEIGHTS": "folder"}, "is a folder"),
     ({"OUTPUT": "weights"}, "a file this run reads"),
     ({"OUTPUT": "optical"}, "a file this run reads"),
@@ -182,7 +182,7 @@ def test_enum_values_are_the_engines(plugin):
     method = alg.parameterDefinition("MASK_METHOD")
     # each option names its method, the default (the engine's) first and preselected
     assert [label.split(":")[0] for label in method.options()] == list(options.MASK_METHODS)
-    assert method.defaultValue() == 0 and options.MASK_METHODS[0] == "swir-cirrus"
+    assert method.defaultValue() == 0 and options.MASK_METHODS[0] == "parallax"
     assert method.flags() & method.FlagOptional and method.flags() & method.FlagAdvanced
     weights = alg.parameterDefinition("WEIGHTS")
     assert "*.onnx" in weights.fileFilter() and "*.safetensors" in weights.fileFilter()
@@ -208,8 +208,9 @@ def test_mask_method_reaches_the_engine(plugin, sen12mscr, tiny_weights, tmp_pat
     sar, optical = pair(sen12mscr, SUMMER)
     expected = {method: cloudmask.classify_l1c(read(optical).astype(np.float32), method=method)
                 for method in options.MASK_METHODS}
-    assert not np.array_equal(*expected.values())  # they differ here
-    for method, choice in ((options.MASK_METHODS[0], {}), ("gee", {"MASK_METHOD": 1})):
+    assert not np.array_equal(expected["parallax"], expected["gee"])  # they differ here
+    for method, choice in ((options.MASK_METHODS[0], {}),
+                           ("gee", {"MASK_METHOD": options.MASK_METHODS.index("gee")})):
         out, mask, log = tmp_path / f"{method}.tif", tmp_path / f"{method}_mask.tif", Lines()
         result = _run({"SAR": str(sar), "OPTICAL": str(optical), "WEIGHTS": str(tiny_weights),
                        "DEVICE": 1, "TILE": 128, "OUTPUT": str(out), "MASK_OUTPUT": str(mask),

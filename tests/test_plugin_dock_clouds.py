@@ -98,7 +98,7 @@ def test_dock_mask_method_reaches_the_engine(started, sen12mscr, tmp_path, tiny_
     dock.weights_widget.setFilePath(str(tiny_weights))
     dock.device_combo.setCurrentIndex(1)  # CPU
     dock.mask_method_combo.setCurrentIndex(options.MASK_METHODS.index("gee"))
-    assert dock.parameters()["MASK_METHOD"] == 1
+    assert dock.parameters()["MASK_METHOD"] == options.MASK_METHODS.index("gee") == 2
     run = dock.start()
     assert run is not None, dock.status_label.text()
     wait_for(lambda: run.done)

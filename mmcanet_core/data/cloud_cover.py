@@ -10,7 +10,7 @@ the fixed thresholds take for shadow. ``shadows=False`` gives the cloud-only cov
 
 ``method="score"`` (the default) is the mask's ``gee`` method, the GEE score alone that
 SEN12MS-CR's authors binned their data with, so the paper's cover bins keep their meaning (the
-inference default, ``swir-cirrus``, also calls cirrus haze cloud, e.g. the hazy "cloud-free"
+inference default, ``parallax``, also calls cirrus haze cloud, e.g. the hazy "cloud-free"
 references of ROIs1970_fall 136). ``method="s2cloudless"`` uses Sentinel Hub's LightGBM
 detector when it is installed (it is not a dependency; :mod:`mmcanet_core.clouds.cloudmask` says
 why), with the settings of its documentation.
