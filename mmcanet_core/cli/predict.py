@@ -63,11 +63,9 @@ def add_arguments(parser) -> None:
                         help="values of --mask that mean cloud or shadow: scl (3,8,9,10), "
                              "fmask (2,4), binary (1; default) or a list such as 3,8,9,10")
     clouds.add_argument("--mask-method", choices=MASK_METHODS, default=MASK_METHODS[0],
-                        help="tests of the automatic mask: parallax (default: swir-cirrus, "
-                             "and only what is displaced between B8 and B8A is cloud, so roofs "
-                             "and greenhouses stay clear), swir-cirrus (few false clouds on "
-                             "bright soil and sand; cirrus haze is cloud) or gee (the Google "
-                             "Earth Engine cloud score alone)")
+                        help="parallax (default: swir-cirrus, then only clouds displaced "
+                             "between B8 and B8A: roofs, greenhouses stay clear), swir-cirrus "
+                             "(cirrus haze is cloud) or gee (the GEE cloud score alone)")
     clouds.add_argument("--mask-output", help="also write the mask here (uint8 GeoTIFF: 0 clear, "
                                               "1 cloud, 2 shadow, 255 nodata)")
     clouds.add_argument("--reference", action="append", default=[], metavar="OTHER_DATE.tif",
